@@ -1,0 +1,187 @@
+//! The context contract: its model, the markdown reader and validation.
+
+mod blocks;
+mod items;
+mod parse;
+mod validate;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::pattern::Pattern;
+
+pub use items::{looks_like_path, plain_text};
+pub use parse::parse;
+pub use validate::{unmatched_pattern_warnings, validate_set};
+
+/// Name of the verification-matrix column for the integration-branch owner.
+pub const INTEGRATOR: &str = "Integrator";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found while reading a contract, with a byte span into its markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Range<usize>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// One path pattern of a contract, where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternEntry {
+    pub pattern: Pattern,
+    pub span: Range<usize>,
+    /// `(additions only)`: the agent may add lines, never remove or change them.
+    pub additions_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Agent {
+    pub name: String,
+    pub span: Range<usize>,
+    pub branch: Option<String>,
+    pub worktree: Option<String>,
+    /// Every owned pattern, additions-only ones included.
+    pub owns: Vec<PatternEntry>,
+    pub cannot_touch: Vec<PatternEntry>,
+    /// Interface commitments, as written.
+    pub interface: Vec<String>,
+    /// Prose items of Owns / Cannot touch: kept, shown, never enforced.
+    pub notes: Vec<String>,
+}
+
+/// A shared file's policy: one agent owns it, or nobody edits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRule {
+    pub pattern: Pattern,
+    /// `None`: nobody edits.
+    pub owner: Option<String>,
+    /// The policy as written.
+    pub policy: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeStep {
+    pub agent: String,
+    pub note: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// One row of the verification matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixRow {
+    /// The check as plain text (backticks removed, whitespace collapsed).
+    pub check: String,
+    pub span: Range<usize>,
+    /// Required flag per column, in `Contract::matrix_columns` order.
+    pub required: Vec<bool>,
+}
+
+impl MatrixRow {
+    /// Rows the gate verifies itself need no evidence in the PR body.
+    pub fn verified_by_gate(&self) -> bool {
+        let c = self.check.to_ascii_lowercase();
+        c.contains("git diff --name-only") || c.contains("git branch --show-current")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contract {
+    /// Repository-relative path (or the path given on the command line).
+    pub path: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub agents: Vec<Agent>,
+    pub shared_state: Vec<SharedRule>,
+    pub merge_order: Vec<MergeStep>,
+    pub integration_branch: Option<String>,
+    pub matrix_columns: Vec<String>,
+    pub matrix: Vec<MatrixRow>,
+    /// Permission policy table, header first, as plain text.
+    pub permission_policy: Vec<Vec<String>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Contract {
+    pub fn agent(&self, name: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn agent_for_branch(&self, branch: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.branch.as_deref() == Some(branch))
+    }
+
+    /// Required checks for a matrix column (an agent name or [`INTEGRATOR`]),
+    /// leaving out the rows the gate verifies itself.
+    pub fn required_checks(&self, role: &str) -> Vec<&MatrixRow> {
+        let Some(col) = self
+            .matrix_columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(role))
+        else {
+            return Vec::new();
+        };
+        self.matrix
+            .iter()
+            .filter(|r| r.required.get(col).copied().unwrap_or(false) && !r.verified_by_gate())
+            .collect()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// 1-based line of a byte offset in the source.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let end = offset.min(self.source.len());
+        self.source.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32
+            + 1
+    }
+
+    /// Position of an agent in the merge order.
+    pub fn merge_position(&self, agent: &str) -> Option<usize> {
+        self.merge_order
+            .iter()
+            .position(|s| s.agent.eq_ignore_ascii_case(agent))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,10 @@
+//! contract-gate: enforce a context contract for parallel coding agents.
+//!
+//! The core is pure: [`evaluate::evaluate`] turns (contracts, pull-request
+//! snapshot, merge state) into a [`verdict::Verdict`] with no I/O. Sources
+//! (`git`) and reporters (`report`) live at the edges.
+
+pub mod contract;
+pub mod pattern;
+pub mod snapshot;
+pub mod verdict;

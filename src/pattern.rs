@@ -1,0 +1,289 @@
+//! Path patterns as contracts write them, and a matcher compiled once per
+//! contract.
+//!
+//! Semantics (documented in the README):
+//! - paths are relative to the repository root; a leading `./` or `/` is dropped;
+//! - a pattern without `*` or `?` is a literal path: it matches that file, or
+//!   everything below it when it names a directory (`src/api` and `src/api/`
+//!   both match `src/api/x.ts`). Brackets and braces in it are plain
+//!   characters, so `src/pages/blog/[...slug].astro` names exactly that file;
+//! - a pattern with `*` or `?` is a glob: `*` and `?` do not cross `/`, `**`
+//!   does; brackets and braces stay literal characters;
+//! - a trailing `/` on a glob means everything below it;
+//! - `glob:PATTERN` turns on the full glob syntax (`[abc]` classes, `{a,b}`
+//!   alternatives); `path:PATH` takes the rest literally, even `*`.
+
+use std::collections::HashMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternKind {
+    /// Matches the path itself and everything below it.
+    Literal(String),
+    /// Matches everything strictly below a directory (`dir/` or `dir/**`).
+    Below(String),
+    /// A glob in globset syntax, already escaped as needed.
+    Glob(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// As written in the contract (backticks removed).
+    pub text: String,
+    pub kind: PatternKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid pattern `{text}`: {reason}")]
+pub struct PatternError {
+    pub text: String,
+    pub reason: String,
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// Escapes the characters globset would read as classes or alternatives.
+fn escape_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            '[' | ']' | '{' | '}' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn normalise(s: &str) -> &str {
+    let s = s.trim();
+    let s = s.strip_prefix("./").unwrap_or(s);
+    s.trim_start_matches('/')
+}
+
+impl Pattern {
+    pub fn parse(text: &str) -> Result<Pattern, PatternError> {
+        let text = text.trim();
+        let err = |reason: &str| PatternError {
+            text: text.to_string(),
+            reason: reason.to_string(),
+        };
+        let kind = if let Some(rest) = text.strip_prefix("path:") {
+            let p = normalise(rest).trim_end_matches('/');
+            if p.is_empty() {
+                return Err(err("empty path"));
+            }
+            PatternKind::Literal(p.to_string())
+        } else if let Some(rest) = text.strip_prefix("glob:") {
+            let mut g = normalise(rest).to_string();
+            if g.is_empty() {
+                return Err(err("empty glob"));
+            }
+            if g.ends_with('/') {
+                g.push_str("**");
+            }
+            PatternKind::Glob(g)
+        } else {
+            let p = normalise(text);
+            if p.is_empty() || p == "/" {
+                return Err(err("empty path"));
+            }
+            if !has_wildcard(p) {
+                PatternKind::Literal(p.trim_end_matches('/').to_string())
+            } else if let Some(dir) = p.strip_suffix("/**").filter(|d| !has_wildcard(d)) {
+                PatternKind::Below(dir.to_string())
+            } else {
+                let mut g = escape_brackets(p);
+                if g.ends_with('/') {
+                    g.push_str("**");
+                }
+                PatternKind::Glob(g)
+            }
+        };
+        if let PatternKind::Glob(g) = &kind {
+            build_glob(g).map_err(|e| err(&e.kind().to_string()))?;
+        }
+        Ok(Pattern {
+            text: text.to_string(),
+            kind,
+        })
+    }
+
+    /// Matches one path (compiles a glob each call: for tests and lint, not
+    /// for evaluation, which uses [`PatternSet`]).
+    pub fn matches(&self, path: &str) -> bool {
+        let mut set = PatternSet::builder();
+        set.add(self, 0);
+        let set = set.build();
+        let mut out = Vec::new();
+        set.matches_into(path, &mut out);
+        !out.is_empty()
+    }
+}
+
+fn build_glob(g: &str) -> Result<globset::Glob, globset::Error> {
+    GlobBuilder::new(g)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .empty_alternates(true)
+        .build()
+}
+
+/// Many patterns, each with a caller's tag, compiled once; matching a path
+/// costs a few hash lookups (one per ancestor directory) plus one globset run.
+#[derive(Debug, Default)]
+pub struct PatternSet {
+    literal: HashMap<String, Vec<u32>>,
+    below: HashMap<String, Vec<u32>>,
+    globs: GlobSet,
+    glob_tags: Vec<u32>,
+    has_globs: bool,
+}
+
+#[derive(Debug)]
+pub struct PatternSetBuilder {
+    literal: HashMap<String, Vec<u32>>,
+    below: HashMap<String, Vec<u32>>,
+    globs: GlobSetBuilder,
+    glob_tags: Vec<u32>,
+}
+
+impl PatternSetBuilder {
+    pub fn add(&mut self, pattern: &Pattern, tag: u32) {
+        match &pattern.kind {
+            PatternKind::Literal(p) => self.literal.entry(p.clone()).or_default().push(tag),
+            PatternKind::Below(p) => self.below.entry(p.clone()).or_default().push(tag),
+            PatternKind::Glob(g) => {
+                // Validated in Pattern::parse.
+                if let Ok(glob) = build_glob(g) {
+                    self.globs.add(glob);
+                    self.glob_tags.push(tag);
+                }
+            }
+        }
+    }
+
+    pub fn build(self) -> PatternSet {
+        let has_globs = !self.glob_tags.is_empty();
+        PatternSet {
+            literal: self.literal,
+            below: self.below,
+            globs: self.globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            glob_tags: self.glob_tags,
+            has_globs,
+        }
+    }
+}
+
+impl PatternSet {
+    pub fn builder() -> PatternSetBuilder {
+        PatternSetBuilder {
+            literal: HashMap::new(),
+            below: HashMap::new(),
+            globs: GlobSetBuilder::new(),
+            glob_tags: Vec::new(),
+        }
+    }
+
+    /// Appends the tags of every pattern matching `path` to `out` (unsorted,
+    /// possibly repeated).
+    pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
+        if let Some(tags) = self.literal.get(path) {
+            out.extend_from_slice(tags);
+        }
+        if !self.literal.is_empty() || !self.below.is_empty() {
+            for (i, b) in path.bytes().enumerate() {
+                if b == b'/' {
+                    let dir = &path[..i];
+                    if let Some(tags) = self.literal.get(dir) {
+                        out.extend_from_slice(tags);
+                    }
+                    if let Some(tags) = self.below.get(dir) {
+                        out.extend_from_slice(tags);
+                    }
+                }
+            }
+        }
+        if self.has_globs {
+            for i in self.globs.matches(path) {
+                out.push(self.glob_tags[i]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, path: &str) -> bool {
+        Pattern::parse(p).unwrap().matches(path)
+    }
+
+    #[test]
+    fn star_does_not_cross_slash_double_star_does() {
+        assert!(m("src/*.ts", "src/a.ts"));
+        assert!(!m("src/*.ts", "src/x/a.ts"));
+        assert!(m("src/**/*.ts", "src/x/y/a.ts"));
+        assert!(m("src/**/*.ts", "src/a.ts"));
+        assert!(m("src/api/uploads/**", "src/api/uploads/a/b.ts"));
+        assert!(!m("src/api/uploads/**", "src/api/uploadsx/b.ts"));
+        assert!(m("*.md", "README.md"));
+        assert!(!m("*.md", "docs/README.md"));
+        assert!(m("**/*.md", "docs/README.md"));
+    }
+
+    #[test]
+    fn bare_directory_and_trailing_slash_mean_everything_below() {
+        assert!(m("src/api", "src/api/router.ts"));
+        assert!(m("src/api/", "src/api/x/y.ts"));
+        assert!(m("src/api", "src/api"));
+        assert!(!m("src/api", "src/apiary.ts"));
+        assert!(m("src/*/", "src/x/y.ts"));
+    }
+
+    #[test]
+    fn literal_with_brackets_is_literal() {
+        let p = "src/pages/blog/[...slug].astro";
+        assert!(m(p, "src/pages/blog/[...slug].astro"));
+        assert!(!m(p, "src/pages/blog/s.astro"));
+        assert!(m("src/pages/*/[id].astro", "src/pages/x/[id].astro"));
+        assert!(!m("src/pages/*/[id].astro", "src/pages/x/i.astro"));
+    }
+
+    #[test]
+    fn prefixes_select_syntax() {
+        assert!(m("glob:src/[ab].ts", "src/a.ts"));
+        assert!(m("glob:src/{a,b}.ts", "src/b.ts"));
+        assert!(m("path:docs/*.md", "docs/*.md"));
+        assert!(!m("path:docs/*.md", "docs/a.md"));
+        assert!(m("./src/a.ts", "src/a.ts"));
+        assert!(m("/src/a.ts", "src/a.ts"));
+    }
+
+    #[test]
+    fn invalid_glob_is_an_error() {
+        assert!(Pattern::parse("glob:src/[a.ts").is_err());
+        assert!(Pattern::parse("path:").is_err());
+    }
+
+    #[test]
+    fn set_returns_tags_of_all_matches() {
+        let mut b = PatternSet::builder();
+        b.add(&Pattern::parse("src/**").unwrap(), 1);
+        b.add(&Pattern::parse("src/a.ts").unwrap(), 2);
+        b.add(&Pattern::parse("**/*.ts").unwrap(), 3);
+        b.add(&Pattern::parse("src").unwrap(), 4);
+        let set = b.build();
+        let mut out = Vec::new();
+        set.matches_into("src/a.ts", &mut out);
+        out.sort();
+        assert_eq!(out, vec![1, 2, 3, 4]);
+    }
+}
