@@ -17,7 +17,10 @@ pub struct Cell {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     Item(Cell),
-    Table { header: Vec<Cell>, rows: Vec<Vec<Cell>> },
+    Table {
+        header: Vec<Cell>,
+        rows: Vec<Vec<Cell>>,
+    },
     Paragraph(Cell),
 }
 
@@ -174,7 +177,10 @@ mod tests {
         let Block::Item(c) = &s[2].blocks[0] else {
             panic!("{:?}", s[2].blocks)
         };
-        assert_eq!(c.raw, "agent-3: tests/uploads/**, tests/fixtures/uploads/**");
+        assert_eq!(
+            c.raw,
+            "agent-3: tests/uploads/**, tests/fixtures/uploads/**"
+        );
         assert_eq!(&src[c.span.clone()], c.raw);
         let Block::Item(c) = &s[2].blocks[1] else {
             panic!()

@@ -131,8 +131,14 @@ mod tests {
             split_note("src/api/router.ts (additions only)"),
             ("src/api/router.ts", Some("additions only"))
         );
-        assert_eq!(split_note("src/(group)/page.tsx"), ("src/(group)/page.tsx", None));
-        assert_eq!(split_note("`a b.ts` (additions only)"), ("`a b.ts`", Some("additions only")));
+        assert_eq!(
+            split_note("src/(group)/page.tsx"),
+            ("src/(group)/page.tsx", None)
+        );
+        assert_eq!(
+            split_note("`a b.ts` (additions only)"),
+            ("`a b.ts`", Some("additions only"))
+        );
     }
 
     #[test]

@@ -136,11 +136,15 @@ pub struct Contract {
 
 impl Contract {
     pub fn agent(&self, name: &str) -> Option<&Agent> {
-        self.agents.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+        self.agents
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     pub fn agent_for_branch(&self, branch: &str) -> Option<&Agent> {
-        self.agents.iter().find(|a| a.branch.as_deref() == Some(branch))
+        self.agents
+            .iter()
+            .find(|a| a.branch.as_deref() == Some(branch))
     }
 
     /// Required checks for a matrix column (an agent name or [`INTEGRATOR`]),

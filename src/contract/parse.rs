@@ -27,14 +27,33 @@ enum Kind {
 fn kind_of(heading: &str) -> Kind {
     let h = heading.to_lowercase();
     let h = h.trim().trim_end_matches(':');
-    let starts = |keys: &[&str]| keys.iter().any(|k| h == *k || h.starts_with(&format!("{k} ")));
-    if starts(&["worktrees", "agents", "agent worktrees", "worktree", "agent"]) {
+    let starts = |keys: &[&str]| {
+        keys.iter()
+            .any(|k| h == *k || h.starts_with(&format!("{k} ")))
+    };
+    if starts(&[
+        "worktrees",
+        "agents",
+        "agent worktrees",
+        "worktree",
+        "agent",
+    ]) {
         Kind::Agents
     } else if starts(&["scope", "scopes", "ownership", "owned paths"]) && !h.contains("rule") {
         Kind::Scope
-    } else if starts(&["cannot touch", "must not touch", "do not touch", "read-only"]) {
+    } else if starts(&[
+        "cannot touch",
+        "must not touch",
+        "do not touch",
+        "read-only",
+    ]) {
         Kind::CannotTouch
-    } else if starts(&["interface boundary", "interface boundaries", "interface", "interfaces"]) {
+    } else if starts(&[
+        "interface boundary",
+        "interface boundaries",
+        "interface",
+        "interfaces",
+    ]) {
         Kind::Interface
     } else if starts(&["shared state", "shared files", "shared-state"]) {
         Kind::SharedState
@@ -86,7 +105,11 @@ pub fn parse(path: &str, source: &str) -> Contract {
     let mut kinds = Vec::with_capacity(secs.len());
     let mut current: Option<(Kind, u8)> = None;
     for s in &secs {
-        let k = if s.level == 0 { Kind::Other } else { kind_of(&s.heading) };
+        let k = if s.level == 0 {
+            Kind::Other
+        } else {
+            kind_of(&s.heading)
+        };
         let k = match (k, current) {
             (Kind::Other, Some((ck, cl))) if s.level > cl => ck,
             _ => k,
@@ -245,7 +268,10 @@ impl Reader<'_> {
         let Some(name) = name else {
             self.warn(
                 cell.span.clone(),
-                format!("item `{}` names no agent (write `agent: NAME`); ignored", cell.raw),
+                format!(
+                    "item `{}` names no agent (write `agent: NAME`); ignored",
+                    cell.raw
+                ),
             );
             return;
         };
@@ -263,7 +289,12 @@ impl Reader<'_> {
         let branch_col = col(&["branch"]);
         let wt_col = col(&["worktree", "worktree path"]);
         let owns_col = col(&["owns", "scope", "owned paths", "files"]);
-        let cannot_col = col(&["cannot touch", "must not touch", "read-only", "do not touch"]);
+        let cannot_col = col(&[
+            "cannot touch",
+            "must not touch",
+            "read-only",
+            "do not touch",
+        ]);
         let Some(name_col) = name_col else {
             if let Some(h) = header.first() {
                 self.err(
@@ -317,7 +348,9 @@ impl Reader<'_> {
             }
             let additions_only = note.is_some_and(|n| {
                 let n = n.to_lowercase();
-                n.contains("additions only") || n.contains("additions-only") || n.contains("append only")
+                n.contains("additions only")
+                    || n.contains("additions-only")
+                    || n.contains("append only")
             });
             match Pattern::parse(unquote(item)) {
                 Ok(pattern) => {
@@ -407,7 +440,10 @@ impl Reader<'_> {
                     let Some((p, pol)) = split else {
                         self.err(
                             cell.span.clone(),
-                            format!("shared-state item `{}` has no `PATH: POLICY` form", cell.raw),
+                            format!(
+                                "shared-state item `{}` has no `PATH: POLICY` form",
+                                cell.raw
+                            ),
                         );
                         continue;
                     };
@@ -434,12 +470,22 @@ impl Reader<'_> {
             Err(e) => return self.err(span, e.to_string()),
         };
         if !looks_like_path(pattern_text) {
-            self.warn(span.clone(), format!("`{pattern_text}` does not look like a path; read as one"));
+            self.warn(
+                span.clone(),
+                format!("`{pattern_text}` does not look like a path; read as one"),
+            );
         }
         let lower = plain_text(policy).to_lowercase();
-        let nobody = ["nobody", "no agent", "no one", "noone", "human only", "humans only"]
-            .iter()
-            .any(|k| lower.contains(k));
+        let nobody = [
+            "nobody",
+            "no agent",
+            "no one",
+            "noone",
+            "human only",
+            "humans only",
+        ]
+        .iter()
+        .any(|k| lower.contains(k));
         let owner = if nobody {
             None
         } else {
@@ -506,7 +552,10 @@ impl Reader<'_> {
         };
         let span = locate(self.src, &cell.span, raw.trim());
         if self.c.agent(&name).is_none() {
-            self.err(span.clone(), format!("merge order names unknown agent `{name}`"));
+            self.err(
+                span.clone(),
+                format!("merge order names unknown agent `{name}`"),
+            );
         } else if self.c.merge_position(&name).is_some() {
             self.err(span.clone(), format!("merge order lists `{name}` twice"));
         }
@@ -565,14 +614,20 @@ impl Reader<'_> {
                 .map(|c| self.c.agent(&c).map(|a| a.name.clone()).unwrap_or(c))
                 .collect();
             for row in rows {
-                let Some(check_cell) = row.first() else { continue };
+                let Some(check_cell) = row.first() else {
+                    continue;
+                };
                 let mut required = Vec::with_capacity(columns.len());
                 for (i, col) in columns.iter().enumerate() {
                     let cell = row.get(i + 1);
-                    let text = cell.map(|c| plain_text(&c.raw).to_lowercase()).unwrap_or_default();
+                    let text = cell
+                        .map(|c| plain_text(&c.raw).to_lowercase())
+                        .unwrap_or_default();
                     let req = match text.as_str() {
                         "required" | "yes" | "y" | "✓" | "✔" | "x" | "must" => true,
-                        "not required" | "no" | "n" | "-" | "—" | "" | "optional" | "n/a" => false,
+                        "not required" | "no" | "n" | "-" | "—" | "" | "optional" | "n/a" => {
+                            false
+                        }
                         other => {
                             if let Some(c) = cell {
                                 self.warn(

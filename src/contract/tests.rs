@@ -11,7 +11,10 @@ fn texts(p: &[PatternEntry]) -> Vec<&str> {
 fn reads_uploads_contract_as_it_stands() {
     let c = parse("CONTRACT.md", UPLOADS);
     assert!(!c.has_errors(), "{:#?}", c.diagnostics);
-    assert_eq!(c.title.as_deref(), Some("Context contract — feature/uploads"));
+    assert_eq!(
+        c.title.as_deref(),
+        Some("Context contract — feature/uploads")
+    );
     let names: Vec<_> = c.agents.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["agent-1", "agent-2", "agent-3"]);
     let a1 = c.agent("agent-1").unwrap();
@@ -57,10 +60,20 @@ fn reads_blog_contract_with_prose_as_warnings() {
     assert_eq!(m.worktree.as_deref(), Some("../repo-agent-metadata"));
     assert_eq!(texts(&m.owns), ["src/content/config.ts"]);
     assert_eq!(texts(&m.cannot_touch), ["src/layouts/BaseLayout.astro"]);
-    assert_eq!(m.notes, ["content frontmatter validation", "listing data shape", "visual layout changes"]);
+    assert_eq!(
+        m.notes,
+        [
+            "content frontmatter validation",
+            "listing data shape",
+            "visual layout changes"
+        ]
+    );
     let r = c.agent("Review agent").unwrap();
     assert!(r.owns.is_empty());
-    assert_eq!(c.integration_branch.as_deref(), Some("integration/blog-discovery"));
+    assert_eq!(
+        c.integration_branch.as_deref(),
+        Some("integration/blog-discovery")
+    );
     assert!(c.merge_order.is_empty());
     let prose = c
         .diagnostics
@@ -108,7 +121,10 @@ fn errors_are_all_reported_with_spans() {
     assert!(has("agent `a1` has two branches", 5), "{errs:#?}");
     assert!(has("branch `b` is claimed by two agents", 4), "{errs:#?}");
     assert!(has("owned by two agents", 8), "{errs:#?}");
-    assert!(has("no Worktrees/Agents entry names agent `ghost`", 9), "{errs:#?}");
+    assert!(
+        has("no Worktrees/Agents entry names agent `ghost`", 9),
+        "{errs:#?}"
+    );
     assert!(has("lists `a1` twice", 12), "{errs:#?}");
     assert!(has("unknown agent `nobody`", 13), "{errs:#?}");
     assert!(has("names no owner", 15), "{errs:#?}");
@@ -116,7 +132,15 @@ fn errors_are_all_reported_with_spans() {
 
 #[test]
 fn garbage_never_panics() {
-    for src in ["", "#", "| a |\n|---|\n| b |", "## Scope\n- :\n- a:", "## Merge order\n1. (x\n", "## Worktrees\n- branch:\n- agent:\n", "## Integration branch\n\n``\n"] {
+    for src in [
+        "",
+        "#",
+        "| a |\n|---|\n| b |",
+        "## Scope\n- :\n- a:",
+        "## Merge order\n1. (x\n",
+        "## Worktrees\n- branch:\n- agent:\n",
+        "## Integration branch\n\n``\n",
+    ] {
         let _ = parse("x.md", src);
     }
 }
@@ -126,7 +150,9 @@ fn two_contracts_claiming_a_branch() {
     let mut cs = vec![parse("a.md", UPLOADS), parse("b.md", UPLOADS)];
     validate_set(&mut cs);
     assert!(cs[0].has_errors() && cs[1].has_errors());
-    assert!(cs[0].diagnostics.iter().any(|d| d.message.contains("claimed by two contracts: a.md and b.md")));
+    assert!(cs[0].diagnostics.iter().any(|d| d
+        .message
+        .contains("claimed by two contracts: a.md and b.md")));
 }
 
 #[test]
@@ -134,6 +160,8 @@ fn unmatched_patterns_warn() {
     let c = parse("c.md", UPLOADS);
     let files = vec!["src/api/router.ts".to_string(), "package.json".to_string()];
     let w = unmatched_pattern_warnings(&c, &files);
-    assert!(w.iter().any(|d| d.message.contains("`src/db/schema.ts` matches no file")));
+    assert!(w
+        .iter()
+        .any(|d| d.message.contains("`src/db/schema.ts` matches no file")));
     assert!(!w.iter().any(|d| d.message.contains("`package.json`")));
 }

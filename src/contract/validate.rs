@@ -15,14 +15,20 @@ pub(super) fn check_contract(c: &mut Contract) {
             if let Some(other) = branches.insert(b, &a.name) {
                 diags.push(Diagnostic::error(
                     a.span.clone(),
-                    format!("branch `{b}` is claimed by two agents: `{other}` and `{}`", a.name),
+                    format!(
+                        "branch `{b}` is claimed by two agents: `{other}` and `{}`",
+                        a.name
+                    ),
                 ));
             }
         }
         if c.integration_branch.as_deref() == a.branch.as_deref() && a.branch.is_some() {
             diags.push(Diagnostic::error(
                 a.span.clone(),
-                format!("agent `{}` uses the integration branch as its own branch", a.name),
+                format!(
+                    "agent `{}` uses the integration branch as its own branch",
+                    a.name
+                ),
             ));
         }
     }

@@ -1,0 +1,230 @@
+//! Command-line interface: parses arguments and wires a source to the
+//! evaluator to a reporter. Returns the process exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::evaluate::{evaluate, Options, Unassigned};
+use crate::git::Git;
+use crate::offline::{self, Request};
+use crate::report::{self, Format};
+
+/// Exit code: the gate could not evaluate (bad input, no repository, …).
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "contract-gate",
+    version,
+    about = "Enforce a context contract for parallel coding agents on every pull request",
+    after_help = "Exit codes: 0 pass (success or neutral), 1 blocked (failure), 2 could not evaluate."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge a branch of a local git repository (or worktree) against the
+    /// contracts on its base.
+    Check(CheckArgs),
+    /// Show how each contract was read, with every diagnostic.
+    Lint(LintArgs),
+    /// Print what an agent should be handed before it starts.
+    Brief(BriefArgs),
+    /// Build a demo repository (the uploads example) and judge its branches.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The base: the contract is read from here, never from the head.
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// The head to judge.
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    pub head: String,
+    /// Head branch name (default: the head ref's name; required when detached).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// PR body (markdown) holding the verification evidence; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+    /// Branches that no contract names: a notice (allow) or a failure (block).
+    #[arg(long, value_enum, default_value_t = Unassigned::Allow)]
+    pub unassigned: Unassigned,
+    /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Repository directory (default: the current directory).
+    #[arg(long, short = 'C', value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Contract files (default: CONTRACT.md and .github/contracts/*.md of the repository).
+    pub paths: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also warn about patterns that match no file at this revision.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BriefArgs {
+    /// Agent name (case-insensitive) or its branch.
+    pub agent: String,
+    /// Contract file(s) (default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Keep the demo repository and print its path.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(a) => check(&a),
+        Command::Lint(a) => lint(&a),
+        Command::Brief(a) => brief(&a),
+        Command::Demo(a) => crate::demo::run(a.keep),
+    }
+}
+
+fn fail(format: Format, branch: Option<&str>, base: Option<&str>, msg: &str) -> i32 {
+    match format {
+        Format::Json => println!("{}", report::json::error(branch, base, msg)),
+        Format::Text => eprintln!("contract-gate: could not evaluate: {msg}"),
+    }
+    EXIT_ERROR
+}
+
+fn read_body(p: &std::path::Path) -> std::io::Result<String> {
+    if p.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(p)
+    }
+}
+
+pub fn check(a: &CheckArgs) -> i32 {
+    let body = match &a.body {
+        Some(p) => match read_body(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                let msg = format!("cannot read --body {}: {e}", p.display());
+                return fail(a.format, a.branch.as_deref(), Some(&a.base), &msg);
+            }
+        },
+        None => None,
+    };
+    let git = match Git::open(&a.repo) {
+        Ok(g) => g,
+        Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e.to_string()),
+    };
+    let req = Request {
+        base: a.base.clone(),
+        head: a.head.clone(),
+        branch: a.branch.clone(),
+        body,
+        contracts: a.contracts.clone(),
+    };
+    let loaded = match offline::load(&git, &req) {
+        Ok(l) => l,
+        Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e.to_string()),
+    };
+    let mut options = Options {
+        unassigned: a.unassigned,
+        ..Options::default()
+    };
+    for c in &a.contracts {
+        if let Ok(p) = crate::pattern::Pattern::parse(&format!("path:{c}")) {
+            options.protected.push(p);
+        }
+    }
+    let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    match a.format {
+        Format::Json => println!("{}", report::json::verdict(&v)),
+        Format::Text => print!("{}", report::text::verdict(&v)),
+    }
+    v.conclusion.exit_code()
+}
+
+fn lint(a: &LintArgs) -> i32 {
+    let cwd = PathBuf::from(".");
+    let git = Git::open(&cwd).ok();
+    let root = git.as_ref().map(|g| g.root().to_path_buf()).unwrap_or(cwd);
+    let mut contracts = match offline::contracts_in_dir(&root, &a.paths) {
+        Ok(c) => c,
+        Err(e) => return fail(a.format, None, None, &e.to_string()),
+    };
+    if contracts.is_empty() {
+        return fail(
+            a.format,
+            None,
+            None,
+            "no contract found: pass a path, or add CONTRACT.md or .github/contracts/*.md",
+        );
+    }
+    if let (Some(g), Some(base)) = (&git, &a.base) {
+        match g.list_files(base, None) {
+            Ok(files) => {
+                for c in contracts.iter_mut() {
+                    let w = crate::contract::unmatched_pattern_warnings(c, &files);
+                    c.diagnostics.extend(w);
+                }
+            }
+            Err(e) => return fail(a.format, None, Some(base), &e.to_string()),
+        }
+    }
+    match a.format {
+        Format::Json => println!("{}", report::lint::json(&contracts)),
+        Format::Text => print!("{}", report::lint::text(&contracts, color())),
+    }
+    i32::from(contracts.iter().any(|c| c.has_errors()))
+}
+
+fn brief(a: &BriefArgs) -> i32 {
+    let cwd = PathBuf::from(".");
+    let root = Git::open(&cwd)
+        .map(|g| g.root().to_path_buf())
+        .unwrap_or(cwd);
+    let contracts = match offline::contracts_in_dir(&root, &a.contracts) {
+        Ok(c) => c,
+        Err(e) => return fail(Format::Text, None, None, &e.to_string()),
+    };
+    for c in &contracts {
+        let found = c.agent(&a.agent).or_else(|| c.agent_for_branch(&a.agent));
+        if let Some(agent) = found {
+            print!("{}", report::brief::brief(c, agent));
+            return 0;
+        }
+    }
+    let known: Vec<String> = contracts
+        .iter()
+        .flat_map(|c| c.agents.iter().map(|a| a.name.clone()))
+        .collect();
+    let msg = if known.is_empty() {
+        "no contract with agents found".to_string()
+    } else {
+        format!("no agent `{}`; agents: {}", a.agent, known.join(", "))
+    };
+    fail(Format::Text, None, None, &msg)
+}

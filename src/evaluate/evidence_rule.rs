@@ -1,0 +1,63 @@
+//! The `evidence` rule: each required check of the verification matrix is
+//! evidenced in the PR body.
+
+use crate::contract::Contract;
+use crate::evidence::{is_pr_notes_check, read_body, EvidenceStatus};
+use crate::snapshot::PullRequest;
+use crate::verdict::{EvidenceRow, Finding, Level, Rule};
+
+pub(super) fn check(
+    c: &Contract,
+    role: &str,
+    pr: &PullRequest,
+    out: &mut Vec<Finding>,
+) -> Vec<EvidenceRow> {
+    let checks = c.required_checks(role);
+    if checks.is_empty() {
+        return Vec::new();
+    }
+    let Some(body) = &pr.body else {
+        out.push(
+            Finding::failure(
+                Rule::Evidence,
+                format!(
+                    "evidence not checked: no PR body given ({} required check(s); pass --body FILE)",
+                    checks.len()
+                ),
+            )
+            .with_level(Level::Notice),
+        );
+        return Vec::new();
+    };
+    let ev = read_body(body);
+    let mut rows = Vec::with_capacity(checks.len());
+    for row in checks {
+        let check = &row.check;
+        let problem = if is_pr_notes_check(check) {
+            (!ev.has_remaining_risk()).then(|| {
+                format!("`{check}`: the PR body has no remaining-risk section (add `## Remaining risk`)")
+            })
+        } else {
+            match ev.status(check) {
+                EvidenceStatus::Passed => None,
+                EvidenceStatus::Failed => {
+                    Some(format!("`{check}` is marked failed in the PR body"))
+                }
+                EvidenceStatus::Unchecked => Some(format!(
+                    "`{check}` is listed but not checked (`- [ ]`): run it and tick it"
+                )),
+                EvidenceStatus::Missing => {
+                    Some(format!("no evidence for required check `{check}`"))
+                }
+            }
+        };
+        rows.push(EvidenceRow {
+            check: check.clone(),
+            found: problem.is_none(),
+        });
+        if let Some(m) = problem {
+            out.push(Finding::failure(Rule::Evidence, m));
+        }
+    }
+    rows
+}

@@ -1,0 +1,202 @@
+//! The pure core: (contracts, pull-request snapshot, merge state) → verdict.
+//! No I/O, no clock, no environment; each rule group lives in its own module.
+
+mod evidence_rule;
+mod order;
+mod paths;
+
+pub use paths::needs_removals;
+
+use crate::contract::{Contract, Severity, INTEGRATOR};
+use crate::pattern::Pattern;
+use crate::snapshot::{MergeState, PullRequest};
+use crate::verdict::{Finding, Level, Role, Rule, Verdict};
+
+/// What to do with a branch that no contract names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Unassigned {
+    /// A notice; the conclusion is neutral.
+    #[default]
+    Allow,
+    /// A failure.
+    Block,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub unassigned: Unassigned,
+    /// Paths an agent branch may never change: contract files and the
+    /// workflows that run the gate (a PR cannot edit its own gate away).
+    pub protected: Vec<Pattern>,
+}
+
+/// Contract locations read by default, and the gate's own configuration.
+pub const DEFAULT_PROTECTED: &[&str] = &[
+    "CONTRACT.md",
+    ".github/contracts/",
+    ".github/workflows/",
+    ".github/contract-gate.yml",
+    ".github/contract-gate.yaml",
+];
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            unassigned: Unassigned::Allow,
+            protected: DEFAULT_PROTECTED
+                .iter()
+                .filter_map(|p| Pattern::parse(p).ok())
+                .collect(),
+        }
+    }
+}
+
+/// Who the head branch is in which contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    Agent { contract: usize, agent: usize },
+    Integrator { contract: usize },
+}
+
+/// Every contract claim on a branch (more than one is a contract error).
+pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
+    let mut out = Vec::new();
+    for (ci, c) in contracts.iter().enumerate() {
+        for (ai, a) in c.agents.iter().enumerate() {
+            if a.branch.as_deref() == Some(branch) {
+                out.push(Claim::Agent {
+                    contract: ci,
+                    agent: ai,
+                });
+            }
+        }
+        if c.integration_branch.as_deref() == Some(branch) {
+            out.push(Claim::Integrator { contract: ci });
+        }
+    }
+    out
+}
+
+pub fn evaluate(
+    contracts: &[Contract],
+    pr: &PullRequest,
+    merge: &MergeState,
+    options: &Options,
+) -> Verdict {
+    let mut findings = Vec::new();
+    if let Some(why) = &pr.files_truncated {
+        findings.push(Finding::failure(Rule::Incomplete, why.clone()));
+    }
+    let all = claims(contracts, &pr.branch);
+    let claim = match all.as_slice() {
+        [] => {
+            let level = match options.unassigned {
+                Unassigned::Allow => Level::Notice,
+                Unassigned::Block => Level::Failure,
+            };
+            let where_ = if contracts.is_empty() {
+                "no contract was found".to_string()
+            } else {
+                let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
+                format!("no agent of {} has it", names.join(", "))
+            };
+            findings.push(
+                Finding::failure(
+                    Rule::UnassignedBranch,
+                    format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
+                )
+                .with_level(level),
+            );
+            return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
+        }
+        [one] => *one,
+        [first, ..] => {
+            let names: Vec<_> = all
+                .iter()
+                .map(|c| {
+                    let (ci, who) = match c {
+                        Claim::Agent { contract, agent } => {
+                            (*contract, contracts[*contract].agents[*agent].name.clone())
+                        }
+                        Claim::Integrator { contract } => (*contract, INTEGRATOR.to_string()),
+                    };
+                    format!("{who} in {}", contracts[ci].path)
+                })
+                .collect();
+            findings.push(Finding::failure(
+                Rule::ContractInvalid,
+                format!(
+                    "branch `{}` is claimed more than once: {}",
+                    pr.branch,
+                    names.join("; ")
+                ),
+            ));
+            *first
+        }
+    };
+    let (ci, role, agent_idx) = match claim {
+        Claim::Agent { contract, agent } => (contract, Role::Agent, Some(agent)),
+        Claim::Integrator { contract } => (contract, Role::Integrator, None),
+    };
+    let contract = &contracts[ci];
+    for d in contract
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        findings.push(
+            Finding::failure(Rule::ContractInvalid, d.message.clone())
+                .at(contract.path.clone(), Some(contract.line_of(d.span.start))),
+        );
+    }
+    let who = match agent_idx {
+        Some(i) => contract.agents[i].name.clone(),
+        None => INTEGRATOR.to_string(),
+    };
+
+    order::base_branch(contract, agent_idx, pr, &mut findings);
+    paths::check(contract, agent_idx, pr, options, &mut findings);
+    let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
+    let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
+
+    let mut v = finish(
+        Some(contract.path.clone()),
+        Some(who),
+        pr,
+        findings,
+        false,
+        progress,
+        evidence,
+    );
+    v.role = Some(role);
+    v
+}
+
+fn finish(
+    contract: Option<String>,
+    agent: Option<String>,
+    pr: &PullRequest,
+    mut findings: Vec<Finding>,
+    unassigned: bool,
+    merge_progress: Vec<crate::verdict::MergeStepState>,
+    evidence: Vec<crate::verdict::EvidenceRow>,
+) -> Verdict {
+    // Stable order for every reporter: by level, rule, path, line.
+    findings.sort_by(|a, b| {
+        (a.level, a.rule, &a.path, a.line).cmp(&(b.level, b.rule, &b.path, b.line))
+    });
+    Verdict {
+        contract,
+        agent,
+        role: None,
+        branch: pr.branch.clone(),
+        base: pr.base.clone(),
+        conclusion: Verdict::conclude(&findings, unassigned),
+        findings,
+        merge_progress,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,112 @@
+//! Rules about where and when a branch may merge: `base-branch`,
+//! `merge-order`, `stale-base`.
+
+use crate::contract::Contract;
+use crate::snapshot::{MergeState, PullRequest};
+use crate::verdict::{Finding, MergeStepState, Rule};
+
+pub(super) fn base_branch(
+    c: &Contract,
+    agent: Option<usize>,
+    pr: &PullRequest,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(ib), Some(_)) = (&c.integration_branch, agent) else {
+        return;
+    };
+    if pr.base != *ib {
+        out.push(Finding::failure(
+            Rule::BaseBranch,
+            format!(
+                "agent branches of this contract merge into `{ib}`, but this pull request targets `{}`",
+                pr.base
+            ),
+        ));
+    }
+}
+
+pub(super) fn check(
+    c: &Contract,
+    agent: Option<usize>,
+    pr: &PullRequest,
+    merge: &MergeState,
+    out: &mut Vec<Finding>,
+) -> Vec<MergeStepState> {
+    let state = |name: &str| merge.get(name).cloned().unwrap_or_default();
+    let Some(ai) = agent else {
+        // The integrator: every agent must have merged into the integration branch.
+        let mut progress = Vec::new();
+        for a in &c.agents {
+            let m = state(&a.name);
+            if !m.in_head {
+                out.push(Finding::failure(
+                    Rule::MergeOrder,
+                    format!(
+                        "{} ({}) has not merged into `{}` yet",
+                        a.name,
+                        a.branch.as_deref().unwrap_or("no branch"),
+                        pr.branch
+                    ),
+                ));
+            }
+            progress.push(MergeStepState {
+                agent: a.name.clone(),
+                state: if m.in_head { "merged" } else { "waiting" },
+                reference: m.merged_into_base.clone(),
+            });
+        }
+        return progress;
+    };
+    let me = &c.agents[ai].name;
+    let Some(pos) = c.merge_position(me) else {
+        return Vec::new();
+    };
+    let mut progress = Vec::new();
+    for (i, step) in c.merge_order.iter().enumerate() {
+        // An unknown name is a contract error (reported as contract-invalid),
+        // not something to wait for.
+        if c.agent(&step.agent).is_none() {
+            continue;
+        }
+        if i >= pos {
+            progress.push(MergeStepState {
+                agent: step.agent.clone(),
+                state: if i == pos { "this" } else { "pending" },
+                reference: None,
+            });
+            continue;
+        }
+        let m = state(&step.agent);
+        let branch = c
+            .agent(&step.agent)
+            .and_then(|a| a.branch.clone())
+            .unwrap_or_default();
+        match &m.merged_into_base {
+            None => out.push(Finding::failure(
+                Rule::MergeOrder,
+                format!(
+                    "waiting on {} ({branch}): it merges before {me} and has not merged into `{}` yet",
+                    step.agent, pr.base
+                ),
+            )),
+            Some(r) if !m.in_head => out.push(Finding::failure(
+                Rule::StaleBase,
+                format!(
+                    "{} merged ({r}) but this branch does not contain it: rebase onto {}",
+                    step.agent, pr.base
+                ),
+            )),
+            Some(_) => {}
+        }
+        progress.push(MergeStepState {
+            agent: step.agent.clone(),
+            state: if m.merged_into_base.is_some() {
+                "merged"
+            } else {
+                "waiting"
+            },
+            reference: m.merged_into_base.clone(),
+        });
+    }
+    progress
+}

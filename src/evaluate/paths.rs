@@ -1,0 +1,305 @@
+//! Rules on changed paths: `contract-edit`, `cannot-touch`, `shared-state`,
+//! `scope` and `additions-only`. Every pattern of the contract is compiled
+//! once into one [`PatternSet`]; each path then costs one lookup.
+
+use crate::contract::Contract;
+use crate::pattern::PatternSet;
+use crate::snapshot::{ChangeStatus, ChangedFile, PullRequest, Removals};
+use crate::verdict::{Finding, Rule};
+
+use super::Options;
+
+#[derive(Debug, Clone, Copy)]
+enum Tag {
+    Owns { agent: usize, additions_only: bool },
+    Cannot { agent: usize },
+    Shared { rule: usize },
+    Protected,
+}
+
+struct Index {
+    set: PatternSet,
+    tags: Vec<Tag>,
+}
+
+impl Index {
+    fn new(c: &Contract, options: &Options) -> Index {
+        let mut b = PatternSet::builder();
+        let mut tags = Vec::new();
+        let mut add = |p: &crate::pattern::Pattern, t: Tag| {
+            b.add(p, tags.len() as u32);
+            tags.push(t);
+        };
+        for (ai, a) in c.agents.iter().enumerate() {
+            for e in &a.owns {
+                add(
+                    &e.pattern,
+                    Tag::Owns {
+                        agent: ai,
+                        additions_only: e.additions_only,
+                    },
+                );
+            }
+            for e in &a.cannot_touch {
+                add(&e.pattern, Tag::Cannot { agent: ai });
+            }
+        }
+        for (ri, r) in c.shared_state.iter().enumerate() {
+            add(&r.pattern, Tag::Shared { rule: ri });
+        }
+        for p in &options.protected {
+            add(p, Tag::Protected);
+        }
+        // The contract files themselves, wherever they live.
+        if let Ok(p) = crate::pattern::Pattern::parse(&format!("path:{}", c.path)) {
+            add(&p, Tag::Protected);
+        }
+        Index {
+            set: b.build(),
+            tags,
+        }
+    }
+}
+
+/// What one name of a changed file is, for the agent (or the integrator).
+enum Outcome {
+    Ok,
+    Fail(Rule, String),
+    AdditionsOnly,
+}
+
+pub(super) fn check(
+    c: &Contract,
+    agent: Option<usize>,
+    pr: &PullRequest,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) {
+    let index = Index::new(c, options);
+    let mut buf = Vec::with_capacity(16);
+    for f in &pr.files {
+        let names = std::iter::once((f.path.as_str(), false))
+            .chain(f.previous_path.as_deref().map(|p| (p, true)));
+        for (name, is_old) in names {
+            // A copy leaves its source untouched.
+            if is_old && f.status == ChangeStatus::Copied {
+                continue;
+            }
+            buf.clear();
+            index.set.matches_into(name, &mut buf);
+            let outcome = match agent {
+                Some(ai) => classify_agent(c, &index, &buf, ai),
+                None => classify_integrator(c, &index, &buf),
+            };
+            match outcome {
+                Outcome::Ok => {}
+                Outcome::Fail(rule, why) => {
+                    out.push(Finding::failure(rule, describe(f, is_old, &why)).at(name, None))
+                }
+                Outcome::AdditionsOnly => additions_only(f, name, is_old, out),
+            }
+        }
+    }
+}
+
+fn describe(f: &ChangedFile, is_old: bool, why: &str) -> String {
+    let how = match (f.status, is_old) {
+        (ChangeStatus::Renamed, true) => format!("renamed to `{}`", f.path),
+        (ChangeStatus::Renamed, false) => format!(
+            "renamed from `{}`",
+            f.previous_path.as_deref().unwrap_or("?")
+        ),
+        (ChangeStatus::Added, _) | (ChangeStatus::Copied, _) => "added".into(),
+        (ChangeStatus::Deleted, _) => "deleted".into(),
+        (ChangeStatus::Modified, _) => "modified".into(),
+    };
+    format!("{how}; {why}")
+}
+
+fn owners(c: &Contract, index: &Index, buf: &[u32], except: Option<usize>) -> Vec<String> {
+    let mut v: Vec<String> = buf
+        .iter()
+        .filter_map(|&t| match index.tags[t as usize] {
+            Tag::Owns { agent, .. } if Some(agent) != except => Some(c.agents[agent].name.clone()),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The first shared-state rule (in contract order) that matches.
+fn shared_rule(index: &Index, buf: &[u32]) -> Option<usize> {
+    buf.iter()
+        .filter_map(|&t| match index.tags[t as usize] {
+            Tag::Shared { rule } => Some(rule),
+            _ => None,
+        })
+        .min()
+}
+
+fn classify_agent(c: &Contract, index: &Index, buf: &[u32], me: usize) -> Outcome {
+    let tag = |t: &u32| index.tags[*t as usize];
+    if buf.iter().any(|t| matches!(tag(t), Tag::Protected)) {
+        return Outcome::Fail(
+            Rule::ContractEdit,
+            "agent branches may not change contracts or the workflows that run the gate".into(),
+        );
+    }
+    if buf
+        .iter()
+        .any(|t| matches!(tag(t), Tag::Cannot { agent } if agent == me))
+    {
+        return Outcome::Fail(
+            Rule::CannotTouch,
+            format!("on {}'s cannot-touch list", c.agents[me].name),
+        );
+    }
+    let (mut full, mut partial) = (false, false);
+    for t in buf {
+        if let Tag::Owns {
+            agent,
+            additions_only,
+        } = tag(t)
+        {
+            if agent == me {
+                if additions_only {
+                    partial = true;
+                } else {
+                    full = true;
+                }
+            }
+        }
+    }
+    if let Some(ri) = shared_rule(index, buf) {
+        let r = &c.shared_state[ri];
+        match &r.owner {
+            Some(o) if *o == c.agents[me].name => {
+                return if partial && !full {
+                    Outcome::AdditionsOnly
+                } else {
+                    Outcome::Ok
+                };
+            }
+            Some(o) => {
+                return Outcome::Fail(
+                    Rule::SharedState,
+                    format!(
+                        "shared file owned by {o} (`{}`: {})",
+                        r.pattern.text, r.policy
+                    ),
+                )
+            }
+            None => {
+                return Outcome::Fail(
+                    Rule::SharedState,
+                    format!(
+                        "shared file nobody edits (`{}`: {})",
+                        r.pattern.text, r.policy
+                    ),
+                )
+            }
+        }
+    }
+    if full {
+        Outcome::Ok
+    } else if partial {
+        Outcome::AdditionsOnly
+    } else {
+        let others = owners(c, index, buf, Some(me));
+        let why = if others.is_empty() {
+            format!("outside what {} owns", c.agents[me].name)
+        } else {
+            format!(
+                "outside what {} owns (owned by {})",
+                c.agents[me].name,
+                others.join(", ")
+            )
+        };
+        Outcome::Fail(Rule::Scope, why)
+    }
+}
+
+fn classify_integrator(c: &Contract, index: &Index, buf: &[u32]) -> Outcome {
+    if let Some(ri) = shared_rule(index, buf) {
+        let r = &c.shared_state[ri];
+        if r.owner.is_none() {
+            return Outcome::Fail(
+                Rule::SharedState,
+                format!(
+                    "shared file nobody edits (`{}`: {})",
+                    r.pattern.text, r.policy
+                ),
+            );
+        }
+        return Outcome::Ok;
+    }
+    if owners(c, index, buf, None).is_empty() {
+        Outcome::Fail(Rule::Scope, "owned by no agent of the contract".into())
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn additions_only(f: &ChangedFile, name: &str, is_old: bool, out: &mut Vec<Finding>) {
+    let fail =
+        |msg: String, line: Option<u32>| Finding::failure(Rule::AdditionsOnly, msg).at(name, line);
+    if is_old {
+        out.push(fail(
+            format!(
+                "additions-only file renamed to `{}`: every line was removed",
+                f.path
+            ),
+            None,
+        ));
+        return;
+    }
+    match f.status {
+        ChangeStatus::Added | ChangeStatus::Copied => {}
+        ChangeStatus::Deleted => out.push(fail("additions-only file deleted".into(), None)),
+        ChangeStatus::Modified | ChangeStatus::Renamed => match &f.removals {
+            Removals::Known(lines) => {
+                for &l in lines {
+                    out.push(fail(
+                        "lines removed or changed in an additions-only file".into(),
+                        Some(l),
+                    ));
+                }
+            }
+            Removals::Unavailable(why) => out.push(fail(
+                format!("the diff could not be read ({why}); failing closed"),
+                None,
+            )),
+            Removals::Unknown => {
+                out.push(fail("the diff was not read; failing closed".into(), None))
+            }
+        },
+    }
+}
+
+/// Paths of the change set that need their removed lines read (the
+/// additions-only files of this branch's agent): sources read diffs only for these.
+pub fn needs_removals(c: &Contract, agent: usize, files: &[ChangedFile]) -> Vec<String> {
+    let mut b = PatternSet::builder();
+    let mut any = false;
+    for e in c.agents[agent].owns.iter().filter(|e| e.additions_only) {
+        b.add(&e.pattern, 0);
+        any = true;
+    }
+    if !any {
+        return Vec::new();
+    }
+    let set = b.build();
+    let mut buf = Vec::new();
+    files
+        .iter()
+        .filter(|f| matches!(f.status, ChangeStatus::Modified | ChangeStatus::Renamed))
+        .filter(|f| {
+            buf.clear();
+            set.matches_into(&f.path, &mut buf);
+            !buf.is_empty()
+        })
+        .map(|f| f.path.clone())
+        .collect()
+}

@@ -1,0 +1,353 @@
+use super::*;
+use crate::contract::parse;
+use crate::snapshot::{AgentMerge, ChangeStatus, ChangedFile, Removals};
+use crate::verdict::Conclusion;
+
+const UPLOADS: &str = include_str!("../../fixtures/contracts/uploads.md");
+const BLOG: &str = include_str!("../../fixtures/contracts/blog-discovery.md");
+
+fn uploads() -> Vec<Contract> {
+    vec![parse("CONTRACT.md", UPLOADS)]
+}
+
+fn pr(branch: &str, files: Vec<ChangedFile>) -> PullRequest {
+    PullRequest {
+        branch: branch.into(),
+        base: "main".into(),
+        body: None,
+        files,
+        files_truncated: None,
+    }
+}
+
+fn m(path: &str) -> ChangedFile {
+    let mut f = ChangedFile::new(path, ChangeStatus::Modified);
+    f.removals = Removals::Known(vec![]);
+    f
+}
+
+fn merged(names: &[&str]) -> MergeState {
+    names
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                AgentMerge {
+                    merged_into_base: Some(format!("{n} tip")),
+                    in_head: true,
+                },
+            )
+        })
+        .collect()
+}
+
+fn rules(v: &Verdict) -> Vec<(Rule, Option<&str>, Option<u32>)> {
+    v.findings
+        .iter()
+        .filter(|f| f.level == Level::Failure)
+        .map(|f| (f.rule, f.path.as_deref(), f.line))
+        .collect()
+}
+
+fn run(contracts: &[Contract], pr: &PullRequest, merge: &MergeState) -> Verdict {
+    evaluate(contracts, pr, merge, &Options::default())
+}
+
+#[test]
+fn first_agent_in_scope_passes() {
+    let v = run(
+        &uploads(),
+        &pr(
+            "agents/migrations",
+            vec![m("src/db/migrations/001.sql"), m("src/db/schema.ts")],
+        ),
+        &MergeState::new(),
+    );
+    assert_eq!(rules(&v), []);
+    assert_eq!(v.conclusion, Conclusion::Success);
+    assert_eq!(v.agent.as_deref(), Some("agent-2"));
+    assert_eq!(v.contract.as_deref(), Some("CONTRACT.md"));
+}
+
+#[test]
+fn scope_shared_state_and_contract_edit() {
+    let v = run(
+        &uploads(),
+        &pr(
+            "agents/migrations",
+            vec![
+                m("src/api/uploads/x.ts"),
+                m("package.json"),
+                m("tsconfig.json"),
+                m("CONTRACT.md"),
+                m(".github/workflows/ci.yml"),
+            ],
+        ),
+        &MergeState::new(),
+    );
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::ContractEdit, Some(".github/workflows/ci.yml"), None),
+            (Rule::ContractEdit, Some("CONTRACT.md"), None),
+            (Rule::SharedState, Some("package.json"), None),
+            (Rule::SharedState, Some("tsconfig.json"), None),
+            (Rule::Scope, Some("src/api/uploads/x.ts"), None),
+        ]
+    );
+    let scope = v.findings.iter().find(|f| f.rule == Rule::Scope).unwrap();
+    assert!(
+        scope.message.contains("owned by agent-1"),
+        "{}",
+        scope.message
+    );
+    assert_eq!(v.conclusion, Conclusion::Failure);
+}
+
+#[test]
+fn shared_owner_may_edit_its_file() {
+    let v = run(
+        &uploads(),
+        &pr(
+            "agents/uploads",
+            vec![m("package.json"), m("src/api/uploads/a.ts")],
+        ),
+        &merged(&["agent-2"]),
+    );
+    assert_eq!(rules(&v), []);
+}
+
+#[test]
+fn additions_only_lines_and_fail_closed() {
+    let mut changed = m("src/api/router.ts");
+    changed.removals = Removals::Known(vec![7, 12]);
+    let v = run(
+        &uploads(),
+        &pr("agents/uploads", vec![changed]),
+        &merged(&["agent-2"]),
+    );
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::AdditionsOnly, Some("src/api/router.ts"), Some(7)),
+            (Rule::AdditionsOnly, Some("src/api/router.ts"), Some(12)),
+        ]
+    );
+    let mut unknown = m("src/api/router.ts");
+    unknown.removals = Removals::Unavailable("binary file".into());
+    let v = run(
+        &uploads(),
+        &pr("agents/uploads", vec![unknown]),
+        &merged(&["agent-2"]),
+    );
+    assert_eq!(
+        rules(&v),
+        [(Rule::AdditionsOnly, Some("src/api/router.ts"), None)]
+    );
+    assert!(v.findings[0].message.contains("binary file"));
+    // Pure additions pass.
+    let v = run(
+        &uploads(),
+        &pr("agents/uploads", vec![m("src/api/router.ts")]),
+        &merged(&["agent-2"]),
+    );
+    assert_eq!(rules(&v), []);
+}
+
+#[test]
+fn renames_count_under_both_names_and_deletions_count() {
+    let mut r = ChangedFile::new("src/db/migrations/002.sql", ChangeStatus::Renamed);
+    r.previous_path = Some("src/api/uploads/old.sql".into());
+    let d = ChangedFile::new("README.md", ChangeStatus::Deleted);
+    let v = run(
+        &uploads(),
+        &pr("agents/migrations", vec![r, d]),
+        &MergeState::new(),
+    );
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::SharedState, Some("README.md"), None),
+            (Rule::Scope, Some("src/api/uploads/old.sql"), None),
+        ]
+    );
+    let mut away = ChangedFile::new("src/api/uploads/router.ts", ChangeStatus::Renamed);
+    away.previous_path = Some("src/api/router.ts".into());
+    let v = run(
+        &uploads(),
+        &pr("agents/uploads", vec![away]),
+        &merged(&["agent-2"]),
+    );
+    assert_eq!(
+        rules(&v),
+        [(Rule::AdditionsOnly, Some("src/api/router.ts"), None)]
+    );
+}
+
+#[test]
+fn merge_order_waits_then_stale_base_then_passes() {
+    let p = pr("agents/tests", vec![m("tests/uploads/a.test.ts")]);
+    let v = run(&uploads(), &p, &MergeState::new());
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::MergeOrder, None, None),
+            (Rule::MergeOrder, None, None)
+        ]
+    );
+    assert!(v
+        .findings
+        .iter()
+        .any(|f| f.message.contains("waiting on agent-2")));
+    assert!(v
+        .findings
+        .iter()
+        .any(|f| f.message.contains("waiting on agent-1")));
+
+    let mut state = merged(&["agent-2", "agent-1"]);
+    state.get_mut("agent-1").unwrap().in_head = false;
+    let v = run(&uploads(), &p, &state);
+    assert_eq!(rules(&v), [(Rule::StaleBase, None, None)]);
+    assert!(v.findings[0].message.contains("rebase onto main"));
+
+    let v = run(&uploads(), &p, &merged(&["agent-2", "agent-1"]));
+    assert_eq!(rules(&v), []);
+    let states: Vec<_> = v.merge_progress.iter().map(|s| s.state).collect();
+    assert_eq!(states, ["merged", "merged", "this"]);
+}
+
+#[test]
+fn unassigned_is_neutral_or_blocked() {
+    let p = pr("feature/x", vec![m("anything")]);
+    let v = run(&uploads(), &p, &MergeState::new());
+    assert_eq!(v.conclusion, Conclusion::Neutral);
+    assert_eq!(v.findings[0].rule, Rule::UnassignedBranch);
+    assert_eq!(v.findings[0].level, Level::Notice);
+    let opts = Options {
+        unassigned: Unassigned::Block,
+        ..Options::default()
+    };
+    let v = evaluate(&uploads(), &p, &MergeState::new(), &opts);
+    assert_eq!(v.conclusion, Conclusion::Failure);
+}
+
+fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PullRequest {
+    PullRequest {
+        branch: branch.into(),
+        base: base.into(),
+        body: Some(body.into()),
+        files,
+        files_truncated: None,
+    }
+}
+
+const GOOD_BODY: &str = "## Checks\r\n- [x] `npm run check`\r\n- [x] ASTRO_TELEMETRY_DISABLED=1 npm run build\r\n\r\n## Remaining risk\r\nNone known.\r\n";
+
+#[test]
+fn blog_agent_cannot_touch_base_branch_and_evidence() {
+    let blog = vec![parse("blog.md", BLOG)];
+    let ok = blog_pr(
+        "agent/metadata-filter-contract",
+        "integration/blog-discovery",
+        vec![m("src/content/config.ts")],
+        GOOD_BODY,
+    );
+    let v = run(&blog, &ok, &MergeState::new());
+    assert_eq!(rules(&v), []);
+    assert_eq!(v.evidence.len(), 3);
+
+    let bad = blog_pr(
+        "agent/metadata-filter-contract",
+        "main",
+        vec![m("src/layouts/BaseLayout.astro")],
+        "- [ ] npm run check\n",
+    );
+    let v = run(&blog, &bad, &MergeState::new());
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::BaseBranch, None, None),
+            (
+                Rule::CannotTouch,
+                Some("src/layouts/BaseLayout.astro"),
+                None
+            ),
+            (Rule::Evidence, None, None),
+            (Rule::Evidence, None, None),
+            (Rule::Evidence, None, None),
+        ]
+    );
+}
+
+#[test]
+fn integrator_needs_every_agent_and_owned_paths() {
+    let blog = vec![parse("blog.md", BLOG)];
+    let body = "- [x] npm run check\n- [x] ASTRO_TELEMETRY_DISABLED=1 npm run build\n- [x] Blog index search still filters by text and tag\n- [x] Markdown post page still renders TOC for `##` and `###`\n- [x] Mermaid blocks still target `pre[data-language='mermaid']`\n\n## Remaining risk\nlow\n";
+    let p = blog_pr(
+        "integration/blog-discovery",
+        "main",
+        vec![
+            m("src/content/config.ts"),
+            m("src/pages/blog/index.astro"),
+            m("src/config/site.ts"),
+        ],
+        body,
+    );
+    let v = run(&blog, &p, &merged(&["Metadata agent", "Search agent"]));
+    assert_eq!(v.agent.as_deref(), Some("Integrator"));
+    assert_eq!(
+        rules(&v),
+        [
+            (Rule::Scope, Some("src/config/site.ts"), None),
+            (Rule::MergeOrder, None, None)
+        ]
+    );
+    assert!(v
+        .findings
+        .iter()
+        .any(|f| f.message.contains("Review agent")));
+}
+
+#[test]
+fn invalid_contract_fails_closed() {
+    let bad = parse(
+        "CONTRACT.md",
+        "## Worktrees\n- w branch: b agent: a\n## Scope\n- a: src/**\n## Merge order\n1. ghost\n",
+    );
+    let v = run(&[bad], &pr("b", vec![m("src/x")]), &MergeState::new());
+    assert_eq!(
+        rules(&v),
+        [(Rule::ContractInvalid, Some("CONTRACT.md"), Some(6))]
+    );
+}
+
+#[test]
+fn truncated_file_list_fails_closed() {
+    let mut p = pr("agents/migrations", vec![m("src/db/schema.ts")]);
+    p.files_truncated = Some("GitHub lists at most 3,000 files; this PR changes 3,412".into());
+    let v = run(&uploads(), &p, &MergeState::new());
+    assert_eq!(rules(&v), [(Rule::Incomplete, None, None)]);
+}
+
+#[test]
+fn literal_bracket_paths() {
+    let c = parse(
+        "c.md",
+        "## Worktrees\n- w branch: b agent: a\n## Scope\n- a: src/pages/blog/[...slug].astro\n",
+    );
+    let v = run(
+        std::slice::from_ref(&c),
+        &pr("b", vec![m("src/pages/blog/[...slug].astro")]),
+        &MergeState::new(),
+    );
+    assert_eq!(rules(&v), []);
+    let v = run(
+        &[c],
+        &pr("b", vec![m("src/pages/blog/s.astro")]),
+        &MergeState::new(),
+    );
+    assert_eq!(
+        rules(&v),
+        [(Rule::Scope, Some("src/pages/blog/s.astro"), None)]
+    );
+}

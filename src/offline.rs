@@ -1,0 +1,260 @@
+//! The offline source: reads contracts, the change set and merge state from
+//! a local git repository (or any of its worktrees) into a snapshot.
+
+use std::collections::HashMap;
+
+use crate::contract::{self, Contract};
+use crate::evaluate::{claims, needs_removals, Claim};
+use crate::git::{Git, GitError};
+use crate::snapshot::{AgentMerge, MergeState, PullRequest};
+
+/// Where contracts live by default (relative to the repository root).
+pub const DEFAULT_CONTRACT: &str = "CONTRACT.md";
+pub const DEFAULT_CONTRACT_DIR: &str = ".github/contracts";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("contract `{path}` does not exist at `{rev}` (contracts are read from the base, never from the working tree or the head)")]
+    MissingContract { path: String, rev: String },
+    #[error("the head is detached, so its branch name is unknown: pass --branch NAME (in GitHub Actions, use ${{{{ github.head_ref }}}})")]
+    Detached,
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Reads the contracts at `rev`: the given paths, or by default
+/// `CONTRACT.md` plus every `*.md` under `.github/contracts/`.
+pub fn contracts_at(
+    git: &Git,
+    rev: &str,
+    explicit: &[String],
+) -> Result<Vec<Contract>, SourceError> {
+    let mut out = Vec::new();
+    if explicit.is_empty() {
+        if let Some(src) = git.show_file(rev, DEFAULT_CONTRACT)? {
+            out.push(contract::parse(DEFAULT_CONTRACT, &src));
+        }
+        let mut files = git.list_files(rev, Some(DEFAULT_CONTRACT_DIR))?;
+        files.retain(|f| f.ends_with(".md"));
+        files.sort();
+        for f in files {
+            if let Some(src) = git.show_file(rev, &f)? {
+                out.push(contract::parse(&f, &src));
+            }
+        }
+    } else {
+        for p in explicit {
+            let path = p.trim_start_matches("./");
+            match git.show_file(rev, path)? {
+                Some(src) => out.push(contract::parse(path, &src)),
+                None => {
+                    return Err(SourceError::MissingContract {
+                        path: path.to_string(),
+                        rev: rev.to_string(),
+                    })
+                }
+            }
+        }
+    }
+    contract::validate_set(&mut out);
+    Ok(out)
+}
+
+/// Reads contracts from the working tree (for `lint` and `brief`, which
+/// help write a contract before it lands).
+pub fn contracts_in_dir(
+    root: &std::path::Path,
+    explicit: &[String],
+) -> Result<Vec<Contract>, SourceError> {
+    let mut paths: Vec<std::path::PathBuf> = Vec::new();
+    if explicit.is_empty() {
+        let c = root.join(DEFAULT_CONTRACT);
+        if c.is_file() {
+            paths.push(c);
+        }
+        if let Ok(rd) = std::fs::read_dir(root.join(DEFAULT_CONTRACT_DIR)) {
+            let mut more: Vec<_> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect();
+            more.sort();
+            paths.extend(more);
+        }
+    } else {
+        paths.extend(explicit.iter().map(std::path::PathBuf::from));
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let src = std::fs::read_to_string(&p).map_err(|source| SourceError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+        let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+        out.push(contract::parse(&shown, &src));
+    }
+    contract::validate_set(&mut out);
+    Ok(out)
+}
+
+/// What `check` was asked to judge.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub base: String,
+    pub head: String,
+    pub branch: Option<String>,
+    pub body: Option<String>,
+    pub contracts: Vec<String>,
+}
+
+/// Everything the evaluator needs, read from git.
+pub struct Loaded {
+    pub contracts: Vec<Contract>,
+    pub pr: PullRequest,
+    pub merge: MergeState,
+}
+
+/// Short name of a ref for display and base-branch comparison.
+fn short_name(git: &Git, rev: &str) -> String {
+    git.branch_name(rev).unwrap_or_else(|| rev.to_string())
+}
+
+pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
+    let base_sha = git.resolve(&req.base)?;
+    let head_sha = git.resolve(&req.head)?;
+    let branch = match &req.branch {
+        Some(b) => b.clone(),
+        None => git.branch_name(&req.head).ok_or(SourceError::Detached)?,
+    };
+    let contracts = contracts_at(git, &base_sha, &req.contracts)?;
+    let mut files = git.changes(&base_sha, &head_sha)?;
+
+    let claim = claims(&contracts, &branch);
+    if let [Claim::Agent { contract, agent }] = claim.as_slice() {
+        let wanted = needs_removals(&contracts[*contract], *agent, &files);
+        if !wanted.is_empty() {
+            let mut removals = git.removals(&base_sha, &head_sha, &wanted)?;
+            for f in files.iter_mut() {
+                if let Some(r) = removals.remove(&f.path) {
+                    f.removals = r;
+                }
+            }
+        }
+    }
+    let merge = match claim.first() {
+        Some(Claim::Agent { contract, .. }) | Some(Claim::Integrator { contract }) => {
+            merge_state(git, &contracts[*contract], &base_sha, &head_sha)?
+        }
+        None => MergeState::new(),
+    };
+    Ok(Loaded {
+        pr: PullRequest {
+            branch,
+            base: short_name(git, &req.base),
+            body: req.body.clone(),
+            files,
+            files_truncated: None,
+        },
+        contracts,
+        merge,
+    })
+}
+
+/// Merge state from git. An agent counts as merged into the base when a tip
+/// of its branch (local or `origin/`) is contained in the base and has
+/// commits since the contract landed; a deleted branch is found through a
+/// merge commit on the base that names it. `in_head`: the head contains it.
+pub fn merge_state(
+    git: &Git,
+    c: &Contract,
+    base: &str,
+    head: &str,
+) -> Result<MergeState, SourceError> {
+    let landed = git.last_commit_touching(base, &c.path)?;
+    let merges = match &landed {
+        Some(l) => git.merges_between(l, base)?,
+        None => Vec::new(),
+    };
+    let mut cache: HashMap<(String, String), bool> = HashMap::new();
+    let mut anc = |a: &str, b: &str| -> Result<bool, GitError> {
+        let key = (a.to_string(), b.to_string());
+        if let Some(v) = cache.get(&key) {
+            return Ok(*v);
+        }
+        let v = git.is_ancestor(a, b)?;
+        cache.insert(key, v);
+        Ok(v)
+    };
+    let mut out = MergeState::new();
+    for a in &c.agents {
+        let Some(branch) = &a.branch else { continue };
+        let mut state = AgentMerge::default();
+        for (refname, sha) in git.branch_tips(branch)? {
+            let fresh = match &landed {
+                Some(l) => !anc(&sha, l)?,
+                None => true,
+            };
+            if !fresh {
+                continue;
+            }
+            let short = &sha[..sha.len().min(7)];
+            if state.merged_into_base.is_none() && anc(&sha, base)? {
+                let shown = refname.strip_prefix("refs/heads/").unwrap_or(&refname);
+                let shown = shown.strip_prefix("refs/remotes/").unwrap_or(shown);
+                state.merged_into_base = Some(format!("{shown} at {short}"));
+                state.in_head = anc(&sha, head)?;
+            } else if state.merged_into_base.is_none() && anc(&sha, head)? {
+                state.in_head = true;
+            }
+        }
+        if state.merged_into_base.is_none() {
+            // The branch may be gone (deleted after merge): a merge commit
+            // on the base that names it still says it landed.
+            let named = merges
+                .iter()
+                .find(|(_, subject)| names_branch(subject, branch));
+            if let Some((sha, subject)) = named {
+                state.merged_into_base =
+                    Some(format!("{} \"{subject}\"", &sha[..sha.len().min(7)]));
+                state.in_head = anc(sha, head)?;
+            }
+        }
+        out.insert(a.name.clone(), state);
+    }
+    Ok(out)
+}
+
+/// `Merge branch 'agents/x'`, `Merge pull request #12 from org/agents/x`.
+fn names_branch(subject: &str, branch: &str) -> bool {
+    subject.contains(&format!("'{branch}'"))
+        || subject.split_whitespace().any(|w| {
+            w == branch
+                || w.split_once('/')
+                    .is_some_and(|(_owner, rest)| rest == branch)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn merge_subjects_name_branches() {
+        use super::names_branch;
+        assert!(names_branch(
+            "Merge branch 'agents/x' into main",
+            "agents/x"
+        ));
+        assert!(names_branch(
+            "Merge pull request #12 from org/agents/x",
+            "agents/x"
+        ));
+        assert!(!names_branch(
+            "Merge pull request #12 from org/agents/xy",
+            "agents/x"
+        ));
+        assert!(!names_branch("Merge branch 'agents/xy'", "agents/x"));
+    }
+}

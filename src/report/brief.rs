@@ -1,0 +1,143 @@
+//! `contract-gate brief AGENT`: what an agent is handed before it starts.
+
+use std::fmt::Write;
+
+use crate::contract::{Agent, Contract};
+
+pub fn brief(c: &Contract, a: &Agent) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# Brief for {} — {}\n",
+        a.name,
+        c.title.as_deref().unwrap_or(&c.path)
+    );
+    let _ = writeln!(
+        o,
+        "Contract: `{}` (read from the base branch by the gate).\n",
+        c.path
+    );
+    let _ = writeln!(o, "## Where you work");
+    let _ = writeln!(
+        o,
+        "- Branch: `{}`",
+        a.branch.as_deref().unwrap_or("(none named)")
+    );
+    if let Some(w) = &a.worktree {
+        let _ = writeln!(
+            o,
+            "- Worktree: `{w}` (`git worktree add {w} {}`)",
+            a.branch.as_deref().unwrap_or("BRANCH")
+        );
+    }
+    if let Some(ib) = &c.integration_branch {
+        let _ = writeln!(o, "- Open your pull request against `{ib}`.");
+    }
+    let _ = writeln!(o, "\n## What you own");
+    if a.owns.is_empty() {
+        let _ = writeln!(o, "- No paths. You may not change any file.");
+    }
+    for e in &a.owns {
+        let extra = if e.additions_only {
+            " — additions only: add lines, never remove or change one"
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "- `{}`{extra}", e.pattern.text);
+    }
+    for s in c
+        .shared_state
+        .iter()
+        .filter(|s| s.owner.as_deref() == Some(a.name.as_str()))
+    {
+        let _ = writeln!(
+            o,
+            "- `{}` (shared file you own: others ask you for edits)",
+            s.pattern.text
+        );
+    }
+    for n in &a.notes {
+        let _ = writeln!(o, "- (note) {n}");
+    }
+    let _ = writeln!(
+        o,
+        "\nEverything else is read-only: read it for context, never edit it. \
+         If you need to touch a file outside your scope, stop and report it."
+    );
+    if !a.cannot_touch.is_empty() {
+        let _ = writeln!(o, "\n## Never touch");
+        for e in &a.cannot_touch {
+            let _ = writeln!(o, "- `{}`", e.pattern.text);
+        }
+    }
+    if !c.shared_state.is_empty() {
+        let _ = writeln!(o, "\n## Shared files");
+        for s in &c.shared_state {
+            let rule = match &s.owner {
+                Some(o) if *o == a.name => "you own it".to_string(),
+                Some(o) => format!("{o} owns it: ask {o} for changes"),
+                None => "nobody edits it".to_string(),
+            };
+            let _ = writeln!(o, "- `{}`: {rule}", s.pattern.text);
+        }
+    }
+    let _ = writeln!(o, "\n## Interface commitments");
+    let mine: Vec<&String> = a.interface.iter().collect();
+    if mine.is_empty() {
+        let _ = writeln!(o, "- You define no interface of your own.");
+    }
+    for i in mine {
+        let _ = writeln!(o, "- You commit to: {i}");
+    }
+    for other in c.agents.iter().filter(|x| x.name != a.name) {
+        for i in &other.interface {
+            let _ = writeln!(o, "- {} commits to: {i}", other.name);
+        }
+    }
+    let _ = writeln!(o, "\n## Merge order");
+    match c.merge_position(&a.name) {
+        Some(pos) => {
+            let order: Vec<String> = c
+                .merge_order
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i == pos {
+                        format!("**{} (you)**", s.agent)
+                    } else {
+                        s.agent.clone()
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "{}", order.join(" → "));
+            if pos > 0 {
+                let _ = writeln!(
+                    o,
+                    "\nYour pull request is blocked until the agents before you have merged; then rebase onto the base branch."
+                );
+            }
+        }
+        None if c.merge_order.is_empty() => {
+            let _ = writeln!(o, "No merge order: agents are independent.");
+        }
+        None => {
+            let _ = writeln!(o, "You are not in the merge order.");
+        }
+    }
+    let checks = c.required_checks(&a.name);
+    let _ = writeln!(o, "\n## PR body checklist (paste and tick what you ran)\n");
+    let _ = writeln!(o, "```markdown");
+    let _ = writeln!(o, "## Verification");
+    if checks.is_empty() {
+        let _ = writeln!(o, "- [ ] (the contract requires no checks)");
+    }
+    for r in &checks {
+        if crate::evidence::is_pr_notes_check(&r.check) {
+            continue;
+        }
+        let _ = writeln!(o, "- [ ] {}", r.check);
+    }
+    let _ = writeln!(o, "\n## Commands run\n- …\n\n## Remaining risk\n- …");
+    let _ = writeln!(o, "```");
+    o
+}

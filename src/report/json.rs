@@ -1,0 +1,23 @@
+//! JSON output: the verdict of `check`, and the could-not-evaluate form.
+
+use serde_json::{json, Value};
+
+use crate::verdict::Verdict;
+
+pub fn verdict(v: &Verdict) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Exit 2: the gate could not evaluate; it still says why, in the same shape.
+pub fn error(branch: Option<&str>, base: Option<&str>, message: &str) -> String {
+    let v: Value = json!({
+        "contract": null,
+        "agent": null,
+        "branch": branch,
+        "base": base,
+        "conclusion": "failure",
+        "error": message,
+        "findings": [],
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}

@@ -1,0 +1,231 @@
+//! `contract-gate lint`: how each contract was read, and every diagnostic.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::contract::{Contract, PatternEntry, Severity, INTEGRATOR};
+
+#[derive(Serialize)]
+struct JsonAgent<'a> {
+    name: &'a str,
+    branch: Option<&'a str>,
+    worktree: Option<&'a str>,
+    owns: Vec<&'a str>,
+    cannot_touch: Vec<&'a str>,
+    additions_only: Vec<&'a str>,
+    checks: Vec<&'a str>,
+    notes: &'a [String],
+    interface: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonShared<'a> {
+    pattern: &'a str,
+    owner: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonContract<'a> {
+    path: &'a str,
+    title: Option<&'a str>,
+    integration_branch: Option<&'a str>,
+    agents: Vec<JsonAgent<'a>>,
+    shared_state: Vec<JsonShared<'a>>,
+    merge_order: Vec<&'a str>,
+    integrator_checks: Vec<&'a str>,
+    permission_policy: &'a [Vec<String>],
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    level: Severity,
+    path: &'a str,
+    line: u32,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLint<'a> {
+    contracts: Vec<JsonContract<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+fn texts(p: &[PatternEntry]) -> Vec<&str> {
+    p.iter().map(|e| e.pattern.text.as_str()).collect()
+}
+
+pub fn json(contracts: &[Contract]) -> String {
+    let doc = JsonLint {
+        contracts: contracts
+            .iter()
+            .map(|c| JsonContract {
+                path: &c.path,
+                title: c.title.as_deref(),
+                integration_branch: c.integration_branch.as_deref(),
+                agents: c
+                    .agents
+                    .iter()
+                    .map(|a| JsonAgent {
+                        name: &a.name,
+                        branch: a.branch.as_deref(),
+                        worktree: a.worktree.as_deref(),
+                        owns: texts(&a.owns),
+                        cannot_touch: texts(&a.cannot_touch),
+                        additions_only: a
+                            .owns
+                            .iter()
+                            .filter(|e| e.additions_only)
+                            .map(|e| e.pattern.text.as_str())
+                            .collect(),
+                        checks: c
+                            .required_checks(&a.name)
+                            .iter()
+                            .map(|r| r.check.as_str())
+                            .collect(),
+                        notes: &a.notes,
+                        interface: &a.interface,
+                    })
+                    .collect(),
+                shared_state: c
+                    .shared_state
+                    .iter()
+                    .map(|s| JsonShared {
+                        pattern: &s.pattern.text,
+                        owner: s.owner.as_deref(),
+                    })
+                    .collect(),
+                merge_order: c.merge_order.iter().map(|s| s.agent.as_str()).collect(),
+                integrator_checks: c
+                    .required_checks(INTEGRATOR)
+                    .iter()
+                    .map(|r| r.check.as_str())
+                    .collect(),
+                permission_policy: &c.permission_policy,
+            })
+            .collect(),
+        diagnostics: contracts
+            .iter()
+            .flat_map(|c| {
+                c.diagnostics.iter().map(move |d| JsonDiagnostic {
+                    level: d.severity,
+                    path: &c.path,
+                    line: c.line_of(d.span.start),
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                })
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn list(v: &[&str]) -> String {
+    if v.is_empty() {
+        "—".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+pub fn text(contracts: &[Contract], color: bool) -> String {
+    let mut o = String::new();
+    for c in contracts {
+        let _ = writeln!(
+            o,
+            "{}  {}",
+            c.path,
+            c.title.as_deref().unwrap_or("(untitled contract)")
+        );
+        for a in &c.agents {
+            let _ = writeln!(o, "\n  agent {}", a.name);
+            let _ = writeln!(
+                o,
+                "    branch          {}",
+                a.branch.as_deref().unwrap_or("—")
+            );
+            let _ = writeln!(
+                o,
+                "    worktree        {}",
+                a.worktree.as_deref().unwrap_or("—")
+            );
+            let full: Vec<&str> = a
+                .owns
+                .iter()
+                .filter(|e| !e.additions_only)
+                .map(|e| e.pattern.text.as_str())
+                .collect();
+            let adds: Vec<&str> = a
+                .owns
+                .iter()
+                .filter(|e| e.additions_only)
+                .map(|e| e.pattern.text.as_str())
+                .collect();
+            let _ = writeln!(o, "    owns            {}", list(&full));
+            let _ = writeln!(o, "    additions only  {}", list(&adds));
+            let _ = writeln!(o, "    cannot touch    {}", list(&texts(&a.cannot_touch)));
+            if !a.notes.is_empty() {
+                let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
+                let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
+            }
+            let checks: Vec<&str> = c
+                .required_checks(&a.name)
+                .iter()
+                .map(|r| r.check.as_str())
+                .collect();
+            let _ = writeln!(o, "    checks          {}", list(&checks));
+        }
+        if !c.shared_state.is_empty() {
+            let _ = writeln!(o, "\n  shared state");
+            for s in &c.shared_state {
+                let who = match &s.owner {
+                    Some(a) => format!("{a} owns"),
+                    None => "nobody edits".into(),
+                };
+                let _ = writeln!(o, "    {:<20} {who}", s.pattern.text);
+            }
+        }
+        let order: Vec<&str> = c.merge_order.iter().map(|s| s.agent.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "\n  merge order         {}",
+            if order.is_empty() {
+                "— (agents are independent)".to_string()
+            } else {
+                order.join(" → ")
+            }
+        );
+        let _ = writeln!(
+            o,
+            "  integration branch  {}",
+            c.integration_branch.as_deref().unwrap_or("—")
+        );
+        let ichecks: Vec<&str> = c
+            .required_checks(INTEGRATOR)
+            .iter()
+            .map(|r| r.check.as_str())
+            .collect();
+        if !ichecks.is_empty() {
+            let _ = writeln!(o, "  integrator checks   {}", ichecks.join(", "));
+        }
+        if !c.permission_policy.is_empty() {
+            let _ = writeln!(o, "\n  permission policy");
+            for row in &c.permission_policy {
+                let _ = writeln!(o, "    {}", row.join(" | "));
+            }
+        }
+        let errors = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = c.diagnostics.len() - errors;
+        let _ = writeln!(o, "\n  {errors} error(s), {warnings} warning(s)\n");
+        for d in &c.diagnostics {
+            o.push_str(&super::diagnostics::render(c, d, color));
+        }
+    }
+    o
+}
