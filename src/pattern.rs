@@ -135,23 +135,46 @@ fn build_glob(g: &str) -> Result<globset::Glob, globset::Error> {
         .build()
 }
 
-/// Many patterns, each with a caller's tag, compiled once; matching a path
-/// costs a few hash lookups (one per ancestor directory) plus one globset run.
+/// Many patterns, each with a caller's tag, compiled once. Matching a path
+/// costs one hash lookup per ancestor directory (and the path itself), plus
+/// running only the globs whose literal directory prefix is one of those
+/// ancestors: a contract of thousands of globs does not make every path pay
+/// for all of them.
 #[derive(Debug, Default)]
 pub struct PatternSet {
-    literal: HashMap<String, Vec<u32>>,
-    below: HashMap<String, Vec<u32>>,
-    globs: GlobSet,
-    glob_tags: Vec<u32>,
-    has_globs: bool,
+    nodes: HashMap<String, Node>,
 }
 
-#[derive(Debug)]
+/// Everything keyed by one path or directory.
+#[derive(Debug, Default)]
+struct Node {
+    /// Literal patterns naming this path (they match it and everything below).
+    literal: Vec<u32>,
+    /// `dir/**` patterns: everything strictly below.
+    below: Vec<u32>,
+    /// Globs whose literal directory prefix is this directory.
+    globs: Option<(GlobSet, Vec<u32>)>,
+}
+
+#[derive(Debug, Default)]
 pub struct PatternSetBuilder {
     literal: HashMap<String, Vec<u32>>,
     below: HashMap<String, Vec<u32>>,
-    globs: GlobSetBuilder,
-    glob_tags: Vec<u32>,
+    globs: HashMap<String, (GlobSetBuilder, Vec<u32>)>,
+}
+
+/// The leading directories of a glob that hold no glob syntax: `src/api`
+/// for `src/api/**/*.ts`, "" for `**/*.md`.
+fn literal_dir_prefix(glob: &str) -> &str {
+    let mut end = 0;
+    for (i, b) in glob.bytes().enumerate() {
+        match b {
+            b'*' | b'?' | b'[' | b'{' | b'\\' => break,
+            b'/' => end = i,
+            _ => {}
+        }
+    }
+    &glob[..end]
 }
 
 impl PatternSetBuilder {
@@ -162,58 +185,62 @@ impl PatternSetBuilder {
             PatternKind::Glob(g) => {
                 // Validated in Pattern::parse.
                 if let Ok(glob) = build_glob(g) {
-                    self.globs.add(glob);
-                    self.glob_tags.push(tag);
+                    let group = self
+                        .globs
+                        .entry(literal_dir_prefix(g).to_string())
+                        .or_insert_with(|| (GlobSetBuilder::new(), Vec::new()));
+                    group.0.add(glob);
+                    group.1.push(tag);
                 }
             }
         }
     }
 
     pub fn build(self) -> PatternSet {
-        let has_globs = !self.glob_tags.is_empty();
-        PatternSet {
-            literal: self.literal,
-            below: self.below,
-            globs: self.globs.build().unwrap_or_else(|_| GlobSet::empty()),
-            glob_tags: self.glob_tags,
-            has_globs,
+        let mut nodes: HashMap<String, Node> = HashMap::new();
+        for (k, tags) in self.literal {
+            nodes.entry(k).or_default().literal = tags;
         }
+        for (k, tags) in self.below {
+            nodes.entry(k).or_default().below = tags;
+        }
+        for (k, (b, tags)) in self.globs {
+            let set = b.build().unwrap_or_else(|_| GlobSet::empty());
+            nodes.entry(k).or_default().globs = Some((set, tags));
+        }
+        PatternSet { nodes }
     }
 }
 
 impl PatternSet {
     pub fn builder() -> PatternSetBuilder {
-        PatternSetBuilder {
-            literal: HashMap::new(),
-            below: HashMap::new(),
-            globs: GlobSetBuilder::new(),
-            glob_tags: Vec::new(),
-        }
+        PatternSetBuilder::default()
     }
 
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
     /// possibly repeated).
     pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
-        if let Some(tags) = self.literal.get(path) {
-            out.extend_from_slice(tags);
+        let globs = |n: &Node, out: &mut Vec<u32>| {
+            if let Some((set, tags)) = &n.globs {
+                for i in set.matches(path) {
+                    out.push(tags[i]);
+                }
+            }
+        };
+        if let Some(n) = self.nodes.get("") {
+            globs(n, out);
         }
-        if !self.literal.is_empty() || !self.below.is_empty() {
-            for (i, b) in path.bytes().enumerate() {
-                if b == b'/' {
-                    let dir = &path[..i];
-                    if let Some(tags) = self.literal.get(dir) {
-                        out.extend_from_slice(tags);
-                    }
-                    if let Some(tags) = self.below.get(dir) {
-                        out.extend_from_slice(tags);
-                    }
+        for (i, b) in path.bytes().enumerate() {
+            if b == b'/' {
+                if let Some(n) = self.nodes.get(&path[..i]) {
+                    out.extend_from_slice(&n.literal);
+                    out.extend_from_slice(&n.below);
+                    globs(n, out);
                 }
             }
         }
-        if self.has_globs {
-            for i in self.globs.matches(path) {
-                out.push(self.glob_tags[i]);
-            }
+        if let Some(n) = self.nodes.get(path) {
+            out.extend_from_slice(&n.literal);
         }
     }
 }
@@ -265,6 +292,17 @@ mod tests {
         assert!(!m("path:docs/*.md", "docs/a.md"));
         assert!(m("./src/a.ts", "src/a.ts"));
         assert!(m("/src/a.ts", "src/a.ts"));
+    }
+
+    #[test]
+    fn glob_groups_by_literal_prefix() {
+        assert_eq!(literal_dir_prefix("src/api/**/*.ts"), "src/api");
+        assert_eq!(literal_dir_prefix("**/*.md"), "");
+        assert_eq!(literal_dir_prefix("*.md"), "");
+        assert_eq!(literal_dir_prefix("src/[[]x]/*.ts"), "src");
+        assert!(m("src/a*/x.ts", "src/ab/x.ts"));
+        assert!(m("src/api/**/*.ts", "src/api/x/y.ts"));
+        assert!(!m("src/api/**/*.ts", "src/apiary/y.ts"));
     }
 
     #[test]

@@ -546,9 +546,7 @@ impl Reader<'_> {
         let head = plain_text(head);
         let name = match self.leading_agent(&head) {
             Some((n, _)) => n,
-            None => head
-                .trim_end_matches(|c: char| c == ':' || c == '.' || c == ',')
-                .to_string(),
+            None => head.trim_end_matches([':', '.', ',']).to_string(),
         };
         let span = locate(self.src, &cell.span, raw.trim());
         if self.c.agent(&name).is_none() {

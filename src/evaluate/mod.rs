@@ -181,10 +181,9 @@ fn finish(
     merge_progress: Vec<crate::verdict::MergeStepState>,
     evidence: Vec<crate::verdict::EvidenceRow>,
 ) -> Verdict {
-    // Stable order for every reporter: by level, rule, path, line.
-    findings.sort_by(|a, b| {
-        (a.level, a.rule, &a.path, a.line).cmp(&(b.level, b.rule, &b.path, b.line))
-    });
+    // Stable order for every reporter: by level and rule; within a rule the
+    // sources' order (paths sorted, as git and GitHub list them).
+    findings.sort_by_key(|f| (f.level, f.rule));
     Verdict {
         contract,
         agent,

@@ -116,15 +116,15 @@ fn describe(f: &ChangedFile, is_old: bool, why: &str) -> String {
     format!("{how}; {why}")
 }
 
-fn owners(c: &Contract, index: &Index, buf: &[u32], except: Option<usize>) -> Vec<String> {
-    let mut v: Vec<String> = buf
+fn owners(index: &Index, buf: &[u32], except: Option<usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = buf
         .iter()
         .filter_map(|&t| match index.tags[t as usize] {
-            Tag::Owns { agent, .. } if Some(agent) != except => Some(c.agents[agent].name.clone()),
+            Tag::Owns { agent, .. } if Some(agent) != except => Some(agent),
             _ => None,
         })
         .collect();
-    v.sort();
+    v.sort_unstable();
     v.dedup();
     v
 }
@@ -207,16 +207,15 @@ fn classify_agent(c: &Contract, index: &Index, buf: &[u32], me: usize) -> Outcom
     } else if partial {
         Outcome::AdditionsOnly
     } else {
-        let others = owners(c, index, buf, Some(me));
-        let why = if others.is_empty() {
-            format!("outside what {} owns", c.agents[me].name)
-        } else {
-            format!(
-                "outside what {} owns (owned by {})",
-                c.agents[me].name,
-                others.join(", ")
-            )
-        };
+        let others = owners(index, buf, Some(me));
+        let mut why = format!("outside what {} owns", c.agents[me].name);
+        for (i, o) in others.iter().enumerate() {
+            why.push_str(if i == 0 { " (owned by " } else { ", " });
+            why.push_str(&c.agents[*o].name);
+        }
+        if !others.is_empty() {
+            why.push(')');
+        }
         Outcome::Fail(Rule::Scope, why)
     }
 }
@@ -235,7 +234,7 @@ fn classify_integrator(c: &Contract, index: &Index, buf: &[u32]) -> Outcome {
         }
         return Outcome::Ok;
     }
-    if owners(c, index, buf, None).is_empty() {
+    if owners(index, buf, None).is_empty() {
         Outcome::Fail(Rule::Scope, "owned by no agent of the contract".into())
     } else {
         Outcome::Ok

@@ -88,8 +88,8 @@ fn scope_shared_state_and_contract_edit() {
     assert_eq!(
         rules(&v),
         [
-            (Rule::ContractEdit, Some(".github/workflows/ci.yml"), None),
             (Rule::ContractEdit, Some("CONTRACT.md"), None),
+            (Rule::ContractEdit, Some(".github/workflows/ci.yml"), None),
             (Rule::SharedState, Some("package.json"), None),
             (Rule::SharedState, Some("tsconfig.json"), None),
             (Rule::Scope, Some("src/api/uploads/x.ts"), None),

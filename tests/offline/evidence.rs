@@ -1,0 +1,168 @@
+//! The `evidence` rule: required checks of the verification matrix must be
+//! ticked in the PR body given with `--body`.
+
+use crate::support::*;
+
+/// A Metadata agent branch off the integration branch, ready to judge.
+fn metadata() -> Repo {
+    let r = Repo::blog();
+    r.branch(METADATA, INTEGRATION)
+        .write("src/content/config.ts", "export const c = { tags: [] };\n")
+        .commit("tags");
+    r
+}
+
+/// The evidence messages of a run, in output order.
+fn messages(run: &Run) -> Vec<String> {
+    run.findings("evidence")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Checked items for every required check pass, and the rows say so.
+#[test]
+fn checked_items_pass() {
+    let r = metadata();
+    let body = r.body("body.md", METADATA_BODY);
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.pass();
+    let rows = run.json()["evidence"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|r| r["found"] == true), "{rows:?}");
+    assert_eq!(rows[0]["check"], "npm run check");
+}
+
+/// A body with no evidence: one failure per required check, each with a null path.
+#[test]
+fn missing_checks_fail_one_finding_each() {
+    let r = metadata();
+    let body = r.body("body.md", "Adds tags.\n");
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.blocked(&["evidence"]);
+    let f = run.findings("evidence");
+    assert_eq!(f.len(), 3, "{}", run.stdout);
+    for x in &f {
+        assert_eq!(x["level"], "failure");
+        assert!(x["path"].is_null(), "{x}");
+        assert!(x["line"].is_null(), "{x}");
+    }
+    let m = messages(&run);
+    assert!(
+        m.iter()
+            .any(|m| m.contains("no evidence for required check `npm run check`")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|m| m.contains("ASTRO_TELEMETRY_DISABLED=1 npm run build")),
+        "{m:?}"
+    );
+    assert!(m.iter().any(|m| m.contains("remaining-risk")), "{m:?}");
+}
+
+/// An unchecked item fails with its own message; the others pass.
+#[test]
+fn unchecked_item_fails() {
+    let r = metadata();
+    let body = r.body(
+        "body.md",
+        &METADATA_BODY.replace("- [x] `npm run check`", "- [ ] `npm run check`"),
+    );
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.blocked(&["evidence"]);
+    let m = messages(&run);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].contains("`npm run check` is listed but not checked"),
+        "{m:?}"
+    );
+}
+
+/// A CRLF body file reads like an LF one.
+#[test]
+fn crlf_body_works() {
+    let r = metadata();
+    let body = r.body("body.md", &METADATA_BODY.replace('\n', "\r\n"));
+    r.check(&["--base", INTEGRATION, "--body", &body]).pass();
+}
+
+/// Checked items inside an HTML comment do not count.
+#[test]
+fn items_in_html_comments_do_not_count() {
+    let r = metadata();
+    let body = r.body(
+        "body.md",
+        &METADATA_BODY.replace(
+            "- [x] `npm run check`\n",
+            "<!--\n- [x] `npm run check`\n-->\n<!-- - [x] npm run check -->\n",
+        ),
+    );
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.blocked(&["evidence"]);
+    let m = messages(&run);
+    assert_eq!(m, ["no evidence for required check `npm run check`"]);
+}
+
+/// Checked items inside a code fence do not count.
+#[test]
+fn items_in_code_fences_do_not_count() {
+    let r = metadata();
+    let body = r.body(
+        "body.md",
+        &METADATA_BODY.replace(
+            "- [x] `npm run check`\n",
+            "```markdown\n- [x] `npm run check`\n```\n",
+        ),
+    );
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.blocked(&["evidence"]);
+    assert_eq!(
+        messages(&run),
+        ["no evidence for required check `npm run check`"]
+    );
+}
+
+/// `--body -` reads the body from stdin.
+#[test]
+fn body_dash_reads_stdin() {
+    let r = metadata();
+    let args = [
+        "check",
+        "--base",
+        INTEGRATION,
+        "--body",
+        "-",
+        "--format",
+        "json",
+    ];
+    r.gate_stdin(&args, METADATA_BODY).pass();
+    r.gate_stdin(&args, "nothing here\n").blocked(&["evidence"]);
+}
+
+/// Without `--body` the evidence is not judged: a notice, and the run passes.
+#[test]
+fn no_body_is_a_notice() {
+    let r = metadata();
+    let run = r.check(&["--base", INTEGRATION]);
+    run.pass();
+    let f = run.finding("evidence");
+    assert_eq!(f["level"], "notice");
+    assert!(f["message"].as_str().unwrap().contains("pass --body FILE"));
+}
+
+/// A table row marked failed fails the check even when an item ticks it.
+#[test]
+fn failed_table_row_wins() {
+    let r = metadata();
+    let body = r.body(
+        "body.md",
+        &format!("{METADATA_BODY}\n| Check | Result |\n|---|---|\n| `npm run check` | ❌ |\n"),
+    );
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
+    run.blocked(&["evidence"]);
+    assert_eq!(
+        messages(&run),
+        ["`npm run check` is marked failed in the PR body"]
+    );
+}
