@@ -93,6 +93,13 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
@@ -108,7 +115,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn fail(format: Format, branch: Option<&str>, base: Option<&str>, msg: &str) -> i32 {
     match format {
-        Format::Json => println!("{}", report::json::error(branch, base, msg)),
+        Format::Json => emit(&format!("{}\n", report::json::error(branch, base, msg))),
         Format::Text => eprintln!("contract-gate: could not evaluate: {msg}"),
     }
     EXIT_ERROR
@@ -155,14 +162,16 @@ pub fn check(a: &CheckArgs) -> i32 {
         ..Options::default()
     };
     for c in &a.contracts {
-        if let Ok(p) = crate::pattern::Pattern::parse(&format!("path:{c}")) {
+        if let Ok(p) =
+            crate::pattern::Pattern::parse(&format!("path:{}", offline::normalise_path(c)))
+        {
             options.protected.push(p);
         }
     }
     let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
     match a.format {
-        Format::Json => println!("{}", report::json::verdict(&v)),
-        Format::Text => print!("{}", report::text::verdict(&v)),
+        Format::Json => emit(&format!("{}\n", report::json::verdict(&v))),
+        Format::Text => emit(&report::text::verdict(&v)),
     }
     v.conclusion.exit_code()
 }
@@ -195,8 +204,8 @@ fn lint(a: &LintArgs) -> i32 {
         }
     }
     match a.format {
-        Format::Json => println!("{}", report::lint::json(&contracts)),
-        Format::Text => print!("{}", report::lint::text(&contracts, color())),
+        Format::Json => emit(&format!("{}\n", report::lint::json(&contracts))),
+        Format::Text => emit(&report::lint::text(&contracts, color())),
     }
     i32::from(contracts.iter().any(|c| c.has_errors()))
 }
@@ -213,7 +222,7 @@ fn brief(a: &BriefArgs) -> i32 {
     for c in &contracts {
         let found = c.agent(&a.agent).or_else(|| c.agent_for_branch(&a.agent));
         if let Some(agent) = found {
-            print!("{}", report::brief::brief(c, agent));
+            emit(&report::brief::brief(c, agent));
             return 0;
         }
     }

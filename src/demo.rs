@@ -155,7 +155,10 @@ pub fn run(keep: bool) -> i32 {
     let ok = print(&demo);
     if keep {
         let kept = tmp.keep();
-        println!("\nDemo repository kept at {}", kept.join("repo").display());
+        crate::cli::emit(&format!(
+            "\nDemo repository kept at {}\n",
+            kept.join("repo").display()
+        ));
     }
     if ok {
         0
@@ -165,8 +168,11 @@ pub fn run(keep: bool) -> i32 {
 }
 
 fn print(demo: &Demo) -> bool {
-    println!("contract-gate demo — the uploads contract (3 agents, 3 worktrees) and the blog-discovery contract\n");
-    println!(
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "contract-gate demo — the uploads contract (3 agents, 3 worktrees) and the blog-discovery contract\n");
+    let _ = writeln!(
+        o,
         "{:<3} {:<58} {:<32} {:<8} {:<5} findings",
         "#", "scenario", "branch", "verdict", "exit"
     );
@@ -179,7 +185,8 @@ fn print(demo: &Demo) -> bool {
         } else {
             r.got_rules.join(", ")
         };
-        println!(
+        let _ = writeln!(
+            o,
             "{:<3} {:<58} {:<32} {:<8} {:<5} {rules}{}",
             i + 1,
             r.name,
@@ -193,13 +200,14 @@ fn print(demo: &Demo) -> bool {
             }
         );
     }
-    println!(
+    let _ = writeln!(o, 
         "\n{} scenarios; every verdict came from running `contract-gate check` on a real git repository.",
         demo.rows.len()
     );
     if !ok {
-        println!("Some verdicts differ from what the demo expects.");
+        let _ = writeln!(o, "Some verdicts differ from what the demo expects.");
     }
+    crate::cli::emit(&o);
     ok
 }
 

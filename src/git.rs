@@ -483,6 +483,27 @@ impl Git {
         Ok((!found.is_empty()).then_some(found))
     }
 
+    /// The oldest commit reachable from `rev` that added `path` (when the
+    /// contract landed), None if none.
+    pub fn first_commit_adding(&self, rev: &str, path: &str) -> Result<Option<String>, GitError> {
+        let sha = self.resolve(rev)?;
+        let spec = literal(path);
+        let out = self.run(&[
+            "log",
+            "--diff-filter=A",
+            "--format=%H",
+            sha.as_str(),
+            "--",
+            spec.as_str(),
+        ])?;
+        let text = lossy(&out);
+        Ok(text
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty())
+            .map(String::from))
+    }
+
     /// Subjects and SHAs of merge commits in `from..to` (git log --merges --format=%H%x00%s -z style parsing), newest first.
     ///
     /// Each entry is `(sha, subject)`, in `git log`'s default order.
@@ -590,31 +611,76 @@ fn removals_from_patch(patch: &[u8], path: &str) -> Removals {
     }
 }
 
+/// One hunk being read: its head-side line (when it removes lines) and
+/// its `-`/`+` lines, to tell a real removal from git rewriting a last line
+/// that had no final newline.
+#[derive(Default)]
+struct Hunk<'a> {
+    line: Option<u32>,
+    removed: Vec<&'a [u8]>,
+    added: Vec<&'a [u8]>,
+    old_no_eol: bool,
+    last: u8,
+}
+
+impl Hunk<'_> {
+    /// Appending to a file whose last line had no newline shows that line
+    /// as removed and re-added: not a removal when the old lines come back
+    /// unchanged at the start of the new ones.
+    fn removes(&self) -> Option<u32> {
+        let line = self.line?;
+        let only_eol = self.old_no_eol
+            && self.removed.len() <= self.added.len()
+            && self.removed[..] == self.added[..self.removed.len()];
+        (!only_eol).then_some(line)
+    }
+}
+
 fn parse_patch(patch: &[u8]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
+    let mut hunk: Option<Hunk> = None;
+    let flush = |hunk: &mut Option<Hunk>, sections: &mut Vec<Section>| {
+        if let (Some(h), Some(s)) = (hunk.take(), sections.last_mut()) {
+            if let Some(l) = h.removes() {
+                s.lines.push(l);
+            }
+        }
+    };
     // Inside hunks every line starts with `+`, `-`, ` ` or `\`, so only
     // `diff --git` and `@@` lines need care there; the headers are read
     // only before the first hunk.
-    let mut in_hunks = false;
     for line in patch.split(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
+            flush(&mut hunk, &mut sections);
             sections.push(Section::default());
-            in_hunks = false;
+            continue;
+        }
+        if sections.is_empty() {
+            continue;
+        }
+        if line.starts_with(b"@@ ") {
+            flush(&mut hunk, &mut sections);
+            hunk = Some(Hunk {
+                line: hunk_line(line),
+                ..Hunk::default()
+            });
+            continue;
+        }
+        if let Some(h) = hunk.as_mut() {
+            match line.first() {
+                Some(b'-') => h.removed.push(&line[1..]),
+                Some(b'+') => h.added.push(&line[1..]),
+                Some(b'\\') if h.last == b'-' => h.old_no_eol = true,
+                _ => {}
+            }
+            if let Some(&c) = line.first() {
+                h.last = c;
+            }
             continue;
         }
         let Some(section) = sections.last_mut() else {
             continue;
         };
-        if line.starts_with(b"@@ ") {
-            in_hunks = true;
-            if let Some(line) = hunk_line(line) {
-                section.lines.push(line);
-            }
-            continue;
-        }
-        if in_hunks {
-            continue;
-        }
         if let Some(rest) = line.strip_prefix(b"+++ ") {
             if rest != b"/dev/null" {
                 section.new_name = header_name(rest, b"b/");
@@ -632,6 +698,7 @@ fn parse_patch(patch: &[u8]) -> Vec<Section> {
             section.binary = true;
         }
     }
+    flush(&mut hunk, &mut sections);
     sections
 }
 

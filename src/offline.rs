@@ -40,7 +40,14 @@ pub fn contracts_at(
             out.push(contract::parse(DEFAULT_CONTRACT, &src));
         }
         let mut files = git.list_files(rev, Some(DEFAULT_CONTRACT_DIR))?;
-        files.retain(|f| f.ends_with(".md"));
+        // `.github/contracts/*.md`: one level, as `lint` reads the working tree.
+        files.retain(|f| {
+            f.ends_with(".md")
+                && f[DEFAULT_CONTRACT_DIR.len()..]
+                    .trim_start_matches('/')
+                    .find('/')
+                    .is_none()
+        });
         files.sort();
         for f in files {
             if let Some(src) = git.show_file(rev, &f)? {
@@ -48,8 +55,13 @@ pub fn contracts_at(
             }
         }
     } else {
+        let mut seen = std::collections::HashSet::new();
         for p in explicit {
-            let path = p.trim_start_matches("./");
+            let path = normalise_path(p);
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let path = path.as_str();
             match git.show_file(rev, path)? {
                 Some(src) => out.push(contract::parse(path, &src)),
                 None => {
@@ -63,6 +75,19 @@ pub fn contracts_at(
     }
     contract::validate_set(&mut out);
     Ok(out)
+}
+
+/// A repository-relative contract path: `./x.md`, `/x.md` and `x.md` are one file.
+pub fn normalise_path(p: &str) -> String {
+    let mut s = p.trim();
+    loop {
+        let t = s.trim_start_matches("./").trim_start_matches('/');
+        if t == s {
+            break;
+        }
+        s = t;
+    }
+    s.to_string()
 }
 
 /// Reads contracts from the working tree (for `lint` and `brief`, which
@@ -174,10 +199,12 @@ pub fn merge_state(
     base: &str,
     head: &str,
 ) -> Result<MergeState, SourceError> {
-    let landed = git.last_commit_touching(base, &c.path)?;
-    let merges = match &landed {
-        Some(l) => git.merges_between(l, base)?,
-        None => Vec::new(),
+    // When the contract first landed: later edits to it (a widened scope)
+    // must not make earlier merges invisible.
+    let landed = git.first_commit_adding(base, &c.path)?;
+    let (merges_base, merges_head) = match &landed {
+        Some(l) => (git.merges_between(l, base)?, git.merges_between(l, head)?),
+        None => (Vec::new(), Vec::new()),
     };
     let mut cache: HashMap<(String, String), bool> = HashMap::new();
     let mut anc = |a: &str, b: &str| -> Result<bool, GitError> {
@@ -211,17 +238,24 @@ pub fn merge_state(
                 state.in_head = true;
             }
         }
-        if state.merged_into_base.is_none() {
-            // The branch may be gone (deleted after merge): a merge commit
-            // on the base that names it still says it landed.
-            let named = merges
+        // The branch may be gone (deleted after merge): a merge commit that
+        // names it still says it landed, on the base or (for an
+        // integration branch) in the head.
+        let named = |merges: &[(String, String)]| {
+            merges
                 .iter()
-                .find(|(_, subject)| names_branch(subject, branch));
-            if let Some((sha, subject)) = named {
+                .find(|(_, subject)| names_branch(subject, branch))
+                .cloned()
+        };
+        if state.merged_into_base.is_none() {
+            if let Some((sha, subject)) = named(&merges_base) {
                 state.merged_into_base =
                     Some(format!("{} \"{subject}\"", &sha[..sha.len().min(7)]));
-                state.in_head = anc(sha, head)?;
+                state.in_head = anc(&sha, head)?;
             }
+        }
+        if !state.in_head && named(&merges_head).is_some() {
+            state.in_head = true;
         }
         out.insert(a.name.clone(), state);
     }

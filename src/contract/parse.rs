@@ -168,14 +168,17 @@ impl Reader<'_> {
     /// The agent a leading name refers to: the longest agent name that
     /// prefixes `text` (case-insensitive), with what follows it.
     fn leading_agent<'t>(&self, text: &'t str) -> Option<(String, &'t str)> {
-        let lower = text.to_lowercase();
         self.c
             .agents
             .iter()
             .filter(|a| {
-                let n = a.name.to_lowercase();
-                lower.starts_with(&n)
-                    && lower[n.len()..]
+                let n = a.name.len();
+                // Compare the same bytes of both: case folding can change
+                // lengths (`K` KELVIN SIGN), so never slice by a folded length.
+                text.is_char_boundary(n.min(text.len()))
+                    && text.len() >= n
+                    && text[..n].to_lowercase() == a.name.to_lowercase()
+                    && text[n..]
                         .chars()
                         .next()
                         .is_none_or(|c| !c.is_alphanumeric() && c != '-' && c != '_')

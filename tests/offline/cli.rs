@@ -256,7 +256,7 @@ fn demo_self_checks() {
 
 /// Output into a closed pipe (`contract-gate lint --format json | head -1`) must not panic.
 #[test]
-#[ignore = "bug: cli::lint/check/fail print with println!, which panics (exit 101) on a closed stdout"]
+
 fn closed_stdout_does_not_panic() {
     let r = Repo::blog();
     for args in [

@@ -242,7 +242,7 @@ fn crlf_contract_reads_the_same() {
 
 /// The same contract given twice to `--contract` is read once.
 #[test]
-#[ignore = "bug: offline::contracts_at reads a repeated --contract path twice, so validate_set reports every branch as claimed by two contracts"]
+
 fn repeated_contract_flag_is_read_once() {
     let r = Repo::uploads();
     r.branch("agents/migrations", "main")
@@ -261,7 +261,7 @@ fn repeated_contract_flag_is_read_once() {
 
 /// `--contract /CONTRACT.md` (root-relative) works like `CONTRACT.md`.
 #[test]
-#[ignore = "bug: offline::contracts_at keeps the leading `/` in Contract::path; Git::show_file accepts it but Git::last_commit_touching (merge_state) fails, exit 2"]
+
 fn root_relative_contract_flag_works() {
     let r = Repo::uploads();
     r.branch("agents/migrations", "main")
@@ -273,7 +273,7 @@ fn root_relative_contract_flag_works() {
 
 /// The default contracts are `.github/contracts/*.md`, not files in its subdirectories.
 #[test]
-#[ignore = "bug: offline::contracts_at lists .github/contracts recursively (Git::list_files is ls-tree -r), unlike contracts_in_dir and the documented `.github/contracts/*.md`"]
+
 fn nested_contract_dir_files_are_not_contracts() {
     let r = Repo::uploads();
     r.write(".github/contracts/archive/uploads-v0.md", UPLOADS)

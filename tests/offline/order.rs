@@ -108,7 +108,7 @@ fn merged_predecessor_with_deleted_branch_counts() {
 
 /// A merged predecessor stays merged after a human edits the contract on main.
 #[test]
-#[ignore = "bug: offline::merge_state treats predecessors merged before the contract's last edit as not merged"]
+
 fn merge_progress_survives_a_later_contract_edit() {
     let r = Repo::uploads_after_migrations();
     // The planner widens agent-3's scope on main after agent-2 merged.
@@ -311,7 +311,7 @@ fn base_branch_accepts_the_remote_spelling() {
 
 /// The integrator still sees agents whose branches were deleted after merging into it.
 #[test]
-#[ignore = "bug: offline::merge_state looks for merge commits of deleted branches only on the base (main), never on the integration branch (the head)"]
+
 fn integrator_sees_merged_agents_with_deleted_branches() {
     let r = Repo::blog();
     let body = r.body("body.md", INTEGRATOR_BODY);

@@ -341,7 +341,7 @@ fn non_ascii_path_is_raw_utf8() {
 
 /// Appending to an additions-only file whose last line had no newline is still a pure append.
 #[test]
-#[ignore = "bug: git::Git::removals reports the old last line as removed when only its missing final newline was added"]
+
 fn additions_only_append_after_missing_final_newline() {
     let r = Repo::uploads();
     let no_newline = ROUTER.trim_end_matches('\n');
