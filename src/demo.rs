@@ -200,7 +200,8 @@ fn print(demo: &Demo) -> bool {
             }
         );
     }
-    let _ = writeln!(o, 
+    let _ = writeln!(
+        o,
         "\n{} scenarios; every verdict came from running `contract-gate check` on a real git repository.",
         demo.rows.len()
     );
