@@ -16,3 +16,16 @@ mod lint;
 mod order;
 #[path = "offline/paths.rs"]
 mod paths;
+
+/// The README's rule table names every rule id the gate can emit.
+#[test]
+fn readme_documents_every_rule() {
+    let readme = include_str!("../README.md");
+    for rule in contract_gate::verdict::Rule::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", rule.id())),
+            "README rule table lacks `{}`",
+            rule.id()
+        );
+    }
+}
