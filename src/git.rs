@@ -611,71 +611,30 @@ fn removals_from_patch(patch: &[u8], path: &str) -> Removals {
     }
 }
 
-/// One hunk being read: its head-side line (when it removes lines) and
-/// its `-`/`+` lines, to tell a real removal from git rewriting a last line
-/// that had no final newline.
-#[derive(Default)]
-struct Hunk<'a> {
-    line: Option<u32>,
-    removed: Vec<&'a [u8]>,
-    added: Vec<&'a [u8]>,
-    old_no_eol: bool,
-    last: u8,
-}
-
-impl Hunk<'_> {
-    /// Appending to a file whose last line had no newline shows that line
-    /// as removed and re-added: not a removal when the old lines come back
-    /// unchanged at the start of the new ones.
-    fn removes(&self) -> Option<u32> {
-        let line = self.line?;
-        let only_eol = self.old_no_eol
-            && self.removed.len() <= self.added.len()
-            && self.removed[..] == self.added[..self.removed.len()];
-        (!only_eol).then_some(line)
-    }
-}
-
 fn parse_patch(patch: &[u8]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
-    let mut hunk: Option<Hunk> = None;
-    let flush = |hunk: &mut Option<Hunk>, sections: &mut Vec<Section>| {
-        if let (Some(h), Some(s)) = (hunk.take(), sections.last_mut()) {
-            if let Some(l) = h.removes() {
-                s.lines.push(l);
-            }
+    let mut hunks: Vec<u8> = Vec::new();
+    let flush = |hunks: &mut Vec<u8>, sections: &mut Vec<Section>| {
+        if let Some(s) = sections.last_mut() {
+            s.lines = crate::diff::removals_in_patch(&String::from_utf8_lossy(hunks));
         }
+        hunks.clear();
     };
-    // Inside hunks every line starts with `+`, `-`, ` ` or `\`, so only
-    // `diff --git` and `@@` lines need care there; the headers are read
-    // only before the first hunk.
+    // Inside hunks every line starts with `+`, `-`, ` ` or `\\`, so only
+    // `diff --git` lines need care there; the headers are read only before
+    // the first hunk. The hunks themselves are read by `crate::diff`.
     for line in patch.split(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
-            flush(&mut hunk, &mut sections);
+            flush(&mut hunks, &mut sections);
             sections.push(Section::default());
             continue;
         }
         if sections.is_empty() {
             continue;
         }
-        if line.starts_with(b"@@ ") {
-            flush(&mut hunk, &mut sections);
-            hunk = Some(Hunk {
-                line: hunk_line(line),
-                ..Hunk::default()
-            });
-            continue;
-        }
-        if let Some(h) = hunk.as_mut() {
-            match line.first() {
-                Some(b'-') => h.removed.push(&line[1..]),
-                Some(b'+') => h.added.push(&line[1..]),
-                Some(b'\\') if h.last == b'-' => h.old_no_eol = true,
-                _ => {}
-            }
-            if let Some(&c) = line.first() {
-                h.last = c;
-            }
+        if line.starts_with(b"@@ ") || !hunks.is_empty() {
+            hunks.extend_from_slice(line);
+            hunks.push(b'\n');
             continue;
         }
         let Some(section) = sections.last_mut() else {
@@ -698,28 +657,8 @@ fn parse_patch(patch: &[u8]) -> Vec<Section> {
             section.binary = true;
         }
     }
-    flush(&mut hunk, &mut sections);
+    flush(&mut hunks, &mut sections);
     sections
-}
-
-/// The head-side line of a hunk header `@@ -a[,b] +c[,d] @@…` that removes
-/// or changes lines (b > 0): max(c, 1). None for a pure addition.
-fn hunk_line(line: &[u8]) -> Option<u32> {
-    let text = std::str::from_utf8(line).ok()?;
-    let inner = text.strip_prefix("@@ ")?;
-    let inner = &inner[..inner.find(" @@")?];
-    let mut parts = inner.split(' ');
-    let old = parts.next()?.strip_prefix('-')?;
-    let new = parts.next()?.strip_prefix('+')?;
-    let count = |range: &str| -> Option<(u32, u32)> {
-        match range.split_once(',') {
-            Some((start, len)) => Some((start.parse().ok()?, len.parse().ok()?)),
-            None => Some((range.parse().ok()?, 1)),
-        }
-    };
-    let (_, removed) = count(old)?;
-    let (start, _) = count(new)?;
-    (removed > 0).then(|| start.max(1))
 }
 
 /// The name in a `--- a/…` / `+++ b/…` line: quoted C-style, or bare with a
@@ -1249,12 +1188,16 @@ mod tests {
 
     #[test]
     fn hunk_headers() {
-        assert_eq!(hunk_line(b"@@ -5 +5,2 @@"), Some(5));
-        assert_eq!(hunk_line(b"@@ -3,2 +2,0 @@ ctx"), Some(2));
-        assert_eq!(hunk_line(b"@@ -1,2 +0,0 @@"), Some(1));
-        assert_eq!(hunk_line(b"@@ -4,0 +5,3 @@ fn x() {"), None);
-        assert_eq!(hunk_line(b"@@ -0,0 +1 @@"), None);
-        assert_eq!(hunk_line(b"@@ garbage"), None);
+        let r = |p: &str| crate::diff::removals_in_patch(p);
+        assert_eq!(r("@@ -5 +5,2 @@\n-a\n+b\n+c\n"), [5]);
+        assert_eq!(r("@@ -3,2 +2,0 @@ ctx\n-a\n-b\n"), [2]);
+        assert_eq!(r("@@ -1,2 +0,0 @@\n-a\n-b\n"), [1]);
+        assert_eq!(
+            r("@@ -4,0 +5,3 @@ fn x() {\n+a\n+b\n+c\n"),
+            Vec::<u32>::new()
+        );
+        assert_eq!(r("@@ -0,0 +1 @@\n+a\n"), Vec::<u32>::new());
+        assert_eq!(r("@@ garbage\n-a\n"), Vec::<u32>::new());
     }
 
     #[test]

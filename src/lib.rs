@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod contract;
 pub mod demo;
+pub mod diff;
 pub mod evaluate;
 pub mod evidence;
 pub mod git;

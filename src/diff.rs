@@ -1,0 +1,175 @@
+//! Where a change removes or changes lines, in head-side line numbers: from
+//! a unified diff (git's `-U0` output, GitHub's `patch` field with context)
+//! or from two versions of a file.
+
+/// The head line a hunk's removal sits at: the first line that replaced it,
+/// or for a pure deletion the line before it (at least 1).
+fn position(block_start_new: u32, added: usize) -> u32 {
+    if added > 0 {
+        block_start_new.max(1)
+    } else {
+        block_start_new.saturating_sub(1).max(1)
+    }
+}
+
+/// `@@ -a[,b] +c[,d] @@` → the first head line of the hunk's body.
+fn hunk_start(line: &str) -> Option<u32> {
+    let inner = line.strip_prefix("@@ ")?;
+    let inner = &inner[..inner.find(" @@")?];
+    let new = inner.split(' ').nth(1)?.strip_prefix('+')?;
+    let (start, len) = match new.split_once(',') {
+        Some((s, l)) => (s.parse::<u32>().ok()?, l.parse::<u32>().ok()?),
+        None => (new.parse::<u32>().ok()?, 1),
+    };
+    // With no head lines, git names the line *before* the hunk.
+    Some(if len == 0 { start + 1 } else { start })
+}
+
+#[derive(Default)]
+struct Block<'a> {
+    start: u32,
+    removed: Vec<&'a str>,
+    added: Vec<&'a str>,
+    old_no_eol: bool,
+}
+
+impl Block<'_> {
+    /// Appending to a file whose last line had no newline shows that line
+    /// removed and re-added: not a removal when the old lines come back
+    /// unchanged at the start of the new ones.
+    fn removal(&self) -> Option<u32> {
+        if self.removed.is_empty() {
+            return None;
+        }
+        let only_eol = self.old_no_eol
+            && self.removed.len() <= self.added.len()
+            && self.removed[..] == self.added[..self.removed.len()];
+        (!only_eol).then(|| position(self.start, self.added.len()))
+    }
+}
+
+/// Head-side lines of every block of removed or changed lines in the hunks
+/// of a unified diff (file headers before the first `@@` are skipped).
+pub fn removals_in_patch(patch: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut new_line: Option<u32> = None;
+    let mut block: Option<Block> = None;
+    let mut last = ' ';
+    let flush = |block: &mut Option<Block>, out: &mut Vec<u32>| {
+        if let Some(l) = block.take().and_then(|b| b.removal()) {
+            out.push(l);
+        }
+    };
+    for raw in patch.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.starts_with("@@ ") {
+            flush(&mut block, &mut out);
+            new_line = hunk_start(line);
+            last = ' ';
+            continue;
+        }
+        let Some(n) = new_line.as_mut() else { continue };
+        match line.chars().next() {
+            Some('-') | Some('+') => {
+                let b = block.get_or_insert_with(|| Block {
+                    start: *n,
+                    ..Block::default()
+                });
+                if line.starts_with('-') {
+                    b.removed.push(&line[1..]);
+                } else {
+                    b.added.push(&line[1..]);
+                    *n += 1;
+                }
+                last = line.chars().next().unwrap_or(' ');
+            }
+            Some('\\') => {
+                if last == '-' {
+                    if let Some(b) = block.as_mut() {
+                        b.old_no_eol = true;
+                    }
+                }
+            }
+            Some(' ') | None => {
+                if line.is_empty() && raw.is_empty() {
+                    // The split's trailing empty piece, or a blank context
+                    // line some tools emit without the leading space.
+                    continue;
+                }
+                flush(&mut block, &mut out);
+                *n += 1;
+                last = ' ';
+            }
+            _ => {
+                // `diff --git` of the next file, or anything unknown: end of hunk.
+                flush(&mut block, &mut out);
+                new_line = None;
+            }
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// Head-side lines where `new` removes or changes lines of `old` (a line
+/// diff; a change of the final newline alone is not a removal).
+pub fn removals_between(old: &str, new: &str) -> Vec<u32> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        match op {
+            similar::DiffOp::Delete { new_index, .. } => {
+                out.push(position(new_index as u32 + 1, 0));
+            }
+            similar::DiffOp::Replace {
+                new_index, new_len, ..
+            } => out.push(position(new_index as u32 + 1, new_len)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_context_hunks() {
+        assert_eq!(
+            removals_in_patch("@@ -0,0 +1,2 @@\n+a\n+b\n"),
+            Vec::<u32>::new()
+        );
+        assert_eq!(removals_in_patch("@@ -3 +3 @@\n-x\n+y\n"), [3]);
+        assert_eq!(removals_in_patch("@@ -3 +2,0 @@\n-x\n"), [2]);
+        assert_eq!(removals_in_patch("@@ -1 +0,0 @@\n-x\n"), [1]);
+    }
+
+    #[test]
+    fn github_patch_with_context() {
+        // As GitHub sends `patch`: three lines of context, no file headers.
+        let p = "@@ -1,5 +1,6 @@\n a\n b\n-c\n+C\n d\n e\n+f\n";
+        assert_eq!(removals_in_patch(p), [3]);
+        let p = "@@ -2,4 +2,3 @@ fn x() {\n b\n-c\n d\n e";
+        assert_eq!(removals_in_patch(p), [2]);
+        let crlf = "@@ -1,2 +1,2 @@\r\n a\r\n-b\r\n+B\r\n";
+        assert_eq!(removals_in_patch(crlf), [2]);
+    }
+
+    #[test]
+    fn append_after_missing_final_newline_is_not_a_removal() {
+        let p = "@@ -5 +5,2 @@\n-last\n\\ No newline at end of file\n+last\n+new\n";
+        assert_eq!(removals_in_patch(p), Vec::<u32>::new());
+        let p = "@@ -5 +5,2 @@\n-last\n\\ No newline at end of file\n+LAST\n+new\n";
+        assert_eq!(removals_in_patch(p), [5]);
+    }
+
+    #[test]
+    fn two_versions() {
+        assert_eq!(removals_between("a\nb\n", "a\nb\nc\n"), Vec::<u32>::new());
+        assert_eq!(removals_between("a\nb\nc\n", "a\nB\nc\n"), [2]);
+        assert_eq!(removals_between("a\nb\nc\n", "a\nc\n"), [1]);
+        assert_eq!(removals_between("a\nb", "a\nb\nc\n"), Vec::<u32>::new());
+    }
+}
