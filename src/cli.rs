@@ -17,13 +17,51 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Debug, Parser)]
 #[command(
     name = "contract-gate",
-    version,
+    version = VERSION,
     about = "Enforce a context contract for parallel coding agents on every pull request",
-    after_help = "Exit codes: 0 pass (success or neutral), 1 blocked (failure), 2 could not evaluate."
+    long_about = "Enforce a context contract for parallel coding agents on every pull request.\n\n\
+        Without a subcommand: `--pr N` judges a GitHub pull request (a dry run; `--post` posts the \
+        check-run), and inside GitHub Actions (GITHUB_ACTIONS=true) the event of the run is judged.",
+    after_help = "Exit codes: 0 pass (success or neutral), 1 blocked (failure), 2 could not evaluate.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Judge this pull request through the GitHub API and print the report (nothing is posted without --post).
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
+    /// With --pr: post the `contract-gate` check-run on the PR's head.
+    #[arg(long, requires = "pr")]
+    pub post: bool,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// The version, with the commit it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CONTRACT_GATE_COMMIT"), ")");
+
+/// Where and how to reach GitHub.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GithubArgs {
+    /// Repository `owner/name` (default: GITHUB_REPOSITORY, then the `origin` remote).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// API token (default: GITHUB_TOKEN, GH_TOKEN, then `gh auth token`). Never printed.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// REST API root (default: GITHUB_API_URL, then https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+    /// Branches that no contract names: a notice (allow) or a failure (block).
+    #[arg(long, value_enum, default_value_t = Unassigned::Allow)]
+    pub unassigned: Unassigned,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +75,39 @@ pub enum Command {
     Brief(BriefArgs),
     /// Build a demo repository (the uploads example) and judge its branches.
     Demo(DemoArgs),
+    /// Judge the event of a GitHub Actions run (pull_request, pull_request_target, merge_group, push).
+    Event(EventArgs),
+    /// Re-judge every open pull request into a base branch and post fresh check-runs.
+    Sweep(SweepArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EventArgs {
+    /// Event name (default: GITHUB_EVENT_NAME).
+    #[arg(long, env = "GITHUB_EVENT_NAME")]
+    pub event_name: String,
+    /// Event payload file (default: GITHUB_EVENT_PATH).
+    #[arg(long, env = "GITHUB_EVENT_PATH")]
+    pub event_path: PathBuf,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The base branch whose open pull requests are re-judged.
+    #[arg(long, value_name = "BRANCH")]
+    pub base: String,
+    /// Judge and print, but post nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub github: GithubArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,17 +177,86 @@ fn color() -> bool {
 
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(a) => check(&a),
-        Command::Lint(a) => lint(&a),
-        Command::Brief(a) => brief(&a),
-        Command::Demo(a) => crate::demo::run(a.keep),
+        Some(Command::Check(a)) => check(&a),
+        Some(Command::Lint(a)) => lint(&a),
+        Some(Command::Brief(a)) => brief(&a),
+        Some(Command::Demo(a)) => crate::demo::run(a.keep),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "contract-gate", &mut out);
+            emit(&String::from_utf8_lossy(&out));
+            0
+        }
+        Some(Command::Event(e)) => {
+            let env = crate::github::run::ActionsEnv {
+                event_name: e.event_name,
+                event_path: e.event_path,
+                step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+                output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
+            };
+            with_github(&e.github, |s| async move { crate::github::run::event(&s, &env).await })
+        }
+        Some(Command::Sweep(a)) => with_github(&a.github, |s| async move {
+            crate::github::run::sweep(&s, &a.base, !a.dry_run).await
+        }),
+        None => match cli.pr {
+            Some(n) => with_github(&cli.github, |s| async move {
+                crate::github::run::dry_run(&s, n, cli.post).await
+            }),
+            None if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") => {
+                let (Some(name), Some(path)) = (
+                    std::env::var_os("GITHUB_EVENT_NAME"),
+                    std::env::var_os("GITHUB_EVENT_PATH"),
+                ) else {
+                    return fail(
+                        cli.github.format,
+                        None,
+                        None,
+                        "GITHUB_ACTIONS=true but GITHUB_EVENT_NAME or GITHUB_EVENT_PATH is not set",
+                    );
+                };
+                let env = crate::github::run::ActionsEnv {
+                    event_name: name.to_string_lossy().into_owned(),
+                    event_path: PathBuf::from(path),
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+                    output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
+                };
+                with_github(&cli.github, |s| async move { crate::github::run::event(&s, &env).await })
+            }
+            None => {
+                let _ = <Cli as clap::CommandFactory>::command().print_help();
+                EXIT_ERROR
+            }
+        },
+    }
+}
+
+/// Resolves the GitHub settings (repo, token, API URL) and runs `f` on a
+/// tokio runtime.
+fn with_github<F, Fut>(g: &GithubArgs, f: F) -> i32
+where
+    F: FnOnce(crate::github::run::Settings) -> Fut,
+    Fut: std::future::Future<Output = i32>,
+{
+    let settings = match crate::github::settings::resolve(g) {
+        Ok(s) => s,
+        Err(e) => return fail(g.format, None, None, &e),
+    };
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(f(settings)),
+        Err(e) => fail(g.format, None, None, &format!("cannot start the async runtime: {e}")),
     }
 }
 
 fn fail(format: Format, branch: Option<&str>, base: Option<&str>, msg: &str) -> i32 {
     match format {
         Format::Json => emit(&format!("{}\n", report::json::error(branch, base, msg))),
-        Format::Text => eprintln!("contract-gate: could not evaluate: {msg}"),
+        _ => eprintln!("contract-gate: could not evaluate: {msg}"),
     }
     EXIT_ERROR
 }
@@ -169,10 +309,7 @@ pub fn check(a: &CheckArgs) -> i32 {
         }
     }
     let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
-    match a.format {
-        Format::Json => emit(&format!("{}\n", report::json::verdict(&v))),
-        Format::Text => emit(&report::text::verdict(&v)),
-    }
+    emit(&report::render(a.format, &v));
     v.conclusion.exit_code()
 }
 
@@ -205,7 +342,7 @@ fn lint(a: &LintArgs) -> i32 {
     }
     match a.format {
         Format::Json => emit(&format!("{}\n", report::lint::json(&contracts))),
-        Format::Text => emit(&report::lint::text(&contracts, color())),
+        _ => emit(&report::lint::text(&contracts, color())),
     }
     i32::from(contracts.iter().any(|c| c.has_errors()))
 }

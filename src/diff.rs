@@ -75,8 +75,8 @@ pub fn removals_in_patch(patch: &str) -> Vec<u32> {
                     start: *n,
                     ..Block::default()
                 });
-                if line.starts_with('-') {
-                    b.removed.push(&line[1..]);
+                if let Some(rest) = line.strip_prefix('-') {
+                    b.removed.push(rest);
                 } else {
                     b.added.push(&line[1..]);
                     *n += 1;

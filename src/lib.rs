@@ -11,6 +11,7 @@ pub mod diff;
 pub mod evaluate;
 pub mod evidence;
 pub mod git;
+pub mod github;
 pub mod offline;
 pub mod pattern;
 pub mod report;

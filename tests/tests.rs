@@ -10,12 +10,16 @@ mod cli;
 mod contracts;
 #[path = "offline/evidence.rs"]
 mod evidence;
+#[path = "github/api.rs"]
+mod github_api;
 #[path = "offline/lint.rs"]
 mod lint;
 #[path = "offline/order.rs"]
 mod order;
 #[path = "offline/paths.rs"]
 mod paths;
+#[path = "ship/yaml.rs"]
+mod ship_yaml;
 
 /// The README's rule table names every rule id the gate can emit.
 #[test]

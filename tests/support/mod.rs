@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod ghmock;
+
 use std::io::Write as _;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,204 @@
+//! Posting a verdict as a `contract-gate` check-run, safely under races: a
+//! sweep and a `synchronize` run may judge the same PR at once. Each
+//! evaluation is stamped with the time its data was read (`external_id`);
+//! a result is posted only on the PR's current head SHA, and never when a
+//! newer evaluation has already reported there.
+
+use serde_json::Value;
+
+use super::api::{Api, ApiError};
+use super::models::{CheckRun, CheckRunList, PullRequest};
+use super::source::RepoId;
+use crate::report::checkrun::{self, Plan, CHECK_NAME};
+
+/// When an evaluation read its data: milliseconds since the epoch, and the
+/// same instant as RFC 3339 for GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub millis: u64,
+    pub rfc3339: String,
+}
+
+impl Stamp {
+    pub fn now() -> Stamp {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Stamp::at(d.as_millis() as u64)
+    }
+
+    pub fn at(millis: u64) -> Stamp {
+        Stamp {
+            millis,
+            rfc3339: rfc3339(millis / 1000),
+        }
+    }
+
+    fn external_id(&self) -> String {
+        format!("contract-gate:{}", self.millis)
+    }
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days).
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+fn stamp_of(run: &CheckRun) -> Option<u64> {
+    run.external_id
+        .as_deref()?
+        .strip_prefix("contract-gate:")?
+        .parse()
+        .ok()
+}
+
+/// What happened to a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    /// Created (and completed, or left waiting) as check-run `id`.
+    Run { id: u64, requests: usize },
+    /// Not posted: the PR's head moved on, or a newer evaluation reported.
+    Skipped(String),
+    /// The token may not create check-runs (a fork PR's read-only token).
+    Forbidden(String),
+}
+
+/// Creates the check-run in progress (so the PR shows it at once).
+pub async fn begin(api: &Api, repo: &RepoId, head_sha: &str, stamp: &Stamp) -> Result<Option<u64>, ApiError> {
+    let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
+    match api.post_json::<CheckRun>(&repo.path("/check-runs"), &body).await {
+        Ok(run) => Ok(Some(run.id)),
+        Err(ApiError::Forbidden { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Guards, then completes `run` (or creates one) with the plan.
+pub async fn report(
+    api: &Api,
+    repo: &RepoId,
+    pr_number: Option<u64>,
+    head_sha: &str,
+    stamp: &Stamp,
+    plan: &Plan,
+    run: Option<u64>,
+) -> Result<Posted, ApiError> {
+    let before = api.requests();
+    if let Some(n) = pr_number {
+        let pr: PullRequest = api.get_json(&repo.path(&format!("/pulls/{n}")), &[]).await?;
+        if pr.head.sha != head_sha {
+            let why = format!(
+                "head of #{n} moved from {} to {}: the run for the new head reports",
+                short(head_sha),
+                short(&pr.head.sha)
+            );
+            if let Some(id) = run {
+                supersede(api, repo, id, &why).await?;
+            }
+            return Ok(Posted::Skipped(why));
+        }
+    }
+    let list: CheckRunList = api
+        .get_json(
+            &repo.path(&format!("/commits/{head_sha}/check-runs")),
+            &[("check_name", CHECK_NAME.to_string()), ("per_page", "100".to_string())],
+        )
+        .await?;
+    let newer = list
+        .check_runs
+        .iter()
+        .filter(|r| Some(r.id) != run)
+        .filter_map(stamp_of)
+        .any(|s| s > stamp.millis);
+    if newer {
+        let why = "a newer evaluation already reported on this commit".to_string();
+        if let Some(id) = run {
+            supersede(api, repo, id, &why).await?;
+        }
+        return Ok(Posted::Skipped(why));
+    }
+    let id = match run {
+        Some(id) => id,
+        None => {
+            let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
+            match api.post_json::<CheckRun>(&repo.path("/check-runs"), &body).await {
+                Ok(r) => r.id,
+                Err(ApiError::Forbidden { .. }) => {
+                    return Ok(Posted::Forbidden(
+                        "the token cannot create check-runs (403): a fork PR's token is read-only; the job's annotations and exit code still report"
+                            .into(),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let completed_at = Stamp::now().rfc3339;
+    for body in checkrun::update_bodies(plan, &completed_at) {
+        let _: Value = api
+            .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
+            .await?;
+    }
+    Ok(Posted::Run {
+        id,
+        requests: api.requests() - before,
+    })
+}
+
+/// Completes an outdated run so it never stays pending: `cancelled` does
+/// not pass a required check, and the newer run is the one GitHub shows.
+async fn supersede(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({
+        "status": "completed",
+        "conclusion": "cancelled",
+        "completed_at": Stamp::now().rfc3339,
+        "output": {"title": "superseded", "summary": why},
+    });
+    let _: Value = api
+        .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
+        .await?;
+    Ok(())
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(7)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_219_200), "2026-11-21T00:00:00Z");
+    }
+
+    #[test]
+    fn stamps_round_trip() {
+        let s = Stamp::at(1_795_305_600_123);
+        let run = CheckRun {
+            id: 1,
+            external_id: Some(s.external_id()),
+            head_sha: None,
+        };
+        assert_eq!(stamp_of(&run), Some(1_795_305_600_123));
+    }
+}

@@ -1,0 +1,444 @@
+//! The GitHub source: builds the same snapshot as the offline source, from
+//! the REST API. Contracts are read at the base SHA; files from every page;
+//! merge state from the predecessors' merged pull requests.
+
+use std::collections::BTreeMap;
+
+use tokio::task::JoinSet;
+
+use super::api::{Api, ApiError};
+use super::models::{Compare, ContentEntry, PrFile, PullRequest as ApiPr};
+use crate::contract::{self, Contract};
+use crate::evaluate::{claims, needs_removals, Claim};
+use crate::offline::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
+use crate::snapshot::{AgentMerge, ChangeStatus, ChangedFile, MergeState, PullRequest, Removals};
+
+/// GitHub lists at most this many files of a pull request.
+pub const MAX_FILES: u64 = 3000;
+const PER_PAGE: u64 = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoId {
+    pub owner: String,
+    pub name: String,
+}
+
+impl RepoId {
+    /// `owner/name`.
+    pub fn parse(s: &str) -> Option<RepoId> {
+        let (o, n) = s.trim().trim_end_matches(".git").split_once('/')?;
+        (!o.is_empty() && !n.is_empty() && !n.contains('/')).then(|| RepoId {
+            owner: o.to_string(),
+            name: n.to_string(),
+        })
+    }
+
+    pub fn path(&self, rest: &str) -> String {
+        format!("/repos/{}/{}{rest}", self.owner, self.name)
+    }
+}
+
+impl std::fmt::Display for RepoId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("contract `{path}` does not exist at the base ({sha}): contracts are read from the base branch, never from the pull request")]
+    MissingContract { path: String, sha: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// What to judge: a pull request, or a merge-queue entry of one.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub number: u64,
+    /// For a merge group: judge `base_sha...head_sha` instead of the PR's files.
+    pub merge_group: Option<(String, String)>,
+}
+
+/// Everything the evaluator needs, read from the API.
+#[derive(Debug)]
+pub struct Loaded {
+    pub contracts: Vec<Contract>,
+    pub pr: PullRequest,
+    pub merge: MergeState,
+    /// The SHA the verdict is about (the PR head, or the merge group head).
+    pub head_sha: String,
+    pub base_sha: String,
+    pub number: u64,
+}
+
+fn percent(s: &str) -> String {
+    let mut o = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            o.push(b as char);
+        } else {
+            o.push_str(&format!("%{b:02X}"));
+        }
+    }
+    o
+}
+
+/// Contents of a file at a commit; None when absent.
+pub async fn file_at(api: &Api, repo: &RepoId, path: &str, sha: &str) -> Result<Option<String>, ApiError> {
+    api.get_raw(
+        &repo.path(&format!("/contents/{}", percent(path))),
+        &[("ref", sha.to_string())],
+    )
+    .await
+}
+
+/// The contracts at `sha`: explicit paths, or `CONTRACT.md` plus
+/// `.github/contracts/*.md`, fetched concurrently.
+pub async fn contracts_at(
+    api: &Api,
+    repo: &RepoId,
+    sha: &str,
+    explicit: &[String],
+) -> Result<Vec<Contract>, SourceError> {
+    let mut paths: Vec<String> = Vec::new();
+    let required = !explicit.is_empty();
+    if required {
+        for p in explicit {
+            let p = normalise_path(p);
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    } else {
+        paths.push(DEFAULT_CONTRACT.to_string());
+        let listing: Option<Vec<ContentEntry>> = api
+            .get_json_opt(
+                &repo.path(&format!("/contents/{DEFAULT_CONTRACT_DIR}")),
+                &[("ref", sha.to_string())],
+            )
+            .await?;
+        let mut more: Vec<String> = listing
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.kind == "file" && e.path.ends_with(".md"))
+            .map(|e| e.path)
+            .collect();
+        more.sort();
+        paths.extend(more);
+    }
+    let mut set = JoinSet::new();
+    for (i, p) in paths.iter().enumerate() {
+        let (api, repo, p, sha) = (api.clone(), repo.clone(), p.clone(), sha.to_string());
+        set.spawn(async move { (i, file_at(&api, &repo, &p, &sha).await) });
+    }
+    let mut found: Vec<Option<String>> = vec![None; paths.len()];
+    while let Some(r) = set.join_next().await {
+        let (i, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        found[i] = r?;
+    }
+    let mut out = Vec::new();
+    for (p, src) in paths.iter().zip(found) {
+        match src {
+            Some(s) => out.push(contract::parse(p, &s)),
+            None if required => {
+                return Err(SourceError::MissingContract {
+                    path: p.clone(),
+                    sha: sha.to_string(),
+                })
+            }
+            None => {}
+        }
+    }
+    contract::validate_set(&mut out);
+    Ok(out)
+}
+
+fn changed_file(f: &PrFile) -> ChangedFile {
+    let status = match f.status.as_str() {
+        "added" => ChangeStatus::Added,
+        "removed" => ChangeStatus::Deleted,
+        "renamed" => ChangeStatus::Renamed,
+        "copied" => ChangeStatus::Copied,
+        // "modified", "changed", "unchanged": the path is in the change set.
+        _ => ChangeStatus::Modified,
+    };
+    let mut c = ChangedFile::new(f.filename.clone(), status);
+    c.previous_path = f.previous_filename.clone();
+    c
+}
+
+/// Every page of a pull request's files, fetched concurrently.
+async fn pr_files(api: &Api, repo: &RepoId, number: u64, changed: u64) -> Result<Vec<PrFile>, SourceError> {
+    let listed = changed.min(MAX_FILES);
+    let pages = listed.div_ceil(PER_PAGE).max(1);
+    let mut set = JoinSet::new();
+    for page in 1..=pages {
+        let (api, path) = (api.clone(), repo.path(&format!("/pulls/{number}/files")));
+        set.spawn(async move {
+            let r: Result<Vec<PrFile>, ApiError> = api
+                .get_json(
+                    &path,
+                    &[("per_page", PER_PAGE.to_string()), ("page", page.to_string())],
+                )
+                .await;
+            (page, r)
+        });
+    }
+    let mut by_page = BTreeMap::new();
+    while let Some(r) = set.join_next().await {
+        let (page, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        by_page.insert(page, r?);
+    }
+    Ok(by_page.into_values().flatten().collect())
+}
+
+/// Head-side removals of additions-only files: from `patch`, or when GitHub
+/// omits it (large or binary diffs), from both versions of the file.
+async fn fill_removals(
+    api: &Api,
+    repo: &RepoId,
+    files: &mut [ChangedFile],
+    patches: &BTreeMap<String, Option<String>>,
+    wanted: &[String],
+    base_sha: &str,
+    head_sha: &str,
+) -> Result<(), SourceError> {
+    let mut set = JoinSet::new();
+    for (i, f) in files.iter().enumerate() {
+        if !wanted.contains(&f.path) {
+            continue;
+        }
+        if let Some(Some(p)) = patches.get(&f.path) {
+            let lines = crate::diff::removals_in_patch(p);
+            set.spawn(async move { (i, Ok(Removals::Known(lines))) });
+            continue;
+        }
+        let old_path = f.previous_path.clone().unwrap_or_else(|| f.path.clone());
+        let (api, repo, new_path) = (api.clone(), repo.clone(), f.path.clone());
+        let (base, head) = (base_sha.to_string(), head_sha.to_string());
+        set.spawn(async move {
+            let old = file_at(&api, &repo, &old_path, &base).await;
+            let new = file_at(&api, &repo, &new_path, &head).await;
+            let r = match (old, new) {
+                (Ok(Some(a)), Ok(Some(b))) => Ok(Removals::Known(crate::diff::removals_between(&a, &b))),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+                _ => Ok(Removals::Unavailable(
+                    "GitHub sent no patch and the file could not be read at both SHAs".into(),
+                )),
+            };
+            (i, r)
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        let (i, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        files[i].removals = match r {
+            Ok(rem) => rem,
+            Err(e) => Removals::Unavailable(format!("GitHub sent no patch and reading the file failed: {e}")),
+        };
+    }
+    Ok(())
+}
+
+/// Merge state of the agents this branch depends on. A predecessor has
+/// merged when a closed PR from its branch into `into` has `merged_at`; the
+/// head must then contain that merge commit (compare API).
+async fn merge_state(
+    api: &Api,
+    repo: &RepoId,
+    c: &Contract,
+    claim: Claim,
+    base_branch: &str,
+    head_branch: &str,
+    head_sha: &str,
+) -> Result<MergeState, SourceError> {
+    let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
+        Claim::Agent { agent, .. } => {
+            let me = &c.agents[agent].name;
+            let pos = c.merge_position(me).unwrap_or(0);
+            let preds = c.merge_order[..pos]
+                .iter()
+                .filter_map(|s| c.agent(&s.agent))
+                .collect();
+            (preds, base_branch, false)
+        }
+        Claim::Integrator { .. } => (c.agents.iter().collect(), head_branch, true),
+    };
+    let mut set = JoinSet::new();
+    for a in agents {
+        let Some(branch) = a.branch.clone() else { continue };
+        let (api, repo, name) = (api.clone(), repo.clone(), a.name.clone());
+        let (into, head_sha) = (into.to_string(), head_sha.to_string());
+        set.spawn(async move {
+            let prs: Result<Vec<ApiPr>, ApiError> = api
+                .get_json(
+                    &repo.path("/pulls"),
+                    &[
+                        ("state", "closed".to_string()),
+                        ("head", format!("{}:{branch}", repo.owner)),
+                        ("base", into),
+                        ("per_page", "100".to_string()),
+                    ],
+                )
+                .await;
+            let prs = match prs {
+                Ok(p) => p,
+                Err(e) => return (name, Err(e)),
+            };
+            let merged = prs
+                .into_iter()
+                .filter(|p| p.merged_at.is_some())
+                .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
+            let Some(pr) = merged else {
+                return (name, Ok(AgentMerge::default()));
+            };
+            let reference = Some(format!("#{}", pr.number));
+            if integrator {
+                // Merged into the integration branch, which is the head.
+                return (name, Ok(AgentMerge { merged_into_base: reference, in_head: true }));
+            }
+            // The head contains the predecessor when it contains the merge
+            // commit (rebased onto the base), or the predecessor's own head
+            // (a stacked branch; also after a squash merge).
+            let mut in_head = false;
+            for sha in [pr.merge_commit_sha.clone(), Some(pr.head.sha.clone())].into_iter().flatten() {
+                let cmp: Result<Compare, ApiError> = api
+                    .get_json(
+                        &repo.path(&format!("/compare/{sha}...{head_sha}")),
+                        &[("per_page", "1".to_string())],
+                    )
+                    .await;
+                match cmp {
+                    Ok(c) if c.status == "ahead" || c.status == "identical" => {
+                        in_head = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => return (name, Err(e)),
+                }
+            }
+            (name, Ok(AgentMerge { merged_into_base: reference, in_head }))
+        });
+    }
+    let mut out = MergeState::new();
+    while let Some(r) = set.join_next().await {
+        let (name, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        out.insert(name, r?);
+    }
+    Ok(out)
+}
+
+/// Loads a pull request (or a merge-queue entry of it) as a snapshot.
+pub async fn load(
+    api: &Api,
+    repo: &RepoId,
+    target: &Target,
+    explicit_contracts: &[String],
+) -> Result<Loaded, SourceError> {
+    let pr: ApiPr = api.get_json(&repo.path(&format!("/pulls/{}", target.number)), &[]).await?;
+    let (base_sha, head_sha) = match &target.merge_group {
+        Some((b, h)) => (b.clone(), h.clone()),
+        None => (pr.base.sha.clone(), pr.head.sha.clone()),
+    };
+    // Files and contracts are independent: fetch them together.
+    let api_files = {
+        let (api, repo) = (api.clone(), repo.clone());
+        let number = pr.number;
+        let changed = pr.changed_files.unwrap_or(PER_PAGE);
+        let group = target.merge_group.clone();
+        tokio::spawn(async move {
+            match group {
+                Some((b, h)) => {
+                    let c: Compare = api.get_json(&repo.path(&format!("/compare/{b}...{h}")), &[]).await?;
+                    Ok::<_, SourceError>(c.files)
+                }
+                None => pr_files(&api, &repo, number, changed).await,
+            }
+        })
+    };
+    let contracts = contracts_at(api, repo, &base_sha, explicit_contracts).await?;
+    let api_files = api_files
+        .await
+        .map_err(|e| SourceError::Other(format!("a task failed: {e}")))??;
+
+    let mut truncated = None;
+    let changed = pr.changed_files.unwrap_or(api_files.len() as u64);
+    if target.merge_group.is_none() && (changed > MAX_FILES || (api_files.len() as u64) < changed) {
+        truncated = Some(format!(
+            "the pull request changes {changed} files and GitHub listed {}: a truncated list is never judged as if whole",
+            api_files.len()
+        ));
+    } else if target.merge_group.is_some() && api_files.len() >= 300 {
+        truncated = Some("the compare API lists at most 300 files for this merge group".to_string());
+    }
+    let patches: BTreeMap<String, Option<String>> = api_files
+        .iter()
+        .map(|f| (f.filename.clone(), f.patch.clone()))
+        .collect();
+    let mut files: Vec<ChangedFile> = api_files.iter().map(changed_file).collect();
+
+    let head_branch = pr.head.name.clone();
+    let base_branch = pr.base.name.clone();
+    let claim = claims(&contracts, &head_branch);
+    let mut merge = MergeState::new();
+    if let Some(&first) = claim.first() {
+        let ci = match first {
+            Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
+        };
+        let wanted = match first {
+            Claim::Agent { contract, agent } => needs_removals(&contracts[contract], agent, &files),
+            Claim::Integrator { .. } => Vec::new(),
+        };
+        let (r1, r2) = tokio::join!(
+            fill_removals(api, repo, &mut files, &patches, &wanted, &base_sha, &head_sha),
+            merge_state(api, repo, &contracts[ci], first, &base_branch, &head_branch, &head_sha)
+        );
+        r1?;
+        merge = r2?;
+    }
+    Ok(Loaded {
+        pr: PullRequest {
+            branch: head_branch,
+            base: base_branch,
+            body: Some(pr.body.clone().unwrap_or_default()),
+            files,
+            files_truncated: truncated,
+        },
+        contracts,
+        merge,
+        head_sha,
+        base_sha,
+        number: pr.number,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_ids() {
+        assert_eq!(
+            RepoId::parse("octo-org/octo-repo"),
+            Some(RepoId { owner: "octo-org".into(), name: "octo-repo".into() })
+        );
+        assert_eq!(RepoId::parse("nope"), None);
+        assert_eq!(RepoId::parse("a/b/c"), None);
+    }
+
+    #[test]
+    fn contents_paths_are_escaped() {
+        assert_eq!(percent("src/pages/blog/[...slug].astro"), "src/pages/blog/%5B...slug%5D.astro");
+        assert_eq!(percent("docs/가.md"), "docs/%EA%B0%80.md");
+    }
+
+    #[test]
+    fn file_statuses() {
+        let f = |s: &str| PrFile { filename: "a".into(), status: s.into(), previous_filename: None, patch: None };
+        assert_eq!(changed_file(&f("removed")).status, ChangeStatus::Deleted);
+        assert_eq!(changed_file(&f("renamed")).status, ChangeStatus::Renamed);
+        assert_eq!(changed_file(&f("changed")).status, ChangeStatus::Modified);
+    }
+}

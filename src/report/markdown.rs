@@ -1,0 +1,656 @@
+//! The verdict as GitHub-flavoured markdown: the check-run title and summary,
+//! the Actions step summary, and `--format markdown`.
+//!
+//! Everything that comes from a contract or a pull request (paths, agent and
+//! check names, messages) is escaped, so a file named `a|b.ts` cannot break
+//! the evidence table and a path with `**` cannot turn into bold text.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use crate::verdict::{Conclusion, Finding, Level, Role, Rule, Verdict};
+
+/// GitHub's limit for a check-run title (and for an annotation title).
+pub const TITLE_MAX_CHARS: usize = 255;
+
+/// One line saying what is wrong (or that nothing is), at most
+/// [`TITLE_MAX_CHARS`] characters.
+///
+/// Failures only, in rule order, joined with " · ": "2 files out of scope ·
+/// waiting on agent-2". Counts are distinct paths per rule (findings without a
+/// path count one each).
+pub fn title(v: &Verdict) -> String {
+    let failures: Vec<&Finding> = v
+        .findings
+        .iter()
+        .filter(|f| f.level == Level::Failure)
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    for rule in Rule::ALL {
+        let group: Vec<&Finding> = failures
+            .iter()
+            .copied()
+            .filter(|f| f.rule == rule)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        parts.push(rule_phrase(v, rule, &group));
+    }
+    let line = if parts.is_empty() {
+        ok_title(v)
+    } else {
+        parts.join(" · ")
+    };
+    truncate_chars(&line, TITLE_MAX_CHARS)
+}
+
+/// The title of a verdict without failures.
+fn ok_title(v: &Verdict) -> String {
+    let unassigned = v.findings.iter().any(|f| f.rule == Rule::UnassignedBranch);
+    let mut t = if unassigned || (v.agent.is_none() && v.conclusion == Conclusion::Neutral) {
+        format!("branch {} is not in any contract", v.branch)
+    } else if v.role == Some(Role::Integrator) {
+        "every agent merged; all changed files owned by an agent".to_string()
+    } else {
+        match &v.agent {
+            Some(a) => format!("all changed files within {a}'s scope"),
+            None => "all changed files within the contract".to_string(),
+        }
+    };
+    let others = v
+        .findings
+        .iter()
+        .filter(|f| f.rule != Rule::UnassignedBranch)
+        .count();
+    if others > 0 {
+        let _ = write!(t, " · {}", plural(others, "note", "notes"));
+    }
+    t
+}
+
+fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
+    let n = distinct_count(group);
+    match rule {
+        Rule::ContractInvalid => "contract invalid".to_string(),
+        Rule::UnassignedBranch => format!("branch {} is not in any contract", v.branch),
+        Rule::BaseBranch => format!("targets {}, not the integration branch", v.base),
+        Rule::ContractEdit => format!(
+            "{} edited",
+            plural(n, "contract or workflow file", "contract or workflow files")
+        ),
+        Rule::CannotTouch => format!("{} on the cannot-touch list", plural(n, "file", "files")),
+        Rule::SharedState => format!("{} edited", plural(n, "shared file", "shared files")),
+        Rule::Scope => format!("{} out of scope", plural(n, "file", "files")),
+        Rule::AdditionsOnly => format!(
+            "lines removed from {}",
+            plural(n, "additions-only file", "additions-only files")
+        ),
+        Rule::MergeOrder => {
+            let names = waiting_on(v);
+            if names.is_empty() {
+                "waiting on a predecessor in the merge order".to_string()
+            } else {
+                format!("waiting on {}", names.join(", "))
+            }
+        }
+        Rule::StaleBase => format!("rebase onto {}", v.base),
+        Rule::Evidence => format!("{} without evidence", plural(n, "check", "checks")),
+        Rule::Incomplete => "change too large to judge".to_string(),
+    }
+}
+
+/// Distinct paths, plus one for each finding without a path.
+fn distinct_count(group: &[&Finding]) -> usize {
+    let paths: HashSet<&str> = group.iter().filter_map(|f| f.path.as_deref()).collect();
+    paths.len() + group.iter().filter(|f| f.path.is_none()).count()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The predecessors this branch waits for: `merge_progress` entries in state
+/// "waiting", then any name a `merge-order` failure's message leads with that
+/// is not already listed ("waiting on agent-2 (agents/x): …" from an agent,
+/// "agent-2 (agents/x) has not merged into …" for the integrator).
+pub fn waiting_on(v: &Verdict) -> Vec<String> {
+    let mut names: Vec<String> = v
+        .merge_progress
+        .iter()
+        .filter(|s| s.state == "waiting")
+        .map(|s| s.agent.clone())
+        .collect();
+    for f in &v.findings {
+        if f.rule != Rule::MergeOrder || f.level != Level::Failure {
+            continue;
+        }
+        let m = f.message.strip_prefix("waiting on ").unwrap_or(&f.message);
+        let end = [m.find(" ("), m.find(':')]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(m.len());
+        let name = m[..end].trim();
+        if !name.is_empty() && name.len() <= 100 && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// The whole summary: [`overview`] then [`findings`].
+pub fn summary(v: &Verdict) -> String {
+    let mut o = overview(v);
+    o.push_str(&findings(v));
+    let end = o.trim_end().len();
+    o.truncate(end);
+    o.push('\n');
+    o
+}
+
+/// Header line, merge-order progress and evidence table.
+pub fn overview(v: &Verdict) -> String {
+    let mut o = String::new();
+    let head = match v.conclusion {
+        Conclusion::Success => "✅ Passed",
+        Conclusion::Neutral => "⚪ Neutral",
+        Conclusion::Failure if super::checkrun::waiting_only(v) => "⏳ Waiting",
+        Conclusion::Failure => "❌ Blocked",
+    };
+    let mut line = format!("## {head}");
+    if let Some(a) = &v.agent {
+        let _ = write!(line, " · {}", escape_text(a));
+    }
+    if let Some(c) = &v.contract {
+        let _ = write!(line, " · contract {}", code(c));
+    }
+    let _ = write!(line, " · {} → {}", code(&v.branch), code(&v.base));
+    let _ = writeln!(o, "{line}\n");
+    if !v.merge_progress.is_empty() {
+        let _ = writeln!(o, "**Merge order:** {}\n", progress(v));
+    }
+    if !v.evidence.is_empty() {
+        let _ = writeln!(o, "| check | required | found |\n|---|---|---|");
+        for e in &v.evidence {
+            let _ = writeln!(
+                o,
+                "| {} | ✅ | {} |",
+                escape_cell(&e.check),
+                if e.found { "✅" } else { "❌" }
+            );
+        }
+        o.push('\n');
+    }
+    if v.findings.is_empty() {
+        let _ = writeln!(
+            o,
+            "No findings: every changed path is within the contract, and nothing is missing.\n"
+        );
+    } else if v.conclusion == Conclusion::Success {
+        let _ = writeln!(
+            o,
+            "No failures: every changed path is within the contract. Notes below.\n"
+        );
+    }
+    o
+}
+
+/// `agent-2 ✓ merged (#41) → agent-1 (this PR) → agent-3`
+pub fn progress(v: &Verdict) -> String {
+    v.merge_progress
+        .iter()
+        .map(|s| {
+            let name = escape_text(&s.agent);
+            match s.state {
+                "merged" => match &s.reference {
+                    Some(r) => format!("{name} ✓ merged ({})", escape_text(r)),
+                    None => format!("{name} ✓ merged"),
+                },
+                "this" => format!("{name} (this PR)"),
+                "waiting" => format!("{name} ⏳ not merged yet"),
+                _ => name,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// One `### rule-id` section per rule that has findings: failures first,
+/// then warnings, then notices; rules in their fixed order within a level.
+pub fn findings(v: &Verdict) -> String {
+    let mut o = String::new();
+    let mut groups: Vec<(Level, Rule, Vec<&Finding>)> = Vec::new();
+    for rule in Rule::ALL {
+        let group: Vec<&Finding> = v.findings.iter().filter(|f| f.rule == rule).collect();
+        if let Some(level) = group.iter().map(|f| f.level).min() {
+            groups.push((level, rule, group));
+        }
+    }
+    groups.sort_by_key(|(level, rule, _)| (*level, *rule));
+    for (level, rule, group) in groups {
+        let mark = match level {
+            Level::Failure => "failure",
+            Level::Warning => "warning",
+            Level::Notice => "notice",
+        };
+        let _ = writeln!(o, "### {}\n", rule.id());
+        let _ = writeln!(
+            o,
+            "{} ({}, {}).\n",
+            capitalize(rule.description()),
+            mark,
+            plural(group.len(), "finding", "findings")
+        );
+        for f in &group {
+            let _ = writeln!(o, "- {}", finding_line(f));
+        }
+        let _ = writeln!(o, "\n**Next step:** {}.\n", rule.next_step());
+    }
+    o
+}
+
+/// `` `path`:line — message `` (or just the message when there is no path).
+/// Findings that are not failures say so: `_(notice)_ …`.
+pub fn finding_line(f: &Finding) -> String {
+    let msg = escape_text(&f.message);
+    let line = match (&f.path, f.line) {
+        (Some(p), Some(l)) => format!("{}:{l} — {msg}", code(p)),
+        (Some(p), None) => format!("{} — {msg}", code(p)),
+        _ => escape_block_start(&msg),
+    };
+    match f.level {
+        Level::Failure => line,
+        Level::Warning => format!("_(warning)_ {line}"),
+        Level::Notice => format!("_(notice)_ {line}"),
+    }
+}
+
+/// Text at the start of a list item must not open a nested block: a leading
+/// `-`, `+`, `=` or `#`, or `12.` / `12)`, gets a backslash.
+fn escape_block_start(s: &str) -> String {
+    if s.starts_with(['-', '+', '=', '#']) {
+        return format!("\\{s}");
+    }
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && s[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &s[..digits], &s[digits..]);
+    }
+    s.to_string()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Markdown-significant ASCII punctuation outside code spans.
+const SPECIAL: &[char] = &['\\', '`', '*', '_', '<', '>', '|', '[', ']', '&', '~'];
+
+/// Text for a paragraph or list item. Balanced backtick code spans (which the
+/// gate's own messages use: "`README.md`: nobody edits.") stay code; outside
+/// them, every markdown-significant character is backslash-escaped. With an
+/// odd number of backticks, all are escaped. Line breaks become spaces.
+pub fn escape_text(s: &str) -> String {
+    escape_inline(s, false)
+}
+
+/// Like [`escape_text`], for a table cell: `|` is escaped inside code spans
+/// too (GFM splits cells on it even there).
+pub fn escape_cell(s: &str) -> String {
+    escape_inline(s, true)
+}
+
+fn escape_inline(s: &str, cell: bool) -> String {
+    let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    let balanced = s.matches('`').count() % 2 == 0;
+    let mut o = String::with_capacity(s.len() + 8);
+    let mut in_code = false;
+    for ch in s.chars() {
+        if ch == '`' && balanced {
+            in_code = !in_code;
+            o.push('`');
+        } else if in_code {
+            if ch == '|' && cell {
+                o.push('\\');
+            }
+            o.push(ch);
+        } else {
+            if SPECIAL.contains(&ch) {
+                o.push('\\');
+            }
+            o.push(ch);
+        }
+    }
+    o
+}
+
+/// A code span holding `s` literally, whatever backticks it contains
+/// (CommonMark: a longer backtick fence, padded with spaces).
+pub fn code(s: &str) -> String {
+    let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in s.chars() {
+        if ch == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    if longest == 0 && !s.is_empty() {
+        return format!("`{s}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {s} {fence}")
+}
+
+/// At most `max` characters; a longer string is cut and ends with "…".
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some(_) => {
+            let cut = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
+            format!("{}…", &s[..cut])
+        }
+    }
+}
+
+/// At most `max` bytes of UTF-8. A longer string keeps its head (cut at a line
+/// break when one is near the end, else at a char boundary) and ends with a
+/// visible note "\n\n… truncated (N more characters)", N counting the
+/// characters left out.
+pub fn truncate_bytes(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let total_chars = s.chars().count();
+    // The note's length depends on N; reserve room for the largest N.
+    let reserve = note(total_chars).len();
+    if reserve >= max {
+        return floor_boundary(s, max).to_string();
+    }
+    let head = floor_boundary(s, max - reserve);
+    // Prefer a whole-line cut (keeps tables and code spans intact) when it
+    // costs at most 2 KB.
+    let head = match head.rfind('\n') {
+        Some(i) if head.len() - i <= 2048 => &head[..i],
+        _ => head,
+    };
+    let left = total_chars - head.chars().count();
+    format!("{head}{}", note(left))
+}
+
+fn note(more: usize) -> String {
+    format!("\n\n… truncated ({more} more characters)")
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn floor_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut i = max;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{EvidenceRow, MergeStepState};
+
+    fn verdict(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            contract: Some("CONTRACT.md".into()),
+            agent: Some("agent-1".into()),
+            role: Some(Role::Agent),
+            branch: "agents/uploads".into(),
+            base: "main".into(),
+            conclusion,
+            findings,
+            merge_progress: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    fn scope(path: &str) -> Finding {
+        Finding::failure(Rule::Scope, "added; outside what agent-1 owns").at(path, None)
+    }
+
+    fn waiting() -> Finding {
+        Finding::failure(
+            Rule::MergeOrder,
+            "waiting on agent-2 (agents/migrations): it merges before agent-1 and has not merged into `main` yet",
+        )
+    }
+
+    #[test]
+    fn title_counts_distinct_paths_and_names_who_it_waits_on() {
+        // A renamed file gives two findings for two names; the same path twice counts once.
+        let v = verdict(
+            Conclusion::Failure,
+            vec![
+                scope("src/a.ts"),
+                scope("src/a.ts"),
+                scope("src/b.ts"),
+                waiting(),
+            ],
+        );
+        assert_eq!(title(&v), "2 files out of scope · waiting on agent-2");
+    }
+
+    #[test]
+    fn title_prefers_merge_progress_names() {
+        let mut v = verdict(Conclusion::Failure, vec![waiting()]);
+        v.merge_progress = vec![
+            MergeStepState {
+                agent: "agent-2".into(),
+                state: "waiting",
+                reference: None,
+            },
+            MergeStepState {
+                agent: "agent-1".into(),
+                state: "this",
+                reference: None,
+            },
+        ];
+        assert_eq!(title(&v), "waiting on agent-2");
+        // The integrator's message form.
+        let mut v = verdict(
+            Conclusion::Failure,
+            vec![Finding::failure(
+                Rule::MergeOrder,
+                "Search agent (agent/search) has not merged into `integration/x` yet",
+            )],
+        );
+        v.role = Some(Role::Integrator);
+        assert_eq!(title(&v), "waiting on Search agent");
+    }
+
+    #[test]
+    fn title_phrases() {
+        let v = verdict(
+            Conclusion::Failure,
+            vec![
+                Finding::failure(Rule::SharedState, "modified; shared file nobody edits")
+                    .at("tsconfig.json", None),
+                Finding::failure(Rule::Evidence, "no evidence for required check `npm test`"),
+                Finding::failure(
+                    Rule::Evidence,
+                    "no evidence for required check `npm run check`",
+                ),
+            ],
+        );
+        assert_eq!(
+            title(&v),
+            "1 shared file edited · 2 checks without evidence"
+        );
+        let v = verdict(
+            Conclusion::Failure,
+            vec![Finding::failure(
+                Rule::StaleBase,
+                "agent-2 merged (abc) but this branch does not contain it: rebase onto main",
+            )],
+        );
+        assert_eq!(title(&v), "rebase onto main");
+        let v = verdict(
+            Conclusion::Failure,
+            vec![Finding::failure(Rule::ContractInvalid, "x").at("CONTRACT.md", Some(3))],
+        );
+        assert_eq!(title(&v), "contract invalid");
+        let v = verdict(Conclusion::Success, vec![]);
+        assert_eq!(title(&v), "all changed files within agent-1's scope");
+        let mut v = verdict(
+            Conclusion::Neutral,
+            vec![Finding::failure(
+                Rule::UnassignedBranch,
+                "branch `feature/x` is assigned to no agent: no contract was found",
+            )
+            .with_level(Level::Notice)],
+        );
+        v.branch = "feature/x".into();
+        v.agent = None;
+        v.contract = None;
+        v.role = None;
+        assert_eq!(title(&v), "branch feature/x is not in any contract");
+    }
+
+    #[test]
+    fn title_is_capped() {
+        let many: Vec<Finding> = Rule::ALL
+            .iter()
+            .map(|r| Finding::failure(*r, "x".repeat(50)).at("a", None))
+            .collect();
+        let mut v = verdict(Conclusion::Failure, many);
+        v.base = "b".repeat(300);
+        let t = title(&v);
+        assert_eq!(t.chars().count(), 255);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn summary_has_header_progress_evidence_and_groups() {
+        let mut v = verdict(
+            Conclusion::Failure,
+            vec![
+                Finding::failure(
+                    Rule::Scope,
+                    "added; outside what agent-1 owns (owned by agent_3)",
+                )
+                .at("src/**/x|y.ts", Some(4)),
+                Finding::failure(Rule::SharedState, "modified; `package.json`: agent-2 owns.")
+                    .at("package.json", None),
+            ],
+        );
+        v.merge_progress = vec![
+            MergeStepState {
+                agent: "agent-2".into(),
+                state: "merged",
+                reference: Some("#41".into()),
+            },
+            MergeStepState {
+                agent: "agent-1".into(),
+                state: "this",
+                reference: None,
+            },
+            MergeStepState {
+                agent: "agent-3".into(),
+                state: "pending",
+                reference: None,
+            },
+        ];
+        v.evidence = vec![
+            EvidenceRow {
+                check: "`npm run check`".into(),
+                found: true,
+            },
+            EvidenceRow {
+                check: "a | b <c>".into(),
+                found: false,
+            },
+        ];
+        let s = summary(&v);
+        assert!(s.starts_with(
+            "## ❌ Blocked · agent-1 · contract `CONTRACT.md` · `agents/uploads` → `main`\n"
+        ));
+        assert!(
+            s.contains("**Merge order:** agent-2 ✓ merged (#41) → agent-1 (this PR) → agent-3\n")
+        );
+        assert!(s.contains("| check | required | found |\n|---|---|---|\n"));
+        assert!(s.contains("| `npm run check` | ✅ | ✅ |\n"));
+        assert!(s.contains("| a \\| b \\<c\\> | ✅ | ❌ |\n"));
+        // shared-state comes before scope (rule order), each with a heading.
+        let shared = s.find("### shared-state\n").unwrap();
+        let scope = s.find("### scope\n").unwrap();
+        assert!(shared < scope);
+        assert!(s.contains(
+            "- `src/**/x|y.ts`:4 — added; outside what agent-1 owns (owned by agent\\_3)\n"
+        ));
+        assert!(s.contains("- `package.json` — modified; `package.json`: agent-2 owns.\n"));
+        assert!(s.contains(&format!("**Next step:** {}.", Rule::Scope.next_step())));
+        assert!(s.contains("A changed path is outside what the agent owns (failure, 1 finding)."));
+    }
+
+    #[test]
+    fn notices_are_marked_and_list_items_stay_list_items() {
+        let v = verdict(
+            Conclusion::Failure,
+            vec![
+                Finding::failure(Rule::Evidence, "no evidence for required check `npm test`"),
+                Finding::failure(Rule::Evidence, "evidence not checked").with_level(Level::Notice),
+                Finding::failure(Rule::Incomplete, "- 3,000 files # max"),
+                Finding::failure(Rule::BaseBranch, "12. step"),
+            ],
+        );
+        let s = summary(&v);
+        assert!(s.contains("- no evidence for required check `npm test`\n"));
+        assert!(s.contains("- _(notice)_ evidence not checked\n"));
+        assert!(s.contains("- \\- 3,000 files # max\n"));
+        assert!(s.contains("- 12\\. step\n"));
+        assert!(s.ends_with(".\n") && !s.ends_with("\n\n"));
+    }
+
+    #[test]
+    fn success_says_so() {
+        let s = summary(&verdict(Conclusion::Success, vec![]));
+        assert!(s.starts_with("## ✅ Passed"));
+        assert!(s.contains("No findings"));
+        assert!(!s.contains("###"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_text("a*b_c <d> [e]"), "a\\*b\\_c \\<d\\> \\[e\\]");
+        assert_eq!(escape_text("keep `src/**` code"), "keep `src/**` code");
+        assert_eq!(escape_text("odd ` tick"), "odd \\` tick");
+        assert_eq!(escape_text("two\nlines"), "two lines");
+        assert_eq!(escape_cell("`a|b`"), "`a\\|b`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("plain"), "`plain`");
+    }
+
+    #[test]
+    fn truncation_helpers() {
+        assert_eq!(truncate_chars("abcdef", 4), "abc…");
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        let s = "한".repeat(100); // 300 bytes
+        let t = truncate_bytes(&s, 100);
+        assert!(t.len() <= 100);
+        assert!(t.contains("… truncated ("));
+        assert_eq!(floor_boundary(&s, 4), "한");
+    }
+}

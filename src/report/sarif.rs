@@ -1,0 +1,303 @@
+//! `--format sarif`: the verdict as a SARIF 2.1.0 log, uploadable to GitHub
+//! code scanning.
+//!
+//! Decisions:
+//! - Findings without a path (merge order, evidence, base branch, …) are put
+//!   on the contract file, line 1, when the verdict names one: they are
+//!   findings against what the contract requires, and GitHub code scanning
+//!   shows a result only when it has a location. Without a contract (an
+//!   unassigned branch) such a finding has no location.
+//! - Each result carries `partialFingerprints["contractGate/v1"]`, a hash of
+//!   rule, path and message (not the line, which moves), so code scanning can
+//!   track an alert across pushes even where it cannot compute its own line
+//!   hash: deleted files, and files that are not checked out.
+
+use serde_json::{json, Value};
+
+use crate::verdict::{Finding, Level, Rule, Verdict};
+
+pub const TOOL_NAME: &str = "contract-gate";
+pub const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+fn level(l: Level) -> &'static str {
+    match l {
+        Level::Failure => "error",
+        Level::Warning => "warning",
+        Level::Notice => "note",
+    }
+}
+
+/// The SARIF log, pretty-printed.
+pub fn sarif(v: &Verdict, version: &str) -> String {
+    serde_json::to_string_pretty(&log(v, version)).unwrap_or_default()
+}
+
+/// The SARIF log as a JSON value: one run, every rule in the driver, one
+/// result per finding.
+pub fn log(v: &Verdict, version: &str) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "shortDescription": { "text": r.description() },
+                "help": { "text": r.next_step() },
+                "defaultConfiguration": {
+                    "level": if *r == Rule::UnassignedBranch { "note" } else { "error" }
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = v.findings.iter().map(|f| result(v, f)).collect();
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": TOOL_NAME,
+                    "informationUri": INFORMATION_URI,
+                    "version": version,
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }]
+    })
+}
+
+fn result(v: &Verdict, f: &Finding) -> Value {
+    let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
+    let mut r = json!({
+        "ruleId": f.rule.id(),
+        "ruleIndex": rule_index,
+        "level": level(f.level),
+        "message": { "text": f.message },
+    });
+    let at = match &f.path {
+        Some(p) => Some((p.as_str(), f.line.unwrap_or(1).max(1))),
+        None => v.contract.as_deref().map(|c| (c, 1)),
+    };
+    if let Some((path, line)) = at {
+        r["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(path) },
+                "region": { "startLine": line },
+            }
+        }]);
+    }
+    r["partialFingerprints"] = json!({
+        "contractGate/v1": fingerprint(f),
+    });
+    r
+}
+
+/// A relative path as a URI reference (RFC 3986): every byte that is not
+/// unreserved (`A-Z a-z 0-9 - . _ ~`), a sub-delimiter (`! $ & ' ( ) * + , ; =`),
+/// `@` or the `/` separator is percent-encoded as UTF-8. So spaces, `%`, `#`,
+/// `?`, brackets (`[...slug].astro`) and non-ASCII names are encoded, and `:`
+/// too, which in a first segment would read as a scheme. A leading `./` or `/`
+/// is dropped, keeping the URI relative to the repository root.
+pub fn uri(path: &str) -> String {
+    let p = path.trim_start_matches("./").trim_start_matches('/');
+    let mut o = String::with_capacity(p.len());
+    for b in p.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
+        if keep {
+            o.push(b as char);
+        } else {
+            o.push_str(&format!("%{b:02X}"));
+        }
+    }
+    o
+}
+
+/// FNV-1a 64 of rule id, path and message, as 16 hex digits.
+fn fingerprint(f: &Finding) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(f.rule.id().as_bytes());
+    eat(&[0]);
+    eat(f.path.as_deref().unwrap_or("").as_bytes());
+    eat(&[0]);
+    eat(f.message.as_bytes());
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{Conclusion, Role};
+
+    const SCHEMA: &str = include_str!("../../fixtures/sarif/sarif-schema-2.1.0.json");
+
+    fn verdict(findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            contract: Some("CONTRACT.md".into()),
+            agent: Some("agent-1".into()),
+            role: Some(Role::Agent),
+            branch: "agents/uploads".into(),
+            base: "main".into(),
+            conclusion: Conclusion::Failure,
+            findings,
+            merge_progress: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    fn sample() -> Verdict {
+        verdict(vec![
+            Finding::failure(Rule::Scope, "added; outside what agent-1 owns")
+                .at("src/content/blog/첫 번째 글.md", None),
+            Finding::failure(Rule::AdditionsOnly, "line 4 changed")
+                .at("src/pages/blog/[...slug].astro", Some(4)),
+            Finding::failure(Rule::ContractInvalid, "prose item")
+                .at("CONTRACT.md", Some(9))
+                .with_level(Level::Warning),
+            Finding::failure(Rule::MergeOrder, "waiting on agent-2"),
+            Finding::failure(Rule::Evidence, "evidence not checked").with_level(Level::Notice),
+        ])
+    }
+
+    /// The OASIS schema is draft-04 (`"$schema": ".../draft-04/schema#"`,
+    /// `id`), so the validator is built for Draft 4. It resolves only
+    /// `#/definitions/…` references, so no network is needed.
+    fn validator() -> jsonschema::Validator {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        jsonschema::draft4::new(&schema).unwrap()
+    }
+
+    fn assert_valid(doc: &Value) {
+        let val = validator();
+        let errors: Vec<String> = val
+            .iter_errors(doc)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn valid_against_the_oasis_schema() {
+        let text = sarif(&sample(), "0.1.0");
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_valid(&doc);
+        // And an empty verdict, and one without a contract.
+        assert_valid(&log(&verdict(vec![]), "0.1.0"));
+        let mut v = sample();
+        v.contract = None;
+        assert_valid(&log(&v, ""));
+    }
+
+    #[test]
+    fn the_schema_rejects_a_broken_log() {
+        let mut doc = log(&sample(), "0.1.0");
+        doc["runs"][0]["results"][0]["level"] = json!("failure");
+        assert!(!validator().is_valid(&doc));
+        let mut doc = log(&sample(), "0.1.0");
+        doc["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+            json!(0);
+        assert!(!validator().is_valid(&doc));
+    }
+
+    #[test]
+    fn driver_and_results() {
+        let doc = log(&sample(), "1.2.3");
+        let run = &doc["runs"][0];
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "contract-gate");
+        assert_eq!(driver["version"], "1.2.3");
+        assert_eq!(driver["informationUri"], INFORMATION_URI);
+        let rules = driver["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), Rule::ALL.len());
+        for (r, j) in Rule::ALL.iter().zip(rules) {
+            assert_eq!(j["id"], r.id());
+            assert_eq!(j["shortDescription"]["text"], r.description());
+            assert_eq!(j["help"]["text"], r.next_step());
+        }
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 5);
+        let loc = |i: usize| &results[i]["locations"][0]["physicalLocation"];
+        assert_eq!(results[0]["ruleId"], "scope");
+        assert_eq!(results[0]["level"], "error");
+        assert_eq!(
+            results[0]["message"]["text"],
+            "added; outside what agent-1 owns"
+        );
+        assert_eq!(
+            loc(0)["artifactLocation"]["uri"],
+            "src/content/blog/%EC%B2%AB%20%EB%B2%88%EC%A7%B8%20%EA%B8%80.md"
+        );
+        assert_eq!(loc(0)["region"]["startLine"], 1);
+        assert_eq!(
+            loc(1)["artifactLocation"]["uri"],
+            "src/pages/blog/%5B...slug%5D.astro"
+        );
+        assert_eq!(loc(1)["region"]["startLine"], 4);
+        assert_eq!(results[2]["level"], "warning");
+        // Pathless findings sit on the contract file.
+        assert_eq!(loc(3)["artifactLocation"]["uri"], "CONTRACT.md");
+        assert_eq!(loc(3)["region"]["startLine"], 1);
+        assert_eq!(results[4]["level"], "note");
+        assert_eq!(results[4]["ruleIndex"], 10);
+        // Without a contract they have no location.
+        let mut v = sample();
+        v.contract = None;
+        let doc = log(&v, "1");
+        assert!(doc["runs"][0]["results"][3].get("locations").is_none());
+        // Fingerprints: stable, distinct.
+        let fp: Vec<&str> = results
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["contractGate/v1"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(fp[0].len(), 16);
+        assert_eq!(
+            fp,
+            log(&sample(), "other")["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["partialFingerprints"]["contractGate/v1"]
+                    .as_str()
+                    .unwrap())
+                .collect::<Vec<_>>()
+        );
+        let mut unique = fp.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), fp.len());
+    }
+
+    #[test]
+    fn uris_are_rfc3986_references() {
+        assert_eq!(uri("docs/my file.md"), "docs/my%20file.md");
+        assert_eq!(uri("./a/b.ts"), "a/b.ts");
+        assert_eq!(uri("a:b,c.ts"), "a%3Ab,c.ts");
+        assert_eq!(uri("100%#?.md"), "100%25%23%3F.md");
+        assert_eq!(uri("app/(group)/page.tsx"), "app/(group)/page.tsx");
+        assert_eq!(uri("é"), "%C3%A9");
+        // The schema's `uri-reference` format is not checked under Draft 4;
+        // check it with the same crate under Draft 7.
+        let fmt =
+            jsonschema::draft7::new(&json!({"type": "string", "format": "uri-reference"})).unwrap();
+        for p in [
+            "docs/my file.md",
+            "src/content/blog/첫 번째 글.md",
+            "src/pages/[...slug].astro",
+            "a:b.ts",
+            "x%y",
+        ] {
+            assert!(fmt.is_valid(&json!(uri(p))), "{}", uri(p));
+        }
+    }
+}
