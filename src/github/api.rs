@@ -143,7 +143,7 @@ pub enum ApiError {
 
     #[error("{}", unauthorized_text(*.token_set, method, path, message))]
     Unauthorized {
-        method: String,
+        method: &'static str,
         path: String,
         message: String,
         token_set: bool,
@@ -151,18 +151,18 @@ pub enum ApiError {
 
     #[error("{hint} ({method} {path} answered 403: {message})")]
     Forbidden {
-        method: String,
+        method: &'static str,
         path: String,
         hint: String,
         message: String,
     },
 
     #[error("{path} was not found (404 on {method}): wrong --repo, or a private repository the token cannot see")]
-    NotFound { method: String, path: String },
+    NotFound { method: &'static str, path: String },
 
     #[error("GitHub's rate limit stopped {method} {path} ({status}: {message}): it resets {resets}, a wait of {wait_secs} s, {reason}; rerun after the reset, or use a token with a higher rate limit")]
     RateLimited {
-        method: String,
+        method: &'static str,
         path: String,
         status: u16,
         message: String,
@@ -177,7 +177,7 @@ pub enum ApiError {
     #[error("GitHub answered {status} to {method} {path}: {message}; check --repo and the pull request number, and if they are right, report this as a contract-gate bug")]
     Http {
         status: u16,
-        method: String,
+        method: &'static str,
         path: String,
         message: String,
     },
@@ -185,7 +185,7 @@ pub enum ApiError {
     #[error("GitHub answered {status} to {method} {path} ({message}) {stopped}: GitHub may be having trouble (https://www.githubstatus.com); rerun later")]
     Server {
         status: u16,
-        method: String,
+        method: &'static str,
         path: String,
         message: String,
         attempts: u32,
@@ -196,7 +196,7 @@ pub enum ApiError {
     #[error("could not reach {api_url} for {method} {path} ({message}) {stopped}: check the network and the API URL (--api-url / GITHUB_API_URL)")]
     Transport {
         api_url: String,
-        method: String,
+        method: &'static str,
         path: String,
         message: String,
         attempts: u32,
@@ -206,7 +206,7 @@ pub enum ApiError {
 
     #[error("cannot read GitHub's answer to {method} {path} ({message}): check that the API URL points at a GitHub REST API; if it does, report this as a contract-gate bug")]
     Decode {
-        method: String,
+        method: &'static str,
         path: String,
         message: String,
     },
@@ -243,7 +243,7 @@ impl ApiError {
                 message,
                 token_set,
             } => ApiError::Unauthorized {
-                method: s(method),
+                method,
                 path: s(path),
                 message: s(message),
                 token_set,
@@ -254,13 +254,13 @@ impl ApiError {
                 hint,
                 message,
             } => ApiError::Forbidden {
-                method: s(method),
+                method,
                 path: s(path),
                 hint: s(hint),
                 message: s(message),
             },
             ApiError::NotFound { method, path } => ApiError::NotFound {
-                method: s(method),
+                method,
                 path: s(path),
             },
             ApiError::RateLimited {
@@ -272,7 +272,7 @@ impl ApiError {
                 wait_secs,
                 reason,
             } => ApiError::RateLimited {
-                method: s(method),
+                method,
                 path: s(path),
                 status,
                 message: s(message),
@@ -287,7 +287,7 @@ impl ApiError {
                 message,
             } => ApiError::Http {
                 status,
-                method: s(method),
+                method,
                 path: s(path),
                 message: s(message),
             },
@@ -300,7 +300,7 @@ impl ApiError {
                 stopped,
             } => ApiError::Server {
                 status,
-                method: s(method),
+                method,
                 path: s(path),
                 message: s(message),
                 attempts,
@@ -315,7 +315,7 @@ impl ApiError {
                 stopped,
             } => ApiError::Transport {
                 api_url: s(api_url),
-                method: s(method),
+                method,
                 path: s(path),
                 message: s(message),
                 attempts,
@@ -326,7 +326,7 @@ impl ApiError {
                 path,
                 message,
             } => ApiError::Decode {
-                method: s(method),
+                method,
                 path: s(path),
                 message: s(message),
             },
@@ -623,7 +623,7 @@ impl Api {
 
     fn not_found(&self, method: Method, target: &str) -> ApiError {
         ApiError::NotFound {
-            method: method.as_str().to_string(),
+            method: method.as_str(),
             path: target.to_string(),
         }
         .scrubbed(self.secret())
@@ -639,7 +639,7 @@ impl Api {
         let text = if body.trim().is_empty() { "null" } else { body };
         serde_json::from_str(text).map_err(|e| {
             ApiError::Decode {
-                method: method.as_str().to_string(),
+                method: method.as_str(),
                 path: target.to_string(),
                 message: e.to_string(),
             }
@@ -744,7 +744,7 @@ impl Api {
                         };
                         if let Some(reason) = reason {
                             return Err(ApiError::RateLimited {
-                                method: method.as_str().to_string(),
+                                method: method.as_str(),
                                 path: target.to_string(),
                                 status,
                                 message,
@@ -769,7 +769,7 @@ impl Api {
                 },
                 Err(Failure::NotUtf8) => {
                     return Err(ApiError::Decode {
-                        method: method.as_str().to_string(),
+                        method: method.as_str(),
                         path: target.to_string(),
                         message: "the body is not UTF-8 text".to_string(),
                     })
@@ -804,7 +804,7 @@ impl Api {
                 return Err(match transient.status {
                     Some(status) => ApiError::Server {
                         status,
-                        method: method.as_str().to_string(),
+                        method: method.as_str(),
                         path: target.to_string(),
                         message: transient.message,
                         attempts: attempt,
@@ -812,7 +812,7 @@ impl Api {
                     },
                     None => ApiError::Transport {
                         api_url: self.inner.api_url.clone(),
-                        method: method.as_str().to_string(),
+                        method: method.as_str(),
                         path: target.to_string(),
                         message: transient.message,
                         attempts: attempt,
@@ -881,7 +881,7 @@ impl Api {
 
     /// What an answer means for the request.
     fn judge(&self, method: Method, target: &str, resp: &Response, missing_ok: bool) -> Outcome {
-        let m = method.as_str().to_string();
+        let m = method.as_str();
         let path = target.to_string();
         let status = resp.status;
         if (200..300).contains(&status) {
@@ -1312,7 +1312,7 @@ mod tests {
         ];
         errors.push(
             ApiError::RateLimited {
-                method: "GET".into(),
+                method: "GET",
                 path: path.clone(),
                 status: 429,
                 message: SECRET.into(),
@@ -1325,7 +1325,7 @@ mod tests {
         errors.push(
             ApiError::Server {
                 status: 502,
-                method: "GET".into(),
+                method: "GET",
                 path: path.clone(),
                 message: SECRET.into(),
                 attempts: 4,
@@ -1336,7 +1336,7 @@ mod tests {
         errors.push(
             ApiError::Transport {
                 api_url: SECRET.into(),
-                method: "GET".into(),
+                method: "GET",
                 path: path.clone(),
                 message: SECRET.into(),
                 attempts: 4,
