@@ -39,7 +39,12 @@ pub struct Cli {
 }
 
 /// The version, with the commit it was built from.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CONTRACT_GATE_COMMIT"), ")");
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CONTRACT_GATE_COMMIT"),
+    ")"
+);
 
 /// Where and how to reach GitHub.
 #[derive(Debug, Clone, clap::Args)]
@@ -195,7 +200,9 @@ pub fn run(cli: Cli) -> i32 {
                 step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
                 output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
             };
-            with_github(&e.github, |s| async move { crate::github::run::event(&s, &env).await })
+            with_github(&e.github, |s| async move {
+                crate::github::run::event(&s, &env).await
+            })
         }
         Some(Command::Sweep(a)) => with_github(&a.github, |s| async move {
             crate::github::run::sweep(&s, &a.base, !a.dry_run).await
@@ -222,7 +229,9 @@ pub fn run(cli: Cli) -> i32 {
                     step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
                     output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
                 };
-                with_github(&cli.github, |s| async move { crate::github::run::event(&s, &env).await })
+                with_github(&cli.github, |s| async move {
+                    crate::github::run::event(&s, &env).await
+                })
             }
             None => {
                 let _ = <Cli as clap::CommandFactory>::command().print_help();
@@ -249,7 +258,12 @@ where
         .build()
     {
         Ok(rt) => rt.block_on(f(settings)),
-        Err(e) => fail(g.format, None, None, &format!("cannot start the async runtime: {e}")),
+        Err(e) => fail(
+            g.format,
+            None,
+            None,
+            &format!("cannot start the async runtime: {e}"),
+        ),
     }
 }
 

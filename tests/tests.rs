@@ -12,6 +12,8 @@ mod contracts;
 mod evidence;
 #[path = "github/api.rs"]
 mod github_api;
+#[path = "github/runtime.rs"]
+mod github_runtime;
 #[path = "offline/lint.rs"]
 mod lint;
 #[path = "offline/order.rs"]

@@ -80,9 +80,17 @@ pub enum Posted {
 }
 
 /// Creates the check-run in progress (so the PR shows it at once).
-pub async fn begin(api: &Api, repo: &RepoId, head_sha: &str, stamp: &Stamp) -> Result<Option<u64>, ApiError> {
+pub async fn begin(
+    api: &Api,
+    repo: &RepoId,
+    head_sha: &str,
+    stamp: &Stamp,
+) -> Result<Option<u64>, ApiError> {
     let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
-    match api.post_json::<CheckRun>(&repo.path("/check-runs"), &body).await {
+    match api
+        .post_json::<CheckRun>(&repo.path("/check-runs"), &body)
+        .await
+    {
         Ok(run) => Ok(Some(run.id)),
         Err(ApiError::Forbidden { .. }) => Ok(None),
         Err(e) => Err(e),
@@ -101,7 +109,9 @@ pub async fn report(
 ) -> Result<Posted, ApiError> {
     let before = api.requests();
     if let Some(n) = pr_number {
-        let pr: PullRequest = api.get_json(&repo.path(&format!("/pulls/{n}")), &[]).await?;
+        let pr: PullRequest = api
+            .get_json(&repo.path(&format!("/pulls/{n}")), &[])
+            .await?;
         if pr.head.sha != head_sha {
             let why = format!(
                 "head of #{n} moved from {} to {}: the run for the new head reports",
@@ -117,7 +127,10 @@ pub async fn report(
     let list: CheckRunList = api
         .get_json(
             &repo.path(&format!("/commits/{head_sha}/check-runs")),
-            &[("check_name", CHECK_NAME.to_string()), ("per_page", "100".to_string())],
+            &[
+                ("check_name", CHECK_NAME.to_string()),
+                ("per_page", "100".to_string()),
+            ],
         )
         .await?;
     let newer = list

@@ -91,7 +91,16 @@ pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
         Err(e) => return fail(s.format, None, &e),
     };
     let stamp = Stamp::now();
-    let (loaded, v) = match judge(s, &api, &Target { number, merge_group: None }).await {
+    let (loaded, v) = match judge(
+        s,
+        &api,
+        &Target {
+            number,
+            merge_group: None,
+        },
+    )
+    .await
+    {
         Ok(x) => x,
         Err(e) => return fail(s.format, None, &e.to_string()),
     };
@@ -100,10 +109,23 @@ pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
     let mut pending = false;
     if post_it {
         let plan = checkrun::plan(&v);
-        match post::report(&api, &s.repo, Some(number), &loaded.head_sha, &stamp, &plan, None).await {
+        match post::report(
+            &api,
+            &s.repo,
+            Some(number),
+            &loaded.head_sha,
+            &stamp,
+            &plan,
+            None,
+        )
+        .await
+        {
             Ok(Posted::Run { id, .. }) => {
                 pending = plan.status == "in_progress";
-                eprintln!("contract-gate: posted check-run {id} on {}", loaded.head_sha);
+                eprintln!(
+                    "contract-gate: posted check-run {id} on {}",
+                    loaded.head_sha
+                );
             }
             Ok(Posted::Skipped(why)) => eprintln!("contract-gate: not posted: {why}"),
             Ok(Posted::Forbidden(why)) => eprintln!("contract-gate: warning: {why}"),
@@ -129,7 +151,10 @@ fn append(path: &Option<PathBuf>, text: &str) {
             .open(p)
             .and_then(|mut f| f.write_all(text.as_bytes()));
         if let Err(e) = r {
-            eprintln!("::warning::contract-gate could not write {}: {e}", p.display());
+            eprintln!(
+                "::warning::contract-gate could not write {}: {e}",
+                p.display()
+            );
         }
     }
 }
@@ -166,20 +191,42 @@ fn actions_outputs(env: &ActionsEnv, v: &Verdict) {
 
 /// Fails closed in a workflow: says why in the log, the step summary, the
 /// outputs, and (when possible) a failed check-run on the head SHA.
-async fn fail_closed(s: &Settings, env: &ActionsEnv, api: Option<&Api>, head_sha: Option<&str>, msg: &str) -> i32 {
-    emit(&format!("::error title=contract-gate::{}\n", report::workflow::escape_data(msg)));
-    append(&env.step_summary, &format!("## contract-gate could not evaluate\n\n{msg}\n"));
+async fn fail_closed(
+    s: &Settings,
+    env: &ActionsEnv,
+    api: Option<&Api>,
+    head_sha: Option<&str>,
+    msg: &str,
+) -> i32 {
+    emit(&format!(
+        "::error title=contract-gate::{}\n",
+        report::workflow::escape_data(msg)
+    ));
+    append(
+        &env.step_summary,
+        &format!("## contract-gate could not evaluate\n\n{msg}\n"),
+    );
     append(&env.output, "conclusion=failure\nagent=\nfindings=0\n");
     if let (Some(api), Some(sha)) = (api, head_sha) {
         let stamp = Stamp::now();
-        let body = checkrun::create_body(sha, &format!("contract-gate:{}", stamp.millis), &stamp.rfc3339);
-        if let Ok(run) = api.post_json::<super::models::CheckRun>(&s.repo.path("/check-runs"), &body).await {
+        let body = checkrun::create_body(
+            sha,
+            &format!("contract-gate:{}", stamp.millis),
+            &stamp.rfc3339,
+        );
+        if let Ok(run) = api
+            .post_json::<super::models::CheckRun>(&s.repo.path("/check-runs"), &body)
+            .await
+        {
             let done = serde_json::json!({
                 "status": "completed", "conclusion": "failure", "completed_at": stamp.rfc3339,
                 "output": {"title": "contract-gate could not evaluate", "summary": msg},
             });
             let _ = api
-                .patch_json::<serde_json::Value>(&s.repo.path(&format!("/check-runs/{}", run.id)), &done)
+                .patch_json::<serde_json::Value>(
+                    &s.repo.path(&format!("/check-runs/{}", run.id)),
+                    &done,
+                )
                 .await;
         }
     }
@@ -217,7 +264,10 @@ async fn judge_and_report(
                     "output": {"title": "contract-gate could not evaluate", "summary": msg},
                 });
                 let _ = api
-                    .patch_json::<serde_json::Value>(&s.repo.path(&format!("/check-runs/{id}")), &done)
+                    .patch_json::<serde_json::Value>(
+                        &s.repo.path(&format!("/check-runs/{id}")),
+                        &done,
+                    )
                     .await;
             }
             return fail_closed(s, env, None, None, &msg).await;
@@ -236,9 +286,24 @@ async fn judge_and_report(
     if run.is_some() {
         match post::report(api, &s.repo, guard_pr, report_sha, &stamp, &plan, run).await {
             Ok(Posted::Run { .. }) => pending = plan.status == "in_progress",
-            Ok(Posted::Skipped(why)) => emit(&format!("::notice title=contract-gate::not posted: {}\n", report::workflow::escape_data(&why))),
-            Ok(Posted::Forbidden(why)) => emit(&format!("::warning title=contract-gate::{}\n", report::workflow::escape_data(&why))),
-            Err(e) => return fail_closed(s, env, None, None, &format!("posting the check-run failed: {e}")).await,
+            Ok(Posted::Skipped(why)) => emit(&format!(
+                "::notice title=contract-gate::not posted: {}\n",
+                report::workflow::escape_data(&why)
+            )),
+            Ok(Posted::Forbidden(why)) => emit(&format!(
+                "::warning title=contract-gate::{}\n",
+                report::workflow::escape_data(&why)
+            )),
+            Err(e) => {
+                return fail_closed(
+                    s,
+                    env,
+                    None,
+                    None,
+                    &format!("posting the check-run failed: {e}"),
+                )
+                .await
+            }
         }
     }
     eprintln!("contract-gate: {} API requests", api.requests());
@@ -252,14 +317,23 @@ pub fn queued_pr_number(head_ref: &str) -> Option<u64> {
     n.parse().ok()
 }
 
-const JUDGED_ACTIONS: &[&str] = &["opened", "synchronize", "reopened", "edited", "ready_for_review"];
+const JUDGED_ACTIONS: &[&str] = &[
+    "opened",
+    "synchronize",
+    "reopened",
+    "edited",
+    "ready_for_review",
+];
 
 /// The runtime in a workflow (`GITHUB_ACTIONS=true`).
 pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
     let raw = match std::fs::read_to_string(&env.event_path) {
         Ok(r) => r,
         Err(e) => {
-            let msg = format!("cannot read the event payload {}: {e}", env.event_path.display());
+            let msg = format!(
+                "cannot read the event payload {}: {e}",
+                env.event_path.display()
+            );
             return fail_closed(s, env, None, None, &msg).await;
         }
     };
@@ -271,7 +345,19 @@ pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
         "pull_request" | "pull_request_target" => {
             let ev: PullRequestEvent = match serde_json::from_str(&raw) {
                 Ok(e) => e,
-                Err(e) => return fail_closed(s, env, None, None, &format!("the {} payload is not a pull request event: {e}", env.event_name)).await,
+                Err(e) => {
+                    return fail_closed(
+                        s,
+                        env,
+                        None,
+                        None,
+                        &format!(
+                            "the {} payload is not a pull request event: {e}",
+                            env.event_name
+                        ),
+                    )
+                    .await
+                }
             };
             let pr = &ev.pull_request;
             if ev.action == "closed" {
@@ -282,26 +368,54 @@ pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
                 return 0;
             }
             if !JUDGED_ACTIONS.contains(&ev.action.as_str()) {
-                emit(&format!("contract-gate: nothing to judge for `{}` events\n", ev.action));
+                emit(&format!(
+                    "contract-gate: nothing to judge for `{}` events\n",
+                    ev.action
+                ));
                 return 0;
             }
             // Report on the PR's head, never on GITHUB_SHA (a merge commit on
             // pull_request, the base on pull_request_target).
             let sha = pr.head.sha.clone();
-            judge_and_report(s, env, &api, Target { number: pr.number, merge_group: None }, &sha).await
+            judge_and_report(
+                s,
+                env,
+                &api,
+                Target {
+                    number: pr.number,
+                    merge_group: None,
+                },
+                &sha,
+            )
+            .await
         }
         "merge_group" => {
             let ev: MergeGroupEvent = match serde_json::from_str(&raw) {
                 Ok(e) => e,
-                Err(e) => return fail_closed(s, env, None, None, &format!("the merge_group payload is unreadable: {e}")).await,
+                Err(e) => {
+                    return fail_closed(
+                        s,
+                        env,
+                        None,
+                        None,
+                        &format!("the merge_group payload is unreadable: {e}"),
+                    )
+                    .await
+                }
             };
             if ev.action != "checks_requested" {
-                emit(&format!("contract-gate: nothing to judge for merge_group `{}`\n", ev.action));
+                emit(&format!(
+                    "contract-gate: nothing to judge for merge_group `{}`\n",
+                    ev.action
+                ));
                 return 0;
             }
             let g = ev.merge_group;
             let Some(n) = queued_pr_number(&g.head_ref) else {
-                let msg = format!("cannot tell which pull request the merge group `{}` holds", g.head_ref);
+                let msg = format!(
+                    "cannot tell which pull request the merge group `{}` holds",
+                    g.head_ref
+                );
                 return fail_closed(s, env, Some(&api), Some(&g.head_sha), &msg).await;
             };
             let target = Target {
@@ -313,12 +427,24 @@ pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
         "push" => {
             let ev: PushEvent = match serde_json::from_str(&raw) {
                 Ok(e) => e,
-                Err(e) => return fail_closed(s, env, None, None, &format!("the push payload is unreadable: {e}")).await,
+                Err(e) => {
+                    return fail_closed(
+                        s,
+                        env,
+                        None,
+                        None,
+                        &format!("the push payload is unreadable: {e}"),
+                    )
+                    .await
+                }
             };
             match ev.git_ref.strip_prefix("refs/heads/") {
                 Some(branch) if !ev.deleted => sweep_with(s, &api, branch, true).await,
                 _ => {
-                    emit(&format!("contract-gate: nothing to sweep for {}\n", ev.git_ref));
+                    emit(&format!(
+                        "contract-gate: nothing to sweep for {}\n",
+                        ev.git_ref
+                    ));
                     0
                 }
             }
@@ -369,19 +495,44 @@ async fn sweep_with(s: &Settings, api: &Api, base: &str, post_it: bool) -> i32 {
     }
     let mut code = 0;
     let mut lines = Vec::new();
-    for pr in open.iter().filter(|p| !claims(&contracts, &p.head.name).is_empty()) {
+    for pr in open
+        .iter()
+        .filter(|p| !claims(&contracts, &p.head.name).is_empty())
+    {
         let stamp = Stamp::now();
-        let (loaded, v) = match judge(s, api, &Target { number: pr.number, merge_group: None }).await {
+        let (loaded, v) = match judge(
+            s,
+            api,
+            &Target {
+                number: pr.number,
+                merge_group: None,
+            },
+        )
+        .await
+        {
             Ok(x) => x,
             Err(e) => {
-                lines.push(format!("#{} {}: could not evaluate: {e}", pr.number, pr.head.name));
+                lines.push(format!(
+                    "#{} {}: could not evaluate: {e}",
+                    pr.number, pr.head.name
+                ));
                 code = EXIT_ERROR;
                 continue;
             }
         };
         let plan = checkrun::plan(&v);
         let outcome = if post_it {
-            match post::report(api, &s.repo, Some(pr.number), &loaded.head_sha, &stamp, &plan, None).await {
+            match post::report(
+                api,
+                &s.repo,
+                Some(pr.number),
+                &loaded.head_sha,
+                &stamp,
+                &plan,
+                None,
+            )
+            .await
+            {
                 Ok(Posted::Run { id, .. }) => format!("posted check-run {id}"),
                 Ok(Posted::Skipped(why)) => format!("not posted: {why}"),
                 Ok(Posted::Forbidden(why)) => format!("not posted: {why}"),
@@ -421,7 +572,9 @@ mod tests {
     #[test]
     fn merge_queue_refs() {
         assert_eq!(
-            queued_pr_number("refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64"),
+            queued_pr_number(
+                "refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64"
+            ),
             Some(104)
         );
         assert_eq!(queued_pr_number("refs/heads/main"), None);

@@ -87,7 +87,12 @@ fn percent(s: &str) -> String {
 }
 
 /// Contents of a file at a commit; None when absent.
-pub async fn file_at(api: &Api, repo: &RepoId, path: &str, sha: &str) -> Result<Option<String>, ApiError> {
+pub async fn file_at(
+    api: &Api,
+    repo: &RepoId,
+    path: &str,
+    sha: &str,
+) -> Result<Option<String>, ApiError> {
     api.get_raw(
         &repo.path(&format!("/contents/{}", percent(path))),
         &[("ref", sha.to_string())],
@@ -171,7 +176,12 @@ fn changed_file(f: &PrFile) -> ChangedFile {
 }
 
 /// Every page of a pull request's files, fetched concurrently.
-async fn pr_files(api: &Api, repo: &RepoId, number: u64, changed: u64) -> Result<Vec<PrFile>, SourceError> {
+async fn pr_files(
+    api: &Api,
+    repo: &RepoId,
+    number: u64,
+    changed: u64,
+) -> Result<Vec<PrFile>, SourceError> {
     let listed = changed.min(MAX_FILES);
     let pages = listed.div_ceil(PER_PAGE).max(1);
     let mut set = JoinSet::new();
@@ -181,7 +191,10 @@ async fn pr_files(api: &Api, repo: &RepoId, number: u64, changed: u64) -> Result
             let r: Result<Vec<PrFile>, ApiError> = api
                 .get_json(
                     &path,
-                    &[("per_page", PER_PAGE.to_string()), ("page", page.to_string())],
+                    &[
+                        ("per_page", PER_PAGE.to_string()),
+                        ("page", page.to_string()),
+                    ],
                 )
                 .await;
             (page, r)
@@ -223,7 +236,9 @@ async fn fill_removals(
             let old = file_at(&api, &repo, &old_path, &base).await;
             let new = file_at(&api, &repo, &new_path, &head).await;
             let r = match (old, new) {
-                (Ok(Some(a)), Ok(Some(b))) => Ok(Removals::Known(crate::diff::removals_between(&a, &b))),
+                (Ok(Some(a)), Ok(Some(b))) => {
+                    Ok(Removals::Known(crate::diff::removals_between(&a, &b)))
+                }
                 (Err(e), _) | (_, Err(e)) => Err(e),
                 _ => Ok(Removals::Unavailable(
                     "GitHub sent no patch and the file could not be read at both SHAs".into(),
@@ -236,7 +251,9 @@ async fn fill_removals(
         let (i, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
         files[i].removals = match r {
             Ok(rem) => rem,
-            Err(e) => Removals::Unavailable(format!("GitHub sent no patch and reading the file failed: {e}")),
+            Err(e) => Removals::Unavailable(format!(
+                "GitHub sent no patch and reading the file failed: {e}"
+            )),
         };
     }
     Ok(())
@@ -268,7 +285,9 @@ async fn merge_state(
     };
     let mut set = JoinSet::new();
     for a in agents {
-        let Some(branch) = a.branch.clone() else { continue };
+        let Some(branch) = a.branch.clone() else {
+            continue;
+        };
         let (api, repo, name) = (api.clone(), repo.clone(), a.name.clone());
         let (into, head_sha) = (into.to_string(), head_sha.to_string());
         set.spawn(async move {
@@ -297,13 +316,22 @@ async fn merge_state(
             let reference = Some(format!("#{}", pr.number));
             if integrator {
                 // Merged into the integration branch, which is the head.
-                return (name, Ok(AgentMerge { merged_into_base: reference, in_head: true }));
+                return (
+                    name,
+                    Ok(AgentMerge {
+                        merged_into_base: reference,
+                        in_head: true,
+                    }),
+                );
             }
             // The head contains the predecessor when it contains the merge
             // commit (rebased onto the base), or the predecessor's own head
             // (a stacked branch; also after a squash merge).
             let mut in_head = false;
-            for sha in [pr.merge_commit_sha.clone(), Some(pr.head.sha.clone())].into_iter().flatten() {
+            for sha in [pr.merge_commit_sha.clone(), Some(pr.head.sha.clone())]
+                .into_iter()
+                .flatten()
+            {
                 let cmp: Result<Compare, ApiError> = api
                     .get_json(
                         &repo.path(&format!("/compare/{sha}...{head_sha}")),
@@ -319,7 +347,13 @@ async fn merge_state(
                     Err(e) => return (name, Err(e)),
                 }
             }
-            (name, Ok(AgentMerge { merged_into_base: reference, in_head }))
+            (
+                name,
+                Ok(AgentMerge {
+                    merged_into_base: reference,
+                    in_head,
+                }),
+            )
         });
     }
     let mut out = MergeState::new();
@@ -337,7 +371,9 @@ pub async fn load(
     target: &Target,
     explicit_contracts: &[String],
 ) -> Result<Loaded, SourceError> {
-    let pr: ApiPr = api.get_json(&repo.path(&format!("/pulls/{}", target.number)), &[]).await?;
+    let pr: ApiPr = api
+        .get_json(&repo.path(&format!("/pulls/{}", target.number)), &[])
+        .await?;
     let (base_sha, head_sha) = match &target.merge_group {
         Some((b, h)) => (b.clone(), h.clone()),
         None => (pr.base.sha.clone(), pr.head.sha.clone()),
@@ -351,7 +387,9 @@ pub async fn load(
         tokio::spawn(async move {
             match group {
                 Some((b, h)) => {
-                    let c: Compare = api.get_json(&repo.path(&format!("/compare/{b}...{h}")), &[]).await?;
+                    let c: Compare = api
+                        .get_json(&repo.path(&format!("/compare/{b}...{h}")), &[])
+                        .await?;
                     Ok::<_, SourceError>(c.files)
                 }
                 None => pr_files(&api, &repo, number, changed).await,
@@ -371,7 +409,8 @@ pub async fn load(
             api_files.len()
         ));
     } else if target.merge_group.is_some() && api_files.len() >= 300 {
-        truncated = Some("the compare API lists at most 300 files for this merge group".to_string());
+        truncated =
+            Some("the compare API lists at most 300 files for this merge group".to_string());
     }
     let patches: BTreeMap<String, Option<String>> = api_files
         .iter()
@@ -393,7 +432,15 @@ pub async fn load(
         };
         let (r1, r2) = tokio::join!(
             fill_removals(api, repo, &mut files, &patches, &wanted, &base_sha, &head_sha),
-            merge_state(api, repo, &contracts[ci], first, &base_branch, &head_branch, &head_sha)
+            merge_state(
+                api,
+                repo,
+                &contracts[ci],
+                first,
+                &base_branch,
+                &head_branch,
+                &head_sha
+            )
         );
         r1?;
         merge = r2?;
@@ -422,7 +469,10 @@ mod tests {
     fn repo_ids() {
         assert_eq!(
             RepoId::parse("octo-org/octo-repo"),
-            Some(RepoId { owner: "octo-org".into(), name: "octo-repo".into() })
+            Some(RepoId {
+                owner: "octo-org".into(),
+                name: "octo-repo".into()
+            })
         );
         assert_eq!(RepoId::parse("nope"), None);
         assert_eq!(RepoId::parse("a/b/c"), None);
@@ -430,13 +480,21 @@ mod tests {
 
     #[test]
     fn contents_paths_are_escaped() {
-        assert_eq!(percent("src/pages/blog/[...slug].astro"), "src/pages/blog/%5B...slug%5D.astro");
+        assert_eq!(
+            percent("src/pages/blog/[...slug].astro"),
+            "src/pages/blog/%5B...slug%5D.astro"
+        );
         assert_eq!(percent("docs/가.md"), "docs/%EA%B0%80.md");
     }
 
     #[test]
     fn file_statuses() {
-        let f = |s: &str| PrFile { filename: "a".into(), status: s.into(), previous_filename: None, patch: None };
+        let f = |s: &str| PrFile {
+            filename: "a".into(),
+            status: s.into(),
+            previous_filename: None,
+            patch: None,
+        };
         assert_eq!(changed_file(&f("removed")).status, ChangeStatus::Deleted);
         assert_eq!(changed_file(&f("renamed")).status, ChangeStatus::Renamed);
         assert_eq!(changed_file(&f("changed")).status, ChangeStatus::Modified);

@@ -72,30 +72,53 @@ fn action_inputs_match_cli_flags() {
     let action = load("action.yml");
     let inputs = action["inputs"].as_mapping().expect("inputs");
     let names: Vec<&str> = inputs.keys().filter_map(|k| k.as_str()).collect();
-    for want in ["token", "contract", "unassigned", "command", "format", "args"] {
+    for want in [
+        "token",
+        "contract",
+        "unassigned",
+        "command",
+        "format",
+        "args",
+    ] {
         assert!(names.contains(&want), "action.yml lacks input `{want}`");
     }
     let script = std::fs::read_to_string(root().join("scripts/run-action.sh")).unwrap();
     // Inputs with a flag of the same name: the flag exists on both subcommands,
     // and the script passes it.
-    for (input, flag) in [("contract", "contract"), ("unassigned", "unassigned"), ("format", "format")] {
+    for (input, flag) in [
+        ("contract", "contract"),
+        ("unassigned", "unassigned"),
+        ("format", "format"),
+    ] {
         for sub in ["event", "sweep"] {
             assert!(
                 long_flags(&subcommand(sub)).contains(&flag.to_string()),
                 "`contract-gate {sub}` has no --{flag} for input `{input}`"
             );
         }
-        assert!(script.contains(&format!("--{flag}")), "run-action.sh never passes --{flag}");
+        assert!(
+            script.contains(&format!("--{flag}")),
+            "run-action.sh never passes --{flag}"
+        );
         let env_name = format!("INPUT_{}", input.to_uppercase());
-        assert!(script.contains(&env_name), "run-action.sh never reads {env_name}");
+        assert!(
+            script.contains(&env_name),
+            "run-action.sh never reads {env_name}"
+        );
     }
     for (input, flag) in [("unassigned", "unassigned"), ("format", "format")] {
         let default = inputs[input]["default"].as_str().unwrap();
         let values = possible_values(&subcommand("event"), flag);
-        assert!(values.contains(&default.to_string()), "default `{default}` of `{input}` is not one of {values:?}");
+        assert!(
+            values.contains(&default.to_string()),
+            "default `{default}` of `{input}` is not one of {values:?}"
+        );
         let described = inputs[input]["description"].as_str().unwrap();
         for v in &values {
-            assert!(described.contains(v.as_str()), "input `{input}` does not mention `{v}`");
+            assert!(
+                described.contains(v.as_str()),
+                "input `{input}` does not mention `{v}`"
+            );
         }
     }
     // `command` values are subcommands: check runs `event`, sweep runs `sweep`.
@@ -105,14 +128,20 @@ fn action_inputs_match_cli_flags() {
     // Inputs reach the script through env, never `${{ }}` inside `run:`.
     for step in action["runs"]["steps"].as_sequence().unwrap() {
         if let Some(run) = step.get("run").and_then(Value::as_str) {
-            assert!(!run.contains("${{"), "a run: line interpolates an expression: {run}");
+            assert!(
+                !run.contains("${{"),
+                "a run: line interpolates an expression: {run}"
+            );
         }
     }
     // The outputs are the keys the binary writes to GITHUB_OUTPUT.
     let outputs = action["outputs"].as_mapping().unwrap();
     let run_rs = std::fs::read_to_string(root().join("src/github/run.rs")).unwrap();
     for k in outputs.keys().filter_map(|k| k.as_str()) {
-        assert!(run_rs.contains(&format!("{k}=")), "the binary never writes output `{k}`");
+        assert!(
+            run_rs.contains(&format!("{k}=")),
+            "the binary never writes output `{k}`"
+        );
     }
 }
 
@@ -127,7 +156,13 @@ fn example_workflow_is_least_privilege() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    for t in ["opened", "synchronize", "reopened", "edited", "ready_for_review"] {
+    for t in [
+        "opened",
+        "synchronize",
+        "reopened",
+        "edited",
+        "ready_for_review",
+    ] {
         assert!(types.contains(&t), "pull_request_target lacks `{t}`");
     }
     assert!(on.get("merge_group").is_some(), "no merge_group trigger");
@@ -141,7 +176,10 @@ fn example_workflow_is_least_privilege() {
     assert!(group.contains("pull_request.number"), "{group}");
     let uses = serde_yaml::to_string(&w["jobs"]).unwrap();
     assert!(uses.contains("contract-gate@v1"));
-    assert!(!uses.contains("actions/checkout"), "the gate must not check out the PR");
+    assert!(
+        !uses.contains("actions/checkout"),
+        "the gate must not check out the PR"
+    );
 }
 
 /// The release workflow builds every platform the action installs.
@@ -156,8 +194,14 @@ fn release_covers_the_action_targets() {
         "aarch64-apple-darwin",
         "x86_64-pc-windows-msvc",
     ] {
-        assert!(release.contains(target), "release.yml does not build {target}");
-        assert!(install.contains(target), "install-action.sh does not know {target}");
+        assert!(
+            release.contains(target),
+            "release.yml does not build {target}"
+        );
+        assert!(
+            install.contains(target),
+            "install-action.sh does not know {target}"
+        );
     }
     assert!(release.contains("SHA256SUMS") && install.contains("SHA256SUMS"));
 }

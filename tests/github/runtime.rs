@@ -1,0 +1,930 @@
+//! The GitHub runtime end to end: the real binary, GitHub Actions'
+//! environment, recorded webhook payloads and REST bodies served by a
+//! local mock of GitHub on 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::support::ghmock::{fixture, GhMock, Recorded, Reply};
+
+const TOKEN: &str = "ghs_RuntimeTestSecret_51c2";
+const R: &str = "/repos/Codertocat/Hello-World";
+const HEAD: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+const BASE: &str = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+const RUN_ID: u64 = 1296028076;
+const MERGED_SHA: &str = "1111111111111111111111111111111111111111";
+const PRED_HEAD: &str = "2222222222222222222222222222222222222222";
+
+/// The recorded `opened` payload's pull request: #2, `changes` → `master`.
+fn payload(name: &str) -> Value {
+    serde_json::from_slice(&fixture(&format!("webhooks/pull_request/{name}.json"))).unwrap()
+}
+
+fn pr() -> Value {
+    payload("opened")["pull_request"].clone()
+}
+
+/// agent-0 (`agents/first`) merges before agent-1 (`changes`, the PR's branch),
+/// which owns the four files of the recorded files list (their names are
+/// bare words, so they are written in backticks).
+fn contract(agent1: &str) -> String {
+    format!(
+        "# Contract\n\n## Worktrees\n- wt-first branch: agents/first agent: agent-0\n- wt-hello branch: changes agent: agent-1\n\n## Scope\n- agent-0: first/**\n- agent-1: {agent1}\n\n## Merge order\n1. agent-0\n2. agent-1\n"
+    )
+}
+
+const ALL_FILES: &str = "`asda2`, `remove_me`, `tp`, `abhinav`, `upsert`";
+
+fn merged_pred() -> Value {
+    let mut p = pr();
+    p["number"] = json!(1);
+    p["state"] = json!("closed");
+    p["head"]["ref"] = json!("agents/first");
+    p["head"]["sha"] = json!(PRED_HEAD);
+    p["merged_at"] = json!("2026-11-20T10:00:00Z");
+    p["merge_commit_sha"] = json!(MERGED_SHA);
+    p
+}
+
+struct World {
+    mock: GhMock,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    /// A mock GitHub serving PR #2 of Codertocat/Hello-World.
+    fn new(agent1: &str, predecessor_merged: bool) -> World {
+        World::build("", agent1, predecessor_merged, |_| {})
+    }
+
+    fn with_prefix(prefix: &str, agent1: &str, predecessor_merged: bool) -> World {
+        World::build(prefix, agent1, predecessor_merged, |_| {})
+    }
+
+    /// `first` registers routes before the defaults: the first route
+    /// registered for a request wins.
+    fn build(
+        prefix: &str,
+        agent1: &str,
+        predecessor_merged: bool,
+        first: impl Fn(&GhMock),
+    ) -> World {
+        let mock = if prefix.is_empty() {
+            GhMock::start()
+        } else {
+            GhMock::start_with_prefix(prefix)
+        };
+        first(&mock);
+        mock.on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
+        mock.on(
+            "GET",
+            &format!("{R}/pulls/2/files"),
+            Reply::fixture(200, "rest/pull-request.files.json"),
+        );
+        for r in [BASE, "master"] {
+            mock.on_query(
+                "GET",
+                &format!("{R}/contents/CONTRACT.md"),
+                &format!("ref={r}"),
+                Reply::text(200, &contract(agent1)),
+            );
+        }
+        let closed = if predecessor_merged {
+            json!([merged_pred()])
+        } else {
+            json!([])
+        };
+        mock.on_query(
+            "GET",
+            &format!("{R}/pulls"),
+            "state=closed&head=Codertocat:agents/first&base=master",
+            Reply::json(200, closed),
+        );
+        mock.on(
+            "GET",
+            &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
+            Reply::fixture(200, "rest/compare.json"),
+        );
+        mock.on(
+            "GET",
+            &format!("{R}/commits/{HEAD}/check-runs"),
+            Reply::json(200, json!({"total_count": 0, "check_runs": []})),
+        );
+        mock.on(
+            "POST",
+            &format!("{R}/check-runs"),
+            Reply::fixture(201, "rest/check-run.create.in-progress.response.json"),
+        );
+        mock.on(
+            "PATCH",
+            &format!("{R}/check-runs/{RUN_ID}"),
+            Reply::json(200, json!({"id": RUN_ID})),
+        );
+        World {
+            mock,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn write_event(&self, name: &str, v: &Value) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
+        p
+    }
+
+    /// Runs the binary as a workflow step would.
+    fn event(&self, event_name: &str, payload: &Path, args: &[&str]) -> Outcome {
+        let summary = self.dir.path().join("summary.md");
+        let output = self.dir.path().join("output.txt");
+        let _ = std::fs::remove_file(&summary);
+        let _ = std::fs::remove_file(&output);
+        let out = Command::new(env!("CARGO_BIN_EXE_contract-gate"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", event_name)
+            .env("GITHUB_EVENT_PATH", payload)
+            .env("GITHUB_REPOSITORY", "Codertocat/Hello-World")
+            .env("GITHUB_API_URL", self.mock.api_url())
+            .env("GITHUB_TOKEN", TOKEN)
+            // A merge commit on pull_request: the gate must never report on it.
+            .env("GITHUB_SHA", "0000000000000000000000000000000000000bad")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &output)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        Outcome::new(out, &summary, &output)
+    }
+
+    fn cli(&self, args: &[&str]) -> Outcome {
+        let out = Command::new(env!("CARGO_BIN_EXE_contract-gate"))
+            .args(args)
+            .args([
+                "--api-url",
+                &self.mock.api_url(),
+                "--repo",
+                "Codertocat/Hello-World",
+                "--token",
+                TOKEN,
+            ])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        Outcome::new(out, Path::new("/nonexistent"), Path::new("/nonexistent"))
+    }
+
+    fn sent(&self, method: &str, path_end: &str) -> Vec<Recorded> {
+        self.mock
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path.ends_with(path_end))
+            .collect()
+    }
+
+    fn patches(&self) -> Vec<Value> {
+        self.sent("PATCH", &format!("/check-runs/{RUN_ID}"))
+            .iter()
+            .map(|r| r.body_json())
+            .collect()
+    }
+}
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    summary: String,
+    output: String,
+}
+
+impl Outcome {
+    fn new(out: std::process::Output, summary: &Path, output: &Path) -> Outcome {
+        let o = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            summary: std::fs::read_to_string(summary).unwrap_or_default(),
+            output: std::fs::read_to_string(output).unwrap_or_default(),
+        };
+        assert_ne!(o.code, 101, "panic: {}", o.stderr);
+        for text in [&o.stdout, &o.stderr, &o.summary, &o.output] {
+            assert!(!text.contains(TOKEN), "the token was printed");
+        }
+        o
+    }
+}
+
+fn opened(w: &World) -> PathBuf {
+    w.write_event("opened.json", &payload("opened"))
+}
+
+/// pull_request opened: a renamed file's old name outside the scope fails; the
+/// check-run is created on the PR head (not GITHUB_SHA), completed red, annotated.
+#[test]
+fn pull_request_scope_failure_is_reported_on_the_head() {
+    let w = World::new("`asda2`, `remove_me`, `tp`, `upsert`", true);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let posts = w.sent("POST", "/check-runs");
+    assert_eq!(posts.len(), 1);
+    let create = posts[0].body_json();
+    assert_eq!(create["name"], "contract-gate");
+    assert_eq!(create["head_sha"], HEAD);
+    assert_eq!(create["status"], "in_progress");
+    let patches = w.patches();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0]["status"], "completed");
+    assert_eq!(patches[0]["conclusion"], "failure");
+    let ann = patches[0]["output"]["annotations"].as_array().unwrap();
+    assert_eq!(ann.len(), 1);
+    assert_eq!(ann[0]["path"], "abhinav");
+    assert_eq!(ann[0]["start_line"], 1);
+    assert_eq!(ann[0]["title"], "scope");
+    assert!(patches[0]["output"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("out of scope"));
+    // The contract was read at the base SHA, never at the head.
+    let contents = w.sent("GET", "/contents/CONTRACT.md");
+    assert!(
+        !contents.is_empty()
+            && contents
+                .iter()
+                .all(|r| r.query.contains(&format!("ref={BASE}")))
+    );
+    assert!(w
+        .mock
+        .requests()
+        .iter()
+        .all(|r| !r.query.contains(HEAD) || !r.path.contains("/contents/")));
+    // Workflow commands, step summary and outputs.
+    assert!(
+        o.stdout
+            .contains("::error file=abhinav,line=1,title=scope::"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.summary.contains("### scope"), "{}", o.summary);
+    assert!(o.output.contains("conclusion=failure") && o.output.contains("agent=agent-1"));
+    assert!(w.mock.requests().iter().all(|r| r.auth_is_bearer(TOKEN)));
+}
+
+/// pull_request_target synchronize: every file owned, predecessor merged and
+/// contained → success, exit 0; the request count stays small.
+#[test]
+fn pull_request_target_pass() {
+    let w = World::new(ALL_FILES, true);
+    let p = w.write_event("sync.json", &payload("synchronize"));
+    let o = w.event("pull_request_target", &p, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let patches = w.patches();
+    assert_eq!(patches[0]["conclusion"], "success");
+    assert!(o.output.contains("conclusion=success"));
+    // PR, files, contract, contracts dir, closed PRs, compare, create,
+    // re-read PR, list runs, complete.
+    assert!(
+        w.mock.count() <= 10,
+        "{} requests: {:#?}",
+        w.mock.count(),
+        w.mock.requests()
+    );
+}
+
+/// Only a predecessor is missing: the check stays in progress ("waiting on
+/// agent-0") rather than red, and the job exits 0.
+#[test]
+fn waiting_on_a_predecessor_stays_pending() {
+    let w = World::new(ALL_FILES, false);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let p = &w.patches()[0];
+    assert_eq!(p["status"], "in_progress");
+    assert!(p.get("conclusion").is_none());
+    assert!(
+        p["output"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("waiting on agent-0"),
+        "{p}"
+    );
+}
+
+/// A fork PR's read-only token: creating the check-run gets 403 → a warning,
+/// annotations through workflow commands, and the exit code says failure.
+#[test]
+fn fork_pr_with_read_only_token() {
+    let w = World::build("", "`asda2`", true, |m| {
+        m.on(
+            "POST",
+            &format!("{R}/check-runs"),
+            Reply::github_error(403, "Resource not accessible by integration"),
+        );
+    });
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(o
+        .stdout
+        .contains("::warning title=contract-gate::the token cannot create check-runs"));
+    assert!(
+        o.stdout
+            .contains("::error file=remove_me,line=1,title=scope::"),
+        "{}",
+        o.stdout
+    );
+    assert!(w.patches().is_empty());
+}
+
+/// `edited` (the body or base changed) is judged again; `labeled` is not.
+#[test]
+fn edited_is_rejudged_and_labeled_is_not() {
+    let w = World::new(ALL_FILES, true);
+    let mut ev = payload("opened");
+    ev["action"] = json!("edited");
+    ev["changes"] = json!({"base": {"ref": {"from": "develop"}}});
+    let o = w.event(
+        "pull_request_target",
+        &w.write_event("edited.json", &ev),
+        &[],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(w.patches().len(), 1);
+
+    let w = World::new(ALL_FILES, true);
+    let o = w.event(
+        "pull_request",
+        &w.write_event("labeled.json", &payload("labeled")),
+        &[],
+    );
+    assert_eq!(o.code, 0);
+    assert_eq!(w.mock.count(), 0, "{:#?}", w.mock.requests());
+}
+
+/// merge_group: the queued change `base_sha...head_sha` is judged and the
+/// check is reported on `merge_group.head_sha`.
+#[test]
+fn merge_group_is_judged_and_reported_on_its_head() {
+    let mock = GhMock::start();
+    let repo = "/repos/octo-org/octo-repo";
+    let ev: Value =
+        serde_json::from_slice(&fixture("webhooks/merge_group/checks_requested.json")).unwrap();
+    let g = &ev["merge_group"];
+    let (gb, gh) = (
+        g["base_sha"].as_str().unwrap(),
+        g["head_sha"].as_str().unwrap(),
+    );
+    let mut queued = pr();
+    queued["number"] = json!(104);
+    queued["head"]["ref"] = json!("agents/client");
+    queued["base"]["ref"] = json!("main");
+    mock.on(
+        "GET",
+        &format!("{repo}/pulls/104"),
+        Reply::json(200, queued),
+    );
+    mock.on(
+        "GET",
+        &format!("{repo}/compare/{gb}...{gh}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    mock.on_query(
+        "GET",
+        &format!("{repo}/contents/CONTRACT.md"),
+        &format!("ref={gb}"),
+        Reply::text(200, "## Agents\n| Agent | Branch |\n|---|---|\n| client | agents/client |\n\n## Scope\n- client: github/**, setup.py, ReferenceOfClasses.md\n"),
+    );
+    mock.on(
+        "GET",
+        &format!("{repo}/commits/{gh}/check-runs"),
+        Reply::json(200, json!({"check_runs": []})),
+    );
+    mock.on(
+        "POST",
+        &format!("{repo}/check-runs"),
+        Reply::json(201, json!({"id": 7})),
+    );
+    mock.on(
+        "PATCH",
+        &format!("{repo}/check-runs/7"),
+        Reply::json(200, json!({"id": 7})),
+    );
+    let w = World {
+        mock,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let p = w.write_event("mg.json", &ev);
+    // GITHUB_REPOSITORY names the queue's repository.
+    let o = Outcome::new(
+        Command::new(env!("CARGO_BIN_EXE_contract-gate"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "merge_group")
+            .env("GITHUB_EVENT_PATH", &p)
+            .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
+            .env("GITHUB_API_URL", w.mock.api_url())
+            .env("GITHUB_TOKEN", TOKEN)
+            .output()
+            .unwrap(),
+        Path::new("/nonexistent"),
+        Path::new("/nonexistent"),
+    );
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let create = w
+        .mock
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap()
+        .body_json();
+    assert_eq!(create["head_sha"], gh);
+    assert!(w
+        .mock
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with(&format!("/compare/{gb}...{gh}"))));
+    // No files listing of the PR itself: the queued change is what is judged.
+    assert!(w
+        .mock
+        .requests()
+        .iter()
+        .all(|r| !r.path.ends_with("/pulls/104/files")));
+    let patch = w
+        .mock
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap()
+        .body_json();
+    assert_eq!(patch["conclusion"], "success", "{patch}");
+}
+
+/// More than 3,000 changed files: every page up to GitHub's limit is read,
+/// and the gate fails closed instead of judging a truncated list.
+#[test]
+fn more_than_three_thousand_files_fail_closed() {
+    let w = World::build("", ALL_FILES, true, |m| {
+        let mut big = pr();
+        big["changed_files"] = json!(3412);
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, big));
+    });
+    let o = w.cli(&["--pr", "2", "--format", "json"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["conclusion"], "failure");
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "incomplete"));
+    let pages: Vec<String> = w
+        .sent("GET", "/pulls/2/files")
+        .iter()
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(pages.len(), 30, "{pages:?}");
+    for p in 1..=30 {
+        assert!(pages
+            .iter()
+            .any(|q| q.contains("per_page=100") && q.contains(&format!("page={p}"))));
+    }
+    // A dry run posts nothing.
+    assert!(w.sent("POST", "/check-runs").is_empty());
+}
+
+/// Dry run: `--pr` prints the verdict and posts nothing; `--post` posts it.
+#[test]
+fn dry_run_and_post() {
+    let w = World::new(ALL_FILES, true);
+    let o = w.cli(&["--pr", "2", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(
+        (
+            v["agent"].as_str(),
+            v["branch"].as_str(),
+            v["base"].as_str()
+        ),
+        (Some("agent-1"), Some("changes"), Some("master"))
+    );
+    assert!(w.mock.requests().iter().all(|r| r.method == "GET"));
+    assert!(o.stderr.contains("API requests"));
+
+    let o = w.cli(&["--pr", "2", "--post", "--format", "markdown"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("agent-1"));
+    assert_eq!(w.sent("POST", "/check-runs").len(), 1);
+    assert_eq!(w.patches()[0]["conclusion"], "success");
+}
+
+/// GitHub Enterprise Server: an API root with a path (`/api/v3`).
+#[test]
+fn github_enterprise_api_root() {
+    let w = World::with_prefix("/api/v3", ALL_FILES, true);
+    let o = w.cli(&["--pr", "2"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(w
+        .mock
+        .requests()
+        .iter()
+        .all(|r| r.path.starts_with("/api/v3/repos/")));
+}
+
+/// Faults: a 502 is retried; a 401 fails closed with exit 2 and a hint.
+#[test]
+fn faults_retry_and_fail_closed() {
+    let w = World::build("", ALL_FILES, true, |m| {
+        m.on_seq(
+            "GET",
+            &format!("{R}/pulls/2"),
+            vec![
+                Reply::github_error(502, "Bad Gateway"),
+                Reply::json(200, pr()),
+            ],
+        );
+    });
+    // The real first backoff is 1 s, within the retry budget.
+    let o = w.cli(&["--pr", "2", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(w.sent("GET", "/pulls/2").len(), 2);
+
+    let denied = GhMock::start();
+    denied.on(
+        "GET",
+        &format!("{R}/pulls/2"),
+        Reply::github_error(401, "Bad credentials"),
+    );
+    let w3 = World {
+        mock: denied,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let o = w3.cli(&["--pr", "2", "--format", "json"]);
+    assert_eq!(o.code, 2);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["conclusion"], "failure");
+    assert!(v["error"].as_str().unwrap().contains("401"), "{v}");
+}
+
+/// The sweep: the predecessor's PR merges between two sweeps, and the
+/// waiting PR turns green without anyone pushing.
+#[test]
+fn sweep_turns_the_next_pr_green_after_its_predecessor_merges() {
+    let mock = GhMock::start();
+    mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&base=master",
+        Reply::json(200, json!([pr()])),
+    );
+    mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=closed&head=Codertocat:agents/first&base=master",
+        Reply::json(200, json!([])),
+    );
+    let w = World {
+        mock,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    // The routes World::new registers, without the closed-PR answer above.
+    w.mock
+        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
+    w.mock.on(
+        "GET",
+        &format!("{R}/pulls/2/files"),
+        Reply::fixture(200, "rest/pull-request.files.json"),
+    );
+    for r in [BASE, "master"] {
+        w.mock.on_query(
+            "GET",
+            &format!("{R}/contents/CONTRACT.md"),
+            &format!("ref={r}"),
+            Reply::text(200, &contract(ALL_FILES)),
+        );
+    }
+    w.mock.on(
+        "GET",
+        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    w.mock.on(
+        "GET",
+        &format!("{R}/commits/{HEAD}/check-runs"),
+        Reply::json(200, json!({"check_runs": []})),
+    );
+    w.mock.on(
+        "POST",
+        &format!("{R}/check-runs"),
+        Reply::fixture(201, "rest/check-run.create.in-progress.response.json"),
+    );
+    w.mock.on(
+        "PATCH",
+        &format!("{R}/check-runs/{RUN_ID}"),
+        Reply::json(200, json!({})),
+    );
+
+    let o = w.cli(&["sweep", "--base", "master"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("#2 changes"), "{}", o.stdout);
+    let first = w.patches();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["status"], "in_progress");
+
+    // agent-0's PR merges; the next sweep (on the push to master) re-judges.
+    let mock2 = GhMock::start();
+    let w2 = World {
+        mock: mock2,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    w2.mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&base=master",
+        Reply::json(200, json!([pr()])),
+    );
+    w2.mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=closed&head=Codertocat:agents/first&base=master",
+        Reply::json(200, json!([merged_pred()])),
+    );
+    w2.mock
+        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
+    w2.mock.on(
+        "GET",
+        &format!("{R}/pulls/2/files"),
+        Reply::fixture(200, "rest/pull-request.files.json"),
+    );
+    for r in [BASE, "master"] {
+        w2.mock.on_query(
+            "GET",
+            &format!("{R}/contents/CONTRACT.md"),
+            &format!("ref={r}"),
+            Reply::text(200, &contract(ALL_FILES)),
+        );
+    }
+    w2.mock.on(
+        "GET",
+        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    // The first sweep's run is there, older than this evaluation.
+    w2.mock.on(
+        "GET",
+        &format!("{R}/commits/{HEAD}/check-runs"),
+        Reply::json(
+            200,
+            json!({"check_runs": [{"id": 5, "external_id": "contract-gate:1000"}]}),
+        ),
+    );
+    w2.mock.on(
+        "POST",
+        &format!("{R}/check-runs"),
+        Reply::fixture(201, "rest/check-run.create.in-progress.response.json"),
+    );
+    w2.mock.on(
+        "PATCH",
+        &format!("{R}/check-runs/{RUN_ID}"),
+        Reply::json(200, json!({})),
+    );
+    let push = w2.write_event(
+        "push.json",
+        &json!({"ref": "refs/heads/master", "deleted": false}),
+    );
+    let o = w2.event("push", &push, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let second = w2.patches();
+    assert_eq!(second[0]["status"], "completed");
+    assert_eq!(second[0]["conclusion"], "success");
+    let create = w2.sent("POST", "/check-runs")[0].body_json();
+    assert_eq!(create["head_sha"], HEAD);
+}
+
+/// Races: a sweep never posts over a newer evaluation, nor on a head that moved.
+#[test]
+fn sweep_never_overwrites_newer_results() {
+    // A run stamped in the far future already reported on this head.
+    let w2 = World {
+        mock: GhMock::start(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    w2.mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&base=master",
+        Reply::json(200, json!([pr()])),
+    );
+    w2.mock.on(
+        "GET",
+        &format!("{R}/commits/{HEAD}/check-runs"),
+        Reply::json(
+            200,
+            json!({"check_runs": [{"id": 9, "external_id": "contract-gate:99999999999999"}]}),
+        ),
+    );
+    w2.mock
+        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
+    w2.mock.on(
+        "GET",
+        &format!("{R}/pulls/2/files"),
+        Reply::fixture(200, "rest/pull-request.files.json"),
+    );
+    for r in [BASE, "master"] {
+        w2.mock.on_query(
+            "GET",
+            &format!("{R}/contents/CONTRACT.md"),
+            &format!("ref={r}"),
+            Reply::text(200, &contract(ALL_FILES)),
+        );
+    }
+    w2.mock.on(
+        "GET",
+        &format!("{R}/pulls"),
+        Reply::json(200, json!([merged_pred()])),
+    );
+    w2.mock.on(
+        "GET",
+        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    let o = w2.cli(&["sweep", "--base", "master"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("not posted: a newer evaluation already reported"),
+        "{}",
+        o.stdout
+    );
+    assert!(w2.sent("POST", "/check-runs").is_empty());
+
+    // The head moves between reading and posting: nothing is posted on the old SHA.
+    let w3 = World {
+        mock: GhMock::start(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let mut moved = pr();
+    moved["head"]["sha"] = json!("3333333333333333333333333333333333333333");
+    w3.mock.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&base=master",
+        Reply::json(200, json!([pr()])),
+    );
+    w3.mock.on_seq(
+        "GET",
+        &format!("{R}/pulls/2"),
+        vec![Reply::json(200, pr()), Reply::json(200, moved)],
+    );
+    w3.mock.on(
+        "GET",
+        &format!("{R}/pulls/2/files"),
+        Reply::fixture(200, "rest/pull-request.files.json"),
+    );
+    for r in [BASE, "master"] {
+        w3.mock.on_query(
+            "GET",
+            &format!("{R}/contents/CONTRACT.md"),
+            &format!("ref={r}"),
+            Reply::text(200, &contract(ALL_FILES)),
+        );
+    }
+    w3.mock.on(
+        "GET",
+        &format!("{R}/pulls"),
+        Reply::json(200, json!([merged_pred()])),
+    );
+    w3.mock.on(
+        "GET",
+        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    let o = w3.cli(&["sweep", "--base", "master"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("moved from ec26c3e to 3333333"),
+        "{}",
+        o.stdout
+    );
+    assert!(w3.sent("POST", "/check-runs").is_empty());
+}
+
+/// Additions-only files without a `patch` (renamed): both versions are read
+/// at the base and head SHAs and compared.
+#[test]
+fn additions_only_without_patch_reads_both_versions() {
+    let w = World::new(
+        "`asda2`, `remove_me`, `tp` (additions only), `abhinav`, `upsert`",
+        true,
+    );
+    w.mock.on_query(
+        "GET",
+        &format!("{R}/contents/abhinav"),
+        &format!("ref={BASE}"),
+        Reply::text(200, "one\ntwo\nthree\n"),
+    );
+    w.mock.on_query(
+        "GET",
+        &format!("{R}/contents/tp"),
+        &format!("ref={HEAD}"),
+        Reply::text(200, "one\nTWO\nthree\nfour\n"),
+    );
+    let o = w.cli(&["--pr", "2", "--format", "json"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "additions-only")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (f["path"].as_str(), f["line"].as_u64()),
+        (Some("tp"), Some(2))
+    );
+    // The modified file with a patch needs no contents request.
+    assert!(w.sent("GET", "/contents/asda2").is_empty());
+}
+
+/// 120 out-of-scope files: annotations go in batches of at most 50 (three
+/// updates of the same run) and every text stays within GitHub's limits.
+#[test]
+fn annotations_are_batched_by_fifty() {
+    let template: Vec<Value> =
+        serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
+    let files: Vec<Value> = (0..120)
+        .map(|i| {
+            let mut f = template[1].clone(); // the `added` entry
+            f["filename"] = json!(format!("elsewhere/file-{i:03}.txt"));
+            f
+        })
+        .collect();
+    let w = World::build("", ALL_FILES, true, |m| {
+        let mut p = pr();
+        p["changed_files"] = json!(120);
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls/2/files"),
+            "page=1",
+            Reply::json(200, json!(files[..100])),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls/2/files"),
+            "page=2",
+            Reply::json(200, json!(files[100..])),
+        );
+    });
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let patches = w.patches();
+    let sizes: Vec<usize> = patches
+        .iter()
+        .map(|p| p["output"]["annotations"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 20]);
+    assert_eq!(patches[0]["conclusion"], "failure");
+    for p in &patches {
+        assert!(p["output"]["summary"].as_str().unwrap().len() <= 65_535);
+        assert!(p["output"]["title"].as_str().unwrap().chars().count() <= 255);
+    }
+    let paths: std::collections::BTreeSet<&str> = patches
+        .iter()
+        .flat_map(|p| p["output"]["annotations"].as_array().into_iter().flatten())
+        .filter_map(|a| a["path"].as_str())
+        .collect();
+    assert_eq!(paths.len(), 120);
+    // At most 10 error workflow commands per step (GitHub shows no more).
+    assert!(o.stdout.matches("::error").count() <= 10, "{}", o.stdout);
+}
+
+/// A merged pull request (`closed`) sweeps its base; one closed unmerged does nothing.
+#[test]
+fn closed_merged_pr_sweeps_its_base() {
+    let w = World::build("", ALL_FILES, true, |m| {
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls"),
+            "state=open&base=master",
+            Reply::json(200, json!([pr()])),
+        );
+    });
+    let ev = w.write_event("closed.json", &payload("closed.merged"));
+    let o = w.event("pull_request_target", &ev, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("sweep of master"), "{}", o.stdout);
+    assert_eq!(w.patches()[0]["conclusion"], "success");
+
+    let w = World::new(ALL_FILES, true);
+    let mut ev = payload("closed.merged");
+    ev["pull_request"]["merged_at"] = Value::Null;
+    let o = w.event("pull_request", &w.write_event("closed.json", &ev), &[]);
+    assert_eq!(o.code, 0);
+    assert_eq!(w.mock.count(), 0);
+}
