@@ -22,7 +22,7 @@ pub const EXIT_ERROR: i32 = 2;
     long_about = "Enforce a context contract for parallel coding agents on every pull request.\n\n\
         Without a subcommand: `--pr N` judges a GitHub pull request (a dry run; `--post` posts the \
         check-run), and inside GitHub Actions (GITHUB_ACTIONS=true) the event of the run is judged.",
-    after_help = "Exit codes: 0 pass (success or neutral), 1 blocked (failure), 2 could not evaluate.",
+    after_help = EXIT_CODES,
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -37,6 +37,10 @@ pub struct Cli {
     #[command(flatten)]
     pub github: GithubArgs,
 }
+
+/// Shown under every command's help.
+pub const EXIT_CODES: &str =
+    "Exit codes: 0 pass (success or neutral), 1 blocked (failure), 2 could not evaluate.";
 
 /// The version, with the commit it was built from.
 pub const VERSION: &str = concat!(
@@ -73,16 +77,21 @@ pub struct GithubArgs {
 pub enum Command {
     /// Judge a branch of a local git repository (or worktree) against the
     /// contracts on its base.
+    #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
     /// Show how each contract was read, with every diagnostic.
+    #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
     /// Print what an agent should be handed before it starts.
+    #[command(after_help = EXIT_CODES)]
     Brief(BriefArgs),
     /// Build a demo repository (the uploads example) and judge its branches.
     Demo(DemoArgs),
     /// Judge the event of a GitHub Actions run (pull_request, pull_request_target, merge_group, push).
+    #[command(after_help = EXIT_CODES)]
     Event(EventArgs),
     /// Re-judge every open pull request into a base branch and post fresh check-runs.
+    #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
     /// Print shell completions.
     Completions {

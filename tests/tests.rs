@@ -20,6 +20,8 @@ mod lint;
 mod order;
 #[path = "offline/paths.rs"]
 mod paths;
+#[path = "ship/formats.rs"]
+mod ship_formats;
 #[path = "ship/yaml.rs"]
 mod ship_yaml;
 

@@ -49,6 +49,17 @@ fn isolate(cmd: &mut Command) {
         "GIT_NAMESPACE",
         "GIT_OBJECT_DIRECTORY",
         "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        // The tests may themselves run in GitHub Actions.
+        "GITHUB_ACTIONS",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_REPOSITORY",
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "GITHUB_API_URL",
+        "GITHUB_HEAD_REF",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_OUTPUT",
     ] {
         cmd.env_remove(var);
     }
