@@ -327,131 +327,113 @@ const JUDGED_ACTIONS: &[&str] = &[
 
 /// The runtime in a workflow (`GITHUB_ACTIONS=true`).
 pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
-    let raw = match std::fs::read_to_string(&env.event_path) {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = format!(
-                "cannot read the event payload {}: {e}",
-                env.event_path.display()
-            );
-            return fail_closed(s, env, None, None, &msg).await;
-        }
-    };
     let api = match api(s) {
         Ok(a) => a,
         Err(e) => return fail_closed(s, env, None, None, &e).await,
     };
-    match env.event_name.as_str() {
+    match dispatch(s, env, &api).await {
+        Ok(code) => code,
+        Err(Unjudged { message, head_sha }) => {
+            let api = head_sha.as_ref().map(|_| &api);
+            fail_closed(s, env, api, head_sha.as_deref(), &message).await
+        }
+    }
+}
+
+/// Why an event could not be judged, and the SHA to report that on (when known).
+struct Unjudged {
+    message: String,
+    head_sha: Option<String>,
+}
+
+impl From<String> for Unjudged {
+    fn from(message: String) -> Self {
+        Unjudged {
+            message,
+            head_sha: None,
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(raw: &str, event: &str) -> Result<T, String> {
+    serde_json::from_str(raw).map_err(|e| format!("the {event} payload is unreadable: {e}"))
+}
+
+async fn dispatch(s: &Settings, env: &ActionsEnv, api: &Api) -> Result<i32, Unjudged> {
+    let raw = std::fs::read_to_string(&env.event_path).map_err(|e| {
+        format!(
+            "cannot read the event payload {}: {e}",
+            env.event_path.display()
+        )
+    })?;
+    let name = env.event_name.as_str();
+    match name {
         "pull_request" | "pull_request_target" => {
-            let ev: PullRequestEvent = match serde_json::from_str(&raw) {
-                Ok(e) => e,
-                Err(e) => {
-                    return fail_closed(
-                        s,
-                        env,
-                        None,
-                        None,
-                        &format!(
-                            "the {} payload is not a pull request event: {e}",
-                            env.event_name
-                        ),
-                    )
-                    .await
-                }
-            };
+            let ev: PullRequestEvent = parse(&raw, name)?;
             let pr = &ev.pull_request;
             if ev.action == "closed" {
                 if pr.merged_at.is_some() {
-                    return sweep_with(s, &api, &pr.base.name, true).await;
+                    return Ok(sweep_with(s, api, &pr.base.name, true).await);
                 }
                 emit("contract-gate: pull request closed without merging; nothing to do\n");
-                return 0;
+                return Ok(0);
             }
             if !JUDGED_ACTIONS.contains(&ev.action.as_str()) {
                 emit(&format!(
                     "contract-gate: nothing to judge for `{}` events\n",
                     ev.action
                 ));
-                return 0;
+                return Ok(0);
             }
             // Report on the PR's head, never on GITHUB_SHA (a merge commit on
             // pull_request, the base on pull_request_target).
-            let sha = pr.head.sha.clone();
-            judge_and_report(
-                s,
-                env,
-                &api,
-                Target {
-                    number: pr.number,
-                    merge_group: None,
-                },
-                &sha,
-            )
-            .await
+            let target = Target {
+                number: pr.number,
+                merge_group: None,
+            };
+            Ok(judge_and_report(s, env, api, target, &pr.head.sha).await)
         }
         "merge_group" => {
-            let ev: MergeGroupEvent = match serde_json::from_str(&raw) {
-                Ok(e) => e,
-                Err(e) => {
-                    return fail_closed(
-                        s,
-                        env,
-                        None,
-                        None,
-                        &format!("the merge_group payload is unreadable: {e}"),
-                    )
-                    .await
-                }
-            };
+            let ev: MergeGroupEvent = parse(&raw, name)?;
             if ev.action != "checks_requested" {
                 emit(&format!(
                     "contract-gate: nothing to judge for merge_group `{}`\n",
                     ev.action
                 ));
-                return 0;
+                return Ok(0);
             }
             let g = ev.merge_group;
             let Some(n) = queued_pr_number(&g.head_ref) else {
-                let msg = format!(
-                    "cannot tell which pull request the merge group `{}` holds",
-                    g.head_ref
-                );
-                return fail_closed(s, env, Some(&api), Some(&g.head_sha), &msg).await;
+                return Err(Unjudged {
+                    message: format!(
+                        "cannot tell which pull request the merge group `{}` holds",
+                        g.head_ref
+                    ),
+                    head_sha: Some(g.head_sha),
+                });
             };
             let target = Target {
                 number: n,
                 merge_group: Some((g.base_sha.clone(), g.head_sha.clone())),
             };
-            judge_and_report(s, env, &api, target, &g.head_sha).await
+            Ok(judge_and_report(s, env, api, target, &g.head_sha).await)
         }
         "push" => {
-            let ev: PushEvent = match serde_json::from_str(&raw) {
-                Ok(e) => e,
-                Err(e) => {
-                    return fail_closed(
-                        s,
-                        env,
-                        None,
-                        None,
-                        &format!("the push payload is unreadable: {e}"),
-                    )
-                    .await
-                }
-            };
+            let ev: PushEvent = parse(&raw, name)?;
             match ev.git_ref.strip_prefix("refs/heads/") {
-                Some(branch) if !ev.deleted => sweep_with(s, &api, branch, true).await,
+                Some(branch) if !ev.deleted => Ok(sweep_with(s, api, branch, true).await),
                 _ => {
                     emit(&format!(
                         "contract-gate: nothing to sweep for {}\n",
                         ev.git_ref
                     ));
-                    0
+                    Ok(0)
                 }
             }
         }
         other => {
             emit(&format!("contract-gate: nothing to do for `{other}` events (use pull_request_target, merge_group and push)\n"));
-            0
+            Ok(0)
         }
     }
 }

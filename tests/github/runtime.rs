@@ -570,189 +570,68 @@ fn faults_retry_and_fail_closed() {
     assert!(v["error"].as_str().unwrap().contains("401"), "{v}");
 }
 
+fn open_prs(m: &GhMock) {
+    m.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&base=master",
+        Reply::json(200, json!([pr()])),
+    );
+}
+
+fn runs_on_head(m: &GhMock, runs: Value) {
+    m.on(
+        "GET",
+        &format!("{R}/commits/{HEAD}/check-runs"),
+        Reply::json(200, json!({ "check_runs": runs })),
+    );
+}
+
 /// The sweep: the predecessor's PR merges between two sweeps, and the
 /// waiting PR turns green without anyone pushing.
 #[test]
 fn sweep_turns_the_next_pr_green_after_its_predecessor_merges() {
-    let mock = GhMock::start();
-    mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=open&base=master",
-        Reply::json(200, json!([pr()])),
-    );
-    mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=closed&head=Codertocat:agents/first&base=master",
-        Reply::json(200, json!([])),
-    );
-    let w = World {
-        mock,
-        dir: tempfile::tempdir().unwrap(),
-    };
-    // The routes World::new registers, without the closed-PR answer above.
-    w.mock
-        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
-    w.mock.on(
-        "GET",
-        &format!("{R}/pulls/2/files"),
-        Reply::fixture(200, "rest/pull-request.files.json"),
-    );
-    for r in [BASE, "master"] {
-        w.mock.on_query(
-            "GET",
-            &format!("{R}/contents/CONTRACT.md"),
-            &format!("ref={r}"),
-            Reply::text(200, &contract(ALL_FILES)),
-        );
-    }
-    w.mock.on(
-        "GET",
-        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
-        Reply::fixture(200, "rest/compare.json"),
-    );
-    w.mock.on(
-        "GET",
-        &format!("{R}/commits/{HEAD}/check-runs"),
-        Reply::json(200, json!({"check_runs": []})),
-    );
-    w.mock.on(
-        "POST",
-        &format!("{R}/check-runs"),
-        Reply::fixture(201, "rest/check-run.create.in-progress.response.json"),
-    );
-    w.mock.on(
-        "PATCH",
-        &format!("{R}/check-runs/{RUN_ID}"),
-        Reply::json(200, json!({})),
-    );
-
-    let o = w.cli(&["sweep", "--base", "master"]);
+    let before = World::build("", ALL_FILES, false, open_prs);
+    let o = before.cli(&["sweep", "--base", "master"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("#2 changes"), "{}", o.stdout);
-    let first = w.patches();
+    let first = before.patches();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0]["status"], "in_progress");
 
-    // agent-0's PR merges; the next sweep (on the push to master) re-judges.
-    let mock2 = GhMock::start();
-    let w2 = World {
-        mock: mock2,
-        dir: tempfile::tempdir().unwrap(),
-    };
-    w2.mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=open&base=master",
-        Reply::json(200, json!([pr()])),
-    );
-    w2.mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=closed&head=Codertocat:agents/first&base=master",
-        Reply::json(200, json!([merged_pred()])),
-    );
-    w2.mock
-        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
-    w2.mock.on(
-        "GET",
-        &format!("{R}/pulls/2/files"),
-        Reply::fixture(200, "rest/pull-request.files.json"),
-    );
-    for r in [BASE, "master"] {
-        w2.mock.on_query(
-            "GET",
-            &format!("{R}/contents/CONTRACT.md"),
-            &format!("ref={r}"),
-            Reply::text(200, &contract(ALL_FILES)),
-        );
-    }
-    w2.mock.on(
-        "GET",
-        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
-        Reply::fixture(200, "rest/compare.json"),
-    );
-    // The first sweep's run is there, older than this evaluation.
-    w2.mock.on(
-        "GET",
-        &format!("{R}/commits/{HEAD}/check-runs"),
-        Reply::json(
-            200,
-            json!({"check_runs": [{"id": 5, "external_id": "contract-gate:1000"}]}),
-        ),
-    );
-    w2.mock.on(
-        "POST",
-        &format!("{R}/check-runs"),
-        Reply::fixture(201, "rest/check-run.create.in-progress.response.json"),
-    );
-    w2.mock.on(
-        "PATCH",
-        &format!("{R}/check-runs/{RUN_ID}"),
-        Reply::json(200, json!({})),
-    );
-    let push = w2.write_event(
+    // agent-0's PR merges; the push to master sweeps again. The first
+    // sweep's run is there, stamped earlier than this evaluation.
+    let after = World::build("", ALL_FILES, true, |m| {
+        open_prs(m);
+        runs_on_head(m, json!([{"id": 5, "external_id": "contract-gate:1000"}]));
+    });
+    let push = after.write_event(
         "push.json",
         &json!({"ref": "refs/heads/master", "deleted": false}),
     );
-    let o = w2.event("push", &push, &[]);
+    let o = after.event("push", &push, &[]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let second = w2.patches();
+    let second = after.patches();
     assert_eq!(second[0]["status"], "completed");
     assert_eq!(second[0]["conclusion"], "success");
-    let create = w2.sent("POST", "/check-runs")[0].body_json();
-    assert_eq!(create["head_sha"], HEAD);
+    assert_eq!(
+        after.sent("POST", "/check-runs")[0].body_json()["head_sha"],
+        HEAD
+    );
 }
 
 /// Races: a sweep never posts over a newer evaluation, nor on a head that moved.
 #[test]
 fn sweep_never_overwrites_newer_results() {
     // A run stamped in the far future already reported on this head.
-    let w2 = World {
-        mock: GhMock::start(),
-        dir: tempfile::tempdir().unwrap(),
-    };
-    w2.mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=open&base=master",
-        Reply::json(200, json!([pr()])),
-    );
-    w2.mock.on(
-        "GET",
-        &format!("{R}/commits/{HEAD}/check-runs"),
-        Reply::json(
-            200,
-            json!({"check_runs": [{"id": 9, "external_id": "contract-gate:99999999999999"}]}),
-        ),
-    );
-    w2.mock
-        .on("GET", &format!("{R}/pulls/2"), Reply::json(200, pr()));
-    w2.mock.on(
-        "GET",
-        &format!("{R}/pulls/2/files"),
-        Reply::fixture(200, "rest/pull-request.files.json"),
-    );
-    for r in [BASE, "master"] {
-        w2.mock.on_query(
-            "GET",
-            &format!("{R}/contents/CONTRACT.md"),
-            &format!("ref={r}"),
-            Reply::text(200, &contract(ALL_FILES)),
+    let newer = World::build("", ALL_FILES, true, |m| {
+        open_prs(m);
+        runs_on_head(
+            m,
+            json!([{"id": 9, "external_id": "contract-gate:99999999999999"}]),
         );
-    }
-    w2.mock.on(
-        "GET",
-        &format!("{R}/pulls"),
-        Reply::json(200, json!([merged_pred()])),
-    );
-    w2.mock.on(
-        "GET",
-        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
-        Reply::fixture(200, "rest/compare.json"),
-    );
-    let o = w2.cli(&["sweep", "--base", "master"]);
+    });
+    let o = newer.cli(&["sweep", "--base", "master"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stdout
@@ -760,57 +639,27 @@ fn sweep_never_overwrites_newer_results() {
         "{}",
         o.stdout
     );
-    assert!(w2.sent("POST", "/check-runs").is_empty());
+    assert!(newer.sent("POST", "/check-runs").is_empty());
 
     // The head moves between reading and posting: nothing is posted on the old SHA.
-    let w3 = World {
-        mock: GhMock::start(),
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let mut moved = pr();
-    moved["head"]["sha"] = json!("3333333333333333333333333333333333333333");
-    w3.mock.on_query(
-        "GET",
-        &format!("{R}/pulls"),
-        "state=open&base=master",
-        Reply::json(200, json!([pr()])),
-    );
-    w3.mock.on_seq(
-        "GET",
-        &format!("{R}/pulls/2"),
-        vec![Reply::json(200, pr()), Reply::json(200, moved)],
-    );
-    w3.mock.on(
-        "GET",
-        &format!("{R}/pulls/2/files"),
-        Reply::fixture(200, "rest/pull-request.files.json"),
-    );
-    for r in [BASE, "master"] {
-        w3.mock.on_query(
+    let moved = World::build("", ALL_FILES, true, |m| {
+        open_prs(m);
+        let mut later = pr();
+        later["head"]["sha"] = json!("3333333333333333333333333333333333333333");
+        m.on_seq(
             "GET",
-            &format!("{R}/contents/CONTRACT.md"),
-            &format!("ref={r}"),
-            Reply::text(200, &contract(ALL_FILES)),
+            &format!("{R}/pulls/2"),
+            vec![Reply::json(200, pr()), Reply::json(200, later)],
         );
-    }
-    w3.mock.on(
-        "GET",
-        &format!("{R}/pulls"),
-        Reply::json(200, json!([merged_pred()])),
-    );
-    w3.mock.on(
-        "GET",
-        &format!("{R}/compare/{MERGED_SHA}...{HEAD}"),
-        Reply::fixture(200, "rest/compare.json"),
-    );
-    let o = w3.cli(&["sweep", "--base", "master"]);
+    });
+    let o = moved.cli(&["sweep", "--base", "master"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stdout.contains("moved from ec26c3e to 3333333"),
         "{}",
         o.stdout
     );
-    assert!(w3.sent("POST", "/check-runs").is_empty());
+    assert!(moved.sent("POST", "/check-runs").is_empty());
 }
 
 /// Additions-only files without a `patch` (renamed): both versions are read
