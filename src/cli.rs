@@ -337,6 +337,9 @@ pub fn check(a: &CheckArgs) -> i32 {
 }
 
 fn lint(a: &LintArgs) -> i32 {
+    if matches!(a.format, Format::Markdown | Format::Sarif) {
+        return fail(Format::Text, None, None, "lint prints text or json");
+    }
     let cwd = PathBuf::from(".");
     let git = Git::open(&cwd).ok();
     let root = git.as_ref().map(|g| g.root().to_path_buf()).unwrap_or(cwd);

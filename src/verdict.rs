@@ -219,3 +219,21 @@ impl Verdict {
         }
     }
 }
+
+#[cfg(test)]
+impl Verdict {
+    /// agent-1 of `CONTRACT.md` on `agents/uploads` → `main`, for reporter tests.
+    pub(crate) fn sample(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            contract: Some("CONTRACT.md".into()),
+            agent: Some("agent-1".into()),
+            role: Some(Role::Agent),
+            branch: "agents/uploads".into(),
+            base: "main".into(),
+            conclusion,
+            findings,
+            merge_progress: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+}

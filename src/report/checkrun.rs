@@ -251,7 +251,7 @@ fn capped_annotation(a: &Annotation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{MergeStepState, Role};
+    use crate::verdict::MergeStepState;
 
     const SCHEMA: &str =
         include_str!("../../fixtures/github/rest/check-run-create.request.schema.json");
@@ -290,17 +290,7 @@ mod tests {
     }
 
     fn verdict(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
-        Verdict {
-            contract: Some("CONTRACT.md".into()),
-            agent: Some("agent-1".into()),
-            role: Some(Role::Agent),
-            branch: "agents/uploads".into(),
-            base: "main".into(),
-            conclusion,
-            findings,
-            merge_progress: Vec::new(),
-            evidence: Vec::new(),
-        }
+        Verdict::sample(conclusion, findings)
     }
 
     fn scope(i: usize) -> Finding {

@@ -414,17 +414,7 @@ mod tests {
     use crate::verdict::{EvidenceRow, MergeStepState};
 
     fn verdict(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
-        Verdict {
-            contract: Some("CONTRACT.md".into()),
-            agent: Some("agent-1".into()),
-            role: Some(Role::Agent),
-            branch: "agents/uploads".into(),
-            base: "main".into(),
-            conclusion,
-            findings,
-            merge_progress: Vec::new(),
-            evidence: Vec::new(),
-        }
+        Verdict::sample(conclusion, findings)
     }
 
     fn scope(path: &str) -> Finding {

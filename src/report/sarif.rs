@@ -134,22 +134,12 @@ fn fingerprint(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{Conclusion, Role};
+    use crate::verdict::Conclusion;
 
     const SCHEMA: &str = include_str!("../../fixtures/sarif/sarif-schema-2.1.0.json");
 
     fn verdict(findings: Vec<Finding>) -> Verdict {
-        Verdict {
-            contract: Some("CONTRACT.md".into()),
-            agent: Some("agent-1".into()),
-            role: Some(Role::Agent),
-            branch: "agents/uploads".into(),
-            base: "main".into(),
-            conclusion: Conclusion::Failure,
-            findings,
-            merge_progress: Vec::new(),
-            evidence: Vec::new(),
-        }
+        Verdict::sample(Conclusion::Failure, findings)
     }
 
     fn sample() -> Verdict {

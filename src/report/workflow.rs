@@ -116,20 +116,10 @@ pub fn step_summary(v: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{Conclusion, Role, Rule};
+    use crate::verdict::{Conclusion, Rule};
 
     fn verdict(findings: Vec<Finding>) -> Verdict {
-        Verdict {
-            contract: Some("CONTRACT.md".into()),
-            agent: Some("agent-1".into()),
-            role: Some(Role::Agent),
-            branch: "agents/uploads".into(),
-            base: "main".into(),
-            conclusion: Conclusion::Failure,
-            findings,
-            merge_progress: Vec::new(),
-            evidence: Vec::new(),
-        }
+        Verdict::sample(Conclusion::Failure, findings)
     }
 
     /// Undo the runner's escaping, as GitHub's toolkit does.
