@@ -281,7 +281,13 @@ async fn judge_and_report(
     }
     emit(&render(s.format, &v));
     actions_outputs(env, &v);
-    let plan = checkrun::plan(&v);
+    let mut plan = checkrun::plan(&v);
+    if target.merge_group.is_some() && plan.status == "in_progress" {
+        // A merge queue waits on a pending check forever: a queued PR whose
+        // predecessor has not merged fails, and leaves the queue.
+        plan.status = "completed";
+        plan.conclusion = Some("failure");
+    }
     let mut pending = false;
     if run.is_some() {
         match post::report(api, &s.repo, guard_pr, report_sha, &stamp, &plan, run).await {
@@ -453,28 +459,40 @@ async fn sweep_with(s: &Settings, api: &Api, base: &str, post_it: bool) -> i32 {
         Err(e) => return fail(s.format, None, &format!("sweep of {base}: {e}")),
     };
     let mut open: Vec<ApiPr> = Vec::new();
-    for page in 1.. {
-        let batch: Vec<ApiPr> = match api
-            .get_json(
-                &s.repo.path("/pulls"),
-                &[
-                    ("state", "open".to_string()),
-                    ("base", base.to_string()),
-                    ("per_page", "100".to_string()),
-                    ("page", page.to_string()),
-                ],
-            )
-            .await
-        {
-            Ok(b) => b,
-            Err(e) => return fail(s.format, None, &format!("sweep of {base}: {e}")),
-        };
-        let n = batch.len();
-        open.extend(batch);
-        if n < 100 {
-            break;
+    // PRs into the branch, and (when the branch is an integration branch)
+    // the integrator's PR from it: an agent merging into it moves that one.
+    let head = format!("{}:{base}", s.repo.owner);
+    for (key, value) in [("base", base), ("head", head.as_str())] {
+        for page in 1.. {
+            let batch: Vec<ApiPr> = match api
+                .get_json(
+                    &s.repo.path("/pulls"),
+                    &[
+                        ("state", "open".to_string()),
+                        (key, value.to_string()),
+                        ("per_page", "100".to_string()),
+                        ("page", page.to_string()),
+                    ],
+                )
+                .await
+            {
+                Ok(b) => b,
+                Err(e) => return fail(s.format, None, &format!("sweep of {base}: {e}")),
+            };
+            let n = batch.len();
+            open.extend(batch.into_iter().filter(|p| {
+                key == "base"
+                    || contracts
+                        .iter()
+                        .any(|c| c.integration_branch.as_deref() == Some(base))
+                        && p.head.name == base
+            }));
+            if n < 100 {
+                break;
+            }
         }
     }
+    open.dedup_by_key(|p| p.number);
     let mut code = 0;
     let mut lines = Vec::new();
     for pr in open

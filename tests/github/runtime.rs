@@ -369,71 +369,7 @@ fn edited_is_rejudged_and_labeled_is_not() {
 /// check is reported on `merge_group.head_sha`.
 #[test]
 fn merge_group_is_judged_and_reported_on_its_head() {
-    let mock = GhMock::start();
-    let repo = "/repos/octo-org/octo-repo";
-    let ev: Value =
-        serde_json::from_slice(&fixture("webhooks/merge_group/checks_requested.json")).unwrap();
-    let g = &ev["merge_group"];
-    let (gb, gh) = (
-        g["base_sha"].as_str().unwrap(),
-        g["head_sha"].as_str().unwrap(),
-    );
-    let mut queued = pr();
-    queued["number"] = json!(104);
-    queued["head"]["ref"] = json!("agents/client");
-    queued["base"]["ref"] = json!("main");
-    mock.on(
-        "GET",
-        &format!("{repo}/pulls/104"),
-        Reply::json(200, queued),
-    );
-    mock.on(
-        "GET",
-        &format!("{repo}/compare/{gb}...{gh}"),
-        Reply::fixture(200, "rest/compare.json"),
-    );
-    mock.on_query(
-        "GET",
-        &format!("{repo}/contents/CONTRACT.md"),
-        &format!("ref={gb}"),
-        Reply::text(200, "## Agents\n| Agent | Branch |\n|---|---|\n| client | agents/client |\n\n## Scope\n- client: github/**, setup.py, ReferenceOfClasses.md\n"),
-    );
-    mock.on(
-        "GET",
-        &format!("{repo}/commits/{gh}/check-runs"),
-        Reply::json(200, json!({"check_runs": []})),
-    );
-    mock.on(
-        "POST",
-        &format!("{repo}/check-runs"),
-        Reply::json(201, json!({"id": 7})),
-    );
-    mock.on(
-        "PATCH",
-        &format!("{repo}/check-runs/7"),
-        Reply::json(200, json!({"id": 7})),
-    );
-    let w = World {
-        mock,
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let p = w.write_event("mg.json", &ev);
-    // GITHUB_REPOSITORY names the queue's repository.
-    let o = Outcome::new(
-        Command::new(env!("CARGO_BIN_EXE_contract-gate"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_EVENT_NAME", "merge_group")
-            .env("GITHUB_EVENT_PATH", &p)
-            .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
-            .env("GITHUB_API_URL", w.mock.api_url())
-            .env("GITHUB_TOKEN", TOKEN)
-            .output()
-            .unwrap(),
-        Path::new("/nonexistent"),
-        Path::new("/nonexistent"),
-    );
+    let (w, o, gb, gh) = merge_group_run("");
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let create = w
         .mock
@@ -576,6 +512,12 @@ fn open_prs(m: &GhMock) {
         &format!("{R}/pulls"),
         "state=open&base=master",
         Reply::json(200, json!([pr()])),
+    );
+    m.on_query(
+        "GET",
+        &format!("{R}/pulls"),
+        "state=open&head=Codertocat:master",
+        Reply::json(200, json!([])),
     );
 }
 
@@ -756,14 +698,7 @@ fn annotations_are_batched_by_fifty() {
 /// A merged pull request (`closed`) sweeps its base; one closed unmerged does nothing.
 #[test]
 fn closed_merged_pr_sweeps_its_base() {
-    let w = World::build("", ALL_FILES, true, |m| {
-        m.on_query(
-            "GET",
-            &format!("{R}/pulls"),
-            "state=open&base=master",
-            Reply::json(200, json!([pr()])),
-        );
-    });
+    let w = World::build("", ALL_FILES, true, open_prs);
     let ev = w.write_event("closed.json", &payload("closed.merged"));
     let o = w.event("pull_request_target", &ev, &[]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
@@ -776,4 +711,147 @@ fn closed_merged_pr_sweeps_its_base() {
     let o = w.event("pull_request", &w.write_event("closed.json", &ev), &[]);
     assert_eq!(o.code, 0);
     assert_eq!(w.mock.count(), 0);
+}
+
+/// A push to an integration branch re-judges the integrator's PR from it:
+/// every agent merged into it → the integrator's check turns green.
+#[test]
+fn sweep_of_an_integration_branch_rejudges_the_integrator() {
+    let contract = "## Agents\n| Agent | Branch | Owns |\n|---|---|---|\n| first | agents/first | `asda2`, `remove_me`, `tp`, `abhinav`, `upsert` |\n\n## Integration branch\n`changes`\n";
+    let w = World::build("", ALL_FILES, true, |m| {
+        for r in [BASE, "changes"] {
+            m.on_query(
+                "GET",
+                &format!("{R}/contents/CONTRACT.md"),
+                &format!("ref={r}"),
+                Reply::text(200, contract),
+            );
+        }
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls"),
+            "state=open&base=changes",
+            Reply::json(200, json!([])),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls"),
+            "state=open&head=Codertocat:changes",
+            Reply::json(200, json!([pr()])),
+        );
+        let mut into_integration = merged_pred();
+        into_integration["base"]["ref"] = json!("changes");
+        m.on_query(
+            "GET",
+            &format!("{R}/pulls"),
+            "state=closed&head=Codertocat:agents/first&base=changes",
+            Reply::json(200, json!([into_integration])),
+        );
+    });
+    let push = w.write_event(
+        "push.json",
+        &json!({"ref": "refs/heads/changes", "deleted": false}),
+    );
+    let o = w.event("push", &push, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("#2 changes → changes"), "{}", o.stdout);
+    let p = &w.patches()[0];
+    assert_eq!(p["conclusion"], "success", "{p}");
+}
+
+/// Runs a `merge_group` event for PR #104 (`agents/client`) of octo-org/octo-repo;
+/// `order` is appended to its contract.
+fn merge_group_run(order: &str) -> (World, Outcome, String, String) {
+    let mock = GhMock::start();
+    let repo = "/repos/octo-org/octo-repo";
+    let ev: Value =
+        serde_json::from_slice(&fixture("webhooks/merge_group/checks_requested.json")).unwrap();
+    let g = &ev["merge_group"];
+    let gb = g["base_sha"].as_str().unwrap().to_string();
+    let gh = g["head_sha"].as_str().unwrap().to_string();
+    let mut queued = pr();
+    queued["number"] = json!(104);
+    queued["head"]["ref"] = json!("agents/client");
+    queued["base"]["ref"] = json!("main");
+    mock.on(
+        "GET",
+        &format!("{repo}/pulls/104"),
+        Reply::json(200, queued),
+    );
+    mock.on(
+        "GET",
+        &format!("{repo}/compare/{gb}...{gh}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
+    let contract = format!(
+        "## Agents\n| Agent | Branch |\n|---|---|\n| server | agents/server |\n| client | agents/client |\n\n## Scope\n- client: github/**, setup.py, ReferenceOfClasses.md\n{order}"
+    );
+    mock.on_query(
+        "GET",
+        &format!("{repo}/contents/CONTRACT.md"),
+        &format!("ref={gb}"),
+        Reply::text(200, &contract),
+    );
+    mock.on("GET", &format!("{repo}/pulls"), Reply::json(200, json!([])));
+    mock.on(
+        "GET",
+        &format!("{repo}/commits/{gh}/check-runs"),
+        Reply::json(200, json!({"check_runs": []})),
+    );
+    mock.on(
+        "POST",
+        &format!("{repo}/check-runs"),
+        Reply::json(201, json!({"id": 7})),
+    );
+    mock.on(
+        "PATCH",
+        &format!("{repo}/check-runs/7"),
+        Reply::json(200, json!({"id": 7})),
+    );
+    let w = World {
+        mock,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let p = w.write_event("mg.json", &ev);
+    // GITHUB_REPOSITORY names the queue's repository.
+    let o = Outcome::new(
+        Command::new(env!("CARGO_BIN_EXE_contract-gate"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "merge_group")
+            .env("GITHUB_EVENT_PATH", &p)
+            .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
+            .env("GITHUB_API_URL", w.mock.api_url())
+            .env("GITHUB_TOKEN", TOKEN)
+            .output()
+            .unwrap(),
+        Path::new("/nonexistent"),
+        Path::new("/nonexistent"),
+    );
+    (w, o, gb, gh)
+}
+
+/// A queued PR whose predecessor has not merged fails (a queue would wait
+/// on a pending check forever).
+#[test]
+fn merge_group_never_waits() {
+    let (w, o, _, _) = merge_group_run("\n## Merge order\n1. server\n2. client\n");
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let patch = w
+        .mock
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap()
+        .body_json();
+    assert_eq!(patch["status"], "completed");
+    assert_eq!(patch["conclusion"], "failure");
+    assert!(
+        patch["output"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("waiting on server"),
+        "{patch}"
+    );
 }
