@@ -262,15 +262,28 @@ async fn fill_removals(
 /// Merge state of the agents this branch depends on. A predecessor has
 /// merged when a closed PR from its branch into `into` has `merged_at`; the
 /// head must then contain that merge commit (compare API).
+/// Where the judged change sits.
+struct Refs<'a> {
+    base_branch: &'a str,
+    head_branch: &'a str,
+    head_sha: &'a str,
+    /// A merge group's base SHA: predecessors queued ahead are in it.
+    queue_base: Option<&'a str>,
+}
+
 async fn merge_state(
     api: &Api,
     repo: &RepoId,
     c: &Contract,
     claim: Claim,
-    base_branch: &str,
-    head_branch: &str,
-    head_sha: &str,
+    refs: Refs<'_>,
 ) -> Result<MergeState, SourceError> {
+    let Refs {
+        base_branch,
+        head_branch,
+        head_sha,
+        queue_base,
+    } = refs;
     let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
         Claim::Agent { agent, .. } => {
             let me = &c.agents[agent].name;
@@ -290,12 +303,20 @@ async fn merge_state(
         };
         let (api, repo, name) = (api.clone(), repo.clone(), a.name.clone());
         let (into, head_sha) = (into.to_string(), head_sha.to_string());
+        let queue_base = queue_base.map(String::from);
         set.spawn(async move {
+            // In a merge queue, a predecessor may be queued ahead (open, its
+            // head already in the group's base): ask for open PRs too.
+            let state = if queue_base.is_some() {
+                "all"
+            } else {
+                "closed"
+            };
             let prs: Result<Vec<ApiPr>, ApiError> = api
                 .get_json(
                     &repo.path("/pulls"),
                     &[
-                        ("state", "closed".to_string()),
+                        ("state", state.to_string()),
                         ("head", format!("{}:{branch}", repo.owner)),
                         ("base", into),
                         ("per_page", "100".to_string()),
@@ -307,10 +328,37 @@ async fn merge_state(
                 Err(e) => return (name, Err(e)),
             };
             let merged = prs
-                .into_iter()
+                .iter()
                 .filter(|p| p.merged_at.is_some())
-                .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
+                .max_by(|a, b| a.merged_at.cmp(&b.merged_at))
+                .cloned();
             let Some(pr) = merged else {
+                let queued = prs.iter().find(|p| p.state.as_deref() == Some("open"));
+                if let (Some(qb), Some(open)) = (&queue_base, queued) {
+                    let cmp: Result<Compare, ApiError> = api
+                        .get_json(
+                            &repo.path(&format!("/compare/{}...{qb}", open.head.sha)),
+                            &[("per_page", "1".to_string())],
+                        )
+                        .await;
+                    match cmp {
+                        // The group's head contains its base, so the head has it too.
+                        Ok(c) if c.status == "ahead" || c.status == "identical" => {
+                            return (
+                                name,
+                                Ok(AgentMerge {
+                                    merged_into_base: Some(format!(
+                                        "#{} (queued ahead)",
+                                        open.number
+                                    )),
+                                    in_head: true,
+                                }),
+                            )
+                        }
+                        Ok(_) => {}
+                        Err(e) => return (name, Err(e)),
+                    }
+                }
                 return (name, Ok(AgentMerge::default()));
             };
             let reference = Some(format!("#{}", pr.number));
@@ -437,9 +485,12 @@ pub async fn load(
                 repo,
                 &contracts[ci],
                 first,
-                &base_branch,
-                &head_branch,
-                &head_sha
+                Refs {
+                    base_branch: &base_branch,
+                    head_branch: &head_branch,
+                    head_sha: &head_sha,
+                    queue_base: target.merge_group.as_ref().map(|(b, _)| b.as_str()),
+                }
             )
         );
         r1?;

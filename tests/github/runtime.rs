@@ -762,6 +762,11 @@ fn sweep_of_an_integration_branch_rejudges_the_integrator() {
 /// Runs a `merge_group` event for PR #104 (`agents/client`) of octo-org/octo-repo;
 /// `order` is appended to its contract.
 fn merge_group_run(order: &str) -> (World, Outcome, String, String) {
+    merge_group_run_with(order, json!([]))
+}
+
+/// Like [`merge_group_run`], with `pulls` answering the predecessors' PR lists.
+fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, String) {
     let mock = GhMock::start();
     let repo = "/repos/octo-org/octo-repo";
     let ev: Value =
@@ -792,7 +797,12 @@ fn merge_group_run(order: &str) -> (World, Outcome, String, String) {
         &format!("ref={gb}"),
         Reply::text(200, &contract),
     );
-    mock.on("GET", &format!("{repo}/pulls"), Reply::json(200, json!([])));
+    mock.on("GET", &format!("{repo}/pulls"), Reply::json(200, pulls));
+    mock.on(
+        "GET",
+        &format!("{repo}/compare/{PRED_HEAD}...{gb}"),
+        Reply::fixture(200, "rest/compare.json"),
+    );
     mock.on(
         "GET",
         &format!("{repo}/commits/{gh}/check-runs"),
@@ -854,4 +864,41 @@ fn merge_group_never_waits() {
             .contains("waiting on server"),
         "{patch}"
     );
+}
+
+/// In a merge queue, a predecessor queued ahead (its open PR's head is in
+/// the group's base) counts as merged: the batch passes.
+#[test]
+fn merge_group_counts_a_predecessor_queued_ahead() {
+    let mut ahead = merged_pred();
+    ahead["state"] = json!("open");
+    ahead["merged_at"] = Value::Null;
+    ahead["head"]["ref"] = json!("agents/server");
+    let (w, o, gb, _) =
+        merge_group_run_with("\n## Merge order\n1. server\n2. client\n", json!([ahead]));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let list = w
+        .mock
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/pulls") && r.query.contains("state=all"))
+        .expect("open and closed PRs of the predecessor were listed");
+    assert!(
+        list.query.contains("agents%2Fserver") || list.query.contains("agents/server"),
+        "{}",
+        list.query
+    );
+    assert!(w
+        .mock
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with(&format!("/compare/{PRED_HEAD}...{gb}"))));
+    let patch = w
+        .mock
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap()
+        .body_json();
+    assert_eq!(patch["conclusion"], "success", "{patch}");
 }
