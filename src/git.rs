@@ -40,6 +40,10 @@ pub enum GitError {
 pub struct Git {
     /// The work tree root (`git rev-parse --show-toplevel`).
     root: PathBuf,
+    /// Commit SHAs already verified: a SHA names the same commit forever, so
+    /// passing one back in costs no `git` process (names like HEAD are
+    /// always asked again).
+    known: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 /// Environment variables that would make `git` look at another repository
@@ -140,6 +144,7 @@ impl Git {
         }
         Ok(Git {
             root: path_from_bytes(top),
+            known: Default::default(),
         })
     }
 
@@ -192,6 +197,9 @@ impl Git {
         if rev.is_empty() || rev.starts_with('-') || rev.contains('\0') {
             return Err(unknown("not a valid revision".into()));
         }
+        if self.known.lock().is_ok_and(|k| k.contains(rev)) {
+            return Ok(rev.to_string());
+        }
         let spec = format!("{rev}^{{commit}}");
         let args = ["rev-parse", "-q", "--verify", spec.as_str()];
         let out = self.output(&args)?;
@@ -201,6 +209,9 @@ impl Git {
                 if sha.is_empty() {
                     Err(unknown("no object name printed".into()))
                 } else {
+                    if let Ok(mut k) = self.known.lock() {
+                        k.insert(sha.clone());
+                    }
                     Ok(sha)
                 }
             }
