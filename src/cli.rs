@@ -132,7 +132,7 @@ pub struct CheckArgs {
     /// The head to judge.
     #[arg(long, value_name = "REF", default_value = "HEAD")]
     pub head: String,
-    /// Head branch name (default: the head ref's name; required when detached).
+    /// Head branch name (default: the head ref's name, else GITHUB_HEAD_REF; required when detached).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
     /// PR body (markdown) holding the verification evidence; `-` reads stdin.
@@ -309,10 +309,18 @@ pub fn check(a: &CheckArgs) -> i32 {
         Ok(g) => g,
         Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e.to_string()),
     };
+    // CI checkouts of a pull request are detached; Actions names the head
+    // branch in GITHUB_HEAD_REF.
+    let branch = a.branch.clone().or_else(|| {
+        (a.head == "HEAD")
+            .then(|| std::env::var("GITHUB_HEAD_REF").ok())
+            .flatten()
+            .filter(|b| !b.trim().is_empty())
+    });
     let req = Request {
         base: a.base.clone(),
         head: a.head.clone(),
-        branch: a.branch.clone(),
+        branch,
         body,
         contracts: a.contracts.clone(),
     };

@@ -283,3 +283,27 @@ fn closed_stdout_does_not_panic() {
         );
     }
 }
+
+/// In a detached CI checkout, GITHUB_HEAD_REF names the head branch.
+#[test]
+fn detached_head_uses_github_head_ref() {
+    let r = migrations();
+    r.git(&["checkout", "-q", "--detach"]);
+    let out = std::process::Command::new(crate::support::exe())
+        .args(["check", "--base", "main", "--format", "json"])
+        .current_dir(&r.dir)
+        .env("GITHUB_HEAD_REF", "agents/migrations")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["branch"], "agents/migrations");
+    assert_eq!(v["agent"], "agent-2");
+}
