@@ -3,6 +3,8 @@
 //! is compiled once per evaluation; the figure includes that compile.
 //! Budget: under 200 ms on one core (the evaluator is single-threaded).
 
+#![allow(clippy::disallowed_macros)] // a bench binary prints its figures
+
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
