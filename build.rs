@@ -1,4 +1,6 @@
 //! Records the commit the binary is built from, for `--version`.
+
+#![allow(clippy::disallowed_macros)] // a build script speaks to cargo through stdout
 use std::process::Command;
 
 fn main() {
