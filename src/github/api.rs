@@ -1185,8 +1185,8 @@ fn parse_http_date(s: &str) -> Option<u64> {
     u64::try_from(t).ok()
 }
 
-/// `2024-01-01T01:00:00Z`.
-fn iso_utc(epoch: u64) -> String {
+/// `2024-01-01T01:00:00Z` (RFC 3339, UTC).
+pub(crate) fn iso_utc(epoch: u64) -> String {
     let days = (epoch / 86_400) as i64;
     let rem = epoch % 86_400;
     let (y, m, d) = civil_from_days(days);
