@@ -236,4 +236,21 @@ impl Verdict {
             evidence: Vec::new(),
         }
     }
+
+    /// agent-1 waiting on agent-2, for reporter tests.
+    pub(crate) fn waiting_on_agent_2(mut self) -> Verdict {
+        self.merge_progress = vec![
+            MergeStepState {
+                agent: "agent-2".into(),
+                state: "waiting",
+                reference: None,
+            },
+            MergeStepState {
+                agent: "agent-1".into(),
+                state: "this",
+                reference: None,
+            },
+        ];
+        self
+    }
 }

@@ -251,7 +251,6 @@ fn capped_annotation(a: &Annotation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::MergeStepState;
 
     const SCHEMA: &str =
         include_str!("../../fixtures/github/rest/check-run-create.request.schema.json");
@@ -470,19 +469,7 @@ mod tests {
 
     #[test]
     fn waiting_only_stays_in_progress() {
-        let mut v = verdict(Conclusion::Failure, vec![merge_order()]);
-        v.merge_progress = vec![
-            MergeStepState {
-                agent: "agent-2".into(),
-                state: "waiting",
-                reference: None,
-            },
-            MergeStepState {
-                agent: "agent-1".into(),
-                state: "this",
-                reference: None,
-            },
-        ];
+        let v = verdict(Conclusion::Failure, vec![merge_order()]).waiting_on_agent_2();
         assert!(waiting_only(&v));
         let p = plan(&v);
         assert_eq!(p.status, "in_progress");

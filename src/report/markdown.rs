@@ -445,19 +445,7 @@ mod tests {
 
     #[test]
     fn title_prefers_merge_progress_names() {
-        let mut v = verdict(Conclusion::Failure, vec![waiting()]);
-        v.merge_progress = vec![
-            MergeStepState {
-                agent: "agent-2".into(),
-                state: "waiting",
-                reference: None,
-            },
-            MergeStepState {
-                agent: "agent-1".into(),
-                state: "this",
-                reference: None,
-            },
-        ];
+        let v = verdict(Conclusion::Failure, vec![waiting()]).waiting_on_agent_2();
         assert_eq!(title(&v), "waiting on agent-2");
         // The integrator's message form.
         let mut v = verdict(

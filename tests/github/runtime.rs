@@ -187,6 +187,16 @@ impl World {
             .collect()
     }
 
+    /// The body of the first `method` request the mock received.
+    fn first_body(&self, method: &str) -> Value {
+        self.mock
+            .requests()
+            .into_iter()
+            .find(|r| r.method == method)
+            .unwrap_or_else(|| panic!("no {method} request"))
+            .body_json()
+    }
+
     fn patches(&self) -> Vec<Value> {
         self.sent("PATCH", &format!("/check-runs/{RUN_ID}"))
             .iter()
@@ -371,13 +381,7 @@ fn edited_is_rejudged_and_labeled_is_not() {
 fn merge_group_is_judged_and_reported_on_its_head() {
     let (w, o, gb, gh) = merge_group_run("");
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let create = w
-        .mock
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "POST")
-        .unwrap()
-        .body_json();
+    let create = w.first_body("POST");
     assert_eq!(create["head_sha"], gh);
     assert!(w
         .mock
@@ -390,13 +394,7 @@ fn merge_group_is_judged_and_reported_on_its_head() {
         .requests()
         .iter()
         .all(|r| !r.path.ends_with("/pulls/104/files")));
-    let patch = w
-        .mock
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap()
-        .body_json();
+    let patch = w.first_body("PATCH");
     assert_eq!(patch["conclusion"], "success", "{patch}");
 }
 
@@ -848,13 +846,7 @@ fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, S
 fn merge_group_never_waits() {
     let (w, o, _, _) = merge_group_run("\n## Merge order\n1. server\n2. client\n");
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
-    let patch = w
-        .mock
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap()
-        .body_json();
+    let patch = w.first_body("PATCH");
     assert_eq!(patch["status"], "completed");
     assert_eq!(patch["conclusion"], "failure");
     assert!(
@@ -893,12 +885,6 @@ fn merge_group_counts_a_predecessor_queued_ahead() {
         .requests()
         .iter()
         .any(|r| r.path.ends_with(&format!("/compare/{PRED_HEAD}...{gb}"))));
-    let patch = w
-        .mock
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap()
-        .body_json();
+    let patch = w.first_body("PATCH");
     assert_eq!(patch["conclusion"], "success", "{patch}");
 }
