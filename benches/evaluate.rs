@@ -8,9 +8,9 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use contract_gate::contract::parse;
-use contract_gate::evaluate::{evaluate, Options};
-use contract_gate::snapshot::{ChangeStatus, ChangedFile, MergeState, PullRequest, Removals};
+use contract_gate_core::change::{ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals};
+use contract_gate_core::contract::parse;
+use contract_gate_core::evaluate::{evaluate, Options};
 
 const AGENTS: usize = 200;
 const PATHS: usize = 100_000;
@@ -58,10 +58,10 @@ fn paths(own: bool) -> Vec<ChangedFile> {
 
 fn measure(
     name: &str,
-    contracts: &[contract_gate::contract::Contract],
+    contracts: &[contract_gate_core::contract::Contract],
     files: Vec<ChangedFile>,
 ) -> Duration {
-    let pr = PullRequest {
+    let pr = PrSnapshot {
         branch: "agents/a7".into(),
         base: "main".into(),
         body: None,

@@ -1,19 +1,11 @@
-//! contract-gate: enforce a context contract for parallel coding agents.
+//! contract-gate, the binary: the command line, the sources (git and the
+//! GitHub API), the reporters and the Actions runtime around the pure
+//! `contract-gate-core`.
 //!
-//! The core is pure: [`evaluate::evaluate`] turns (contracts, pull-request
-//! snapshot, merge state) into a [`verdict::Verdict`] with no I/O. Sources
-//! (`git`) and reporters (`report`) live at the edges.
+//! Imports point one way: `cli` → `action` → `source` / `report` → core.
 
+pub mod action;
 pub mod cli;
-pub mod contract;
-pub mod demo;
-pub mod diff;
-pub mod evaluate;
-pub mod evidence;
-pub mod git;
-pub mod github;
-pub mod offline;
-pub mod pattern;
 pub mod report;
-pub mod snapshot;
-pub mod verdict;
+pub mod source;
+pub mod term;

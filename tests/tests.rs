@@ -29,7 +29,7 @@ mod ship_yaml;
 #[test]
 fn readme_documents_every_rule() {
     let readme = include_str!("../README.md");
-    for rule in contract_gate::verdict::Rule::ALL {
+    for rule in contract_gate_core::verdict::Rule::ALL {
         assert!(
             readme.contains(&format!("| `{}` |", rule.id())),
             "README rule table lacks `{}`",

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::contract::{Agent, Contract};
+use contract_gate_core::contract::{Agent, Contract};
 
 pub fn brief(c: &Contract, a: &Agent) -> String {
     let mut o = String::new();
@@ -132,7 +132,7 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
         let _ = writeln!(o, "- [ ] (the contract requires no checks)");
     }
     for r in &checks {
-        if crate::evidence::is_pr_notes_check(&r.check) {
+        if contract_gate_core::pr_body::is_pr_notes_check(&r.check) {
             continue;
         }
         let _ = writeln!(o, "- [ ] {}", r.check);

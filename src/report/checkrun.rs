@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use super::markdown::{self, truncate_bytes, truncate_chars, TITLE_MAX_CHARS};
-use crate::verdict::{Conclusion, Finding, Level, Rule, Verdict};
+use contract_gate_core::verdict::{Conclusion, Finding, Level, Rule, Verdict};
 
 pub const CHECK_NAME: &str = "contract-gate";
 
@@ -55,22 +55,8 @@ pub struct Plan {
     pub annotations: Vec<Annotation>,
 }
 
-/// True when every failure finding is a merge-order one (only a
-/// predecessor's merge is missing): the check then stays pending.
-///
-/// A verdict without failures is not "waiting only". `stale-base` is not
-/// waiting either: the predecessor merged and the author has to rebase.
-pub fn waiting_only(v: &Verdict) -> bool {
-    let mut failures = v
-        .findings
-        .iter()
-        .filter(|f| f.level == Level::Failure)
-        .peekable();
-    failures.peek().is_some() && failures.all(|f| f.rule == Rule::MergeOrder)
-}
-
 pub fn plan(v: &Verdict) -> Plan {
-    let waiting = waiting_only(v);
+    let waiting = v.waiting_only();
     let (status, conclusion) = if waiting {
         ("in_progress", None)
     } else {
@@ -251,6 +237,7 @@ fn capped_annotation(a: &Annotation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Sample as _;
 
     const SCHEMA: &str =
         include_str!("../../fixtures/github/rest/check-run-create.request.schema.json");
@@ -305,6 +292,7 @@ mod tests {
             Rule::MergeOrder,
             "waiting on agent-2 (agents/migrations): it merges before agent-1 and has not merged into `main` yet",
         )
+        .about("agent-2")
     }
 
     fn annotations_of(body: &Value) -> usize {
@@ -470,7 +458,7 @@ mod tests {
     #[test]
     fn waiting_only_stays_in_progress() {
         let v = verdict(Conclusion::Failure, vec![merge_order()]).waiting_on_agent_2();
-        assert!(waiting_only(&v));
+        assert!(v.waiting_only());
         let p = plan(&v);
         assert_eq!(p.status, "in_progress");
         assert_eq!(p.conclusion, None);
@@ -487,7 +475,7 @@ mod tests {
     #[test]
     fn scope_plus_merge_order_completes_as_failure() {
         let v = verdict(Conclusion::Failure, vec![scope(1), merge_order()]);
-        assert!(!waiting_only(&v));
+        assert!(!v.waiting_only());
         let p = plan(&v);
         assert_eq!(p.status, "completed");
         assert_eq!(p.conclusion, Some("failure"));
@@ -497,9 +485,9 @@ mod tests {
             Conclusion::Failure,
             vec![Finding::failure(Rule::StaleBase, "rebase onto main")],
         );
-        assert!(!waiting_only(&v));
+        assert!(!v.waiting_only());
         // No failures at all: not waiting.
-        assert!(!waiting_only(&verdict(Conclusion::Success, vec![])));
+        assert!(!verdict(Conclusion::Success, vec![]).waiting_only());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 
-use crate::contract::{Contract, Diagnostic, Severity};
+use contract_gate_core::contract::{Contract, Diagnostic, Severity};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::verdict::Verdict;
+use contract_gate_core::verdict::Verdict;
 
 pub fn verdict(v: &Verdict) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::contract::{Contract, PatternEntry, Severity, INTEGRATOR};
+use contract_gate_core::contract::{Contract, PatternEntry, Severity, INTEGRATOR};
 
 #[derive(Serialize)]
 struct JsonAgent<'a> {

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::verdict::{Conclusion, Finding, Level, Role, Rule, Verdict};
+use contract_gate_core::verdict::{Conclusion, Finding, Level, Role, Rule, StepState, Verdict};
 
 /// GitHub's limit for a check-run title (and for an annotation title).
 pub const TITLE_MAX_CHARS: usize = 255;
@@ -87,7 +87,7 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
             plural(n, "additions-only file", "additions-only files")
         ),
         Rule::MergeOrder => {
-            let names = waiting_on(v);
+            let names = v.waiting_on();
             if names.is_empty() {
                 "waiting on a predecessor in the merge order".to_string()
             } else {
@@ -114,35 +114,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// The predecessors this branch waits for: `merge_progress` entries in state
-/// "waiting", then any name a `merge-order` failure's message leads with that
-/// is not already listed ("waiting on agent-2 (agents/x): …" from an agent,
-/// "agent-2 (agents/x) has not merged into …" for the integrator).
-pub fn waiting_on(v: &Verdict) -> Vec<String> {
-    let mut names: Vec<String> = v
-        .merge_progress
-        .iter()
-        .filter(|s| s.state == "waiting")
-        .map(|s| s.agent.clone())
-        .collect();
-    for f in &v.findings {
-        if f.rule != Rule::MergeOrder || f.level != Level::Failure {
-            continue;
-        }
-        let m = f.message.strip_prefix("waiting on ").unwrap_or(&f.message);
-        let end = [m.find(" ("), m.find(':')]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(m.len());
-        let name = m[..end].trim();
-        if !name.is_empty() && name.len() <= 100 && !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
-    }
-    names
-}
-
 /// The whole summary: [`overview`] then [`findings`].
 pub fn summary(v: &Verdict) -> String {
     let mut o = overview(v);
@@ -159,7 +130,7 @@ pub fn overview(v: &Verdict) -> String {
     let head = match v.conclusion {
         Conclusion::Success => "✅ Passed",
         Conclusion::Neutral => "⚪ Neutral",
-        Conclusion::Failure if super::checkrun::waiting_only(v) => "⏳ Waiting",
+        Conclusion::Failure if v.waiting_only() => "⏳ Waiting",
         Conclusion::Failure => "❌ Blocked",
     };
     let mut line = format!("## {head}");
@@ -207,12 +178,12 @@ pub fn progress(v: &Verdict) -> String {
         .map(|s| {
             let name = escape_text(&s.agent);
             match s.state {
-                "merged" => match &s.reference {
+                StepState::Merged => match &s.reference {
                     Some(r) => format!("{name} ✓ merged ({})", escape_text(r)),
                     None => format!("{name} ✓ merged"),
                 },
-                "this" => format!("{name} (this PR)"),
-                "waiting" => format!("{name} ⏳ not merged yet"),
+                StepState::This => format!("{name} (this PR)"),
+                StepState::Waiting => format!("{name} ⏳ not merged yet"),
                 _ => name,
             }
         })
@@ -411,7 +382,8 @@ pub fn floor_boundary(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{EvidenceRow, MergeStepState};
+    use crate::report::Sample as _;
+    use contract_gate_core::verdict::{EvidenceRow, MergeStepState};
 
     fn verdict(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
         Verdict::sample(conclusion, findings)
@@ -426,6 +398,7 @@ mod tests {
             Rule::MergeOrder,
             "waiting on agent-2 (agents/migrations): it merges before agent-1 and has not merged into `main` yet",
         )
+        .about("agent-2")
     }
 
     #[test]
@@ -453,7 +426,8 @@ mod tests {
             vec![Finding::failure(
                 Rule::MergeOrder,
                 "Search agent (agent/search) has not merged into `integration/x` yet",
-            )],
+            )
+            .about("Search agent")],
         );
         v.role = Some(Role::Integrator);
         assert_eq!(title(&v), "waiting on Search agent");
@@ -537,17 +511,17 @@ mod tests {
         v.merge_progress = vec![
             MergeStepState {
                 agent: "agent-2".into(),
-                state: "merged",
+                state: StepState::Merged,
                 reference: Some("#41".into()),
             },
             MergeStepState {
                 agent: "agent-1".into(),
-                state: "this",
+                state: StepState::This,
                 reference: None,
             },
             MergeStepState {
                 agent: "agent-3".into(),
-                state: "pending",
+                state: StepState::Pending,
                 reference: None,
             },
         ];

@@ -14,7 +14,7 @@
 
 use serde_json::{json, Value};
 
-use crate::verdict::{Finding, Level, Rule, Verdict};
+use contract_gate_core::verdict::{Finding, Level, Rule, Verdict};
 
 pub const TOOL_NAME: &str = "contract-gate";
 pub const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
@@ -134,7 +134,8 @@ fn fingerprint(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::Conclusion;
+    use crate::report::Sample as _;
+    use contract_gate_core::verdict::Conclusion;
 
     const SCHEMA: &str = include_str!("../../fixtures/sarif/sarif-schema-2.1.0.json");
 

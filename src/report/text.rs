@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::verdict::{Conclusion, Finding, Level, Rule, Verdict};
+use contract_gate_core::verdict::{Conclusion, Finding, Level, Rule, StepState, Verdict};
 
 pub fn verdict(v: &Verdict) -> String {
     let mut o = String::new();
@@ -73,12 +73,12 @@ pub fn progress_line(v: &Verdict) -> String {
     v.merge_progress
         .iter()
         .map(|s| match s.state {
-            "merged" => match &s.reference {
+            StepState::Merged => match &s.reference {
                 Some(r) => format!("{} ✓ merged ({r})", s.agent),
                 None => format!("{} ✓ merged", s.agent),
             },
-            "this" => format!("{} (this)", s.agent),
-            "waiting" => format!("{} ⏳ not merged", s.agent),
+            StepState::This => format!("{} (this)", s.agent),
+            StepState::Waiting => format!("{} ⏳ not merged", s.agent),
             _ => s.agent.clone(),
         })
         .collect::<Vec<_>>()

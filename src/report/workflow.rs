@@ -5,7 +5,7 @@
 //! summary for the rest.
 
 use super::markdown::{self, truncate_bytes};
-use crate::verdict::{Finding, Level, Verdict};
+use contract_gate_core::verdict::{Finding, Level, Verdict};
 
 /// GitHub's limit for one step's `$GITHUB_STEP_SUMMARY` (1 MiB).
 pub const STEP_SUMMARY_MAX_BYTES: usize = 1024 * 1024;
@@ -116,7 +116,8 @@ pub fn step_summary(v: &Verdict) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{Conclusion, Rule};
+    use crate::report::Sample as _;
+    use contract_gate_core::verdict::{Conclusion, Rule};
 
     fn verdict(findings: Vec<Finding>) -> Verdict {
         Verdict::sample(Conclusion::Failure, findings)

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use contract_gate::github::api::{Api, ApiError, RetryPolicy, Token, USER_AGENT};
+use contract_gate::source::github::client::{Api, ApiError, RetryPolicy, Token, USER_AGENT};
 use serde_json::{json, Value};
 
 use crate::support::ghmock::{closed_url, fixture, GhMock, Reply};

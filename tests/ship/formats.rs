@@ -36,7 +36,7 @@ fn check_sarif() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    for rule in contract_gate::verdict::Rule::ALL {
+    for rule in contract_gate_core::verdict::Rule::ALL {
         assert!(rules.contains(&rule.id()));
     }
 }

@@ -136,7 +136,7 @@ fn action_inputs_match_cli_flags() {
     }
     // The outputs are the keys the binary writes to GITHUB_OUTPUT.
     let outputs = action["outputs"].as_mapping().unwrap();
-    let run_rs = std::fs::read_to_string(root().join("src/github/run.rs")).unwrap();
+    let run_rs = std::fs::read_to_string(root().join("src/action/run.rs")).unwrap();
     for k in outputs.keys().filter_map(|k| k.as_str()) {
         assert!(
             run_rs.contains(&format!("{k}=")),

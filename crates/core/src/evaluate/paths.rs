@@ -2,9 +2,9 @@
 //! `scope` and `additions-only`. Every pattern of the contract is compiled
 //! once into one [`PatternSet`]; each path then costs one lookup.
 
+use crate::change::{ChangeStatus, ChangedFile, PrSnapshot, Removals};
 use crate::contract::Contract;
 use crate::pattern::PatternSet;
-use crate::snapshot::{ChangeStatus, ChangedFile, PullRequest, Removals};
 use crate::verdict::{Finding, Rule};
 
 use super::Options;
@@ -71,7 +71,7 @@ enum Outcome {
 pub(super) fn check(
     c: &Contract,
     agent: Option<usize>,
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     options: &Options,
     out: &mut Vec<Finding>,
 ) {

@@ -1,15 +1,15 @@
 //! The `evidence` rule: each required check of the verification matrix is
 //! evidenced in the PR body.
 
+use crate::change::PrSnapshot;
 use crate::contract::Contract;
-use crate::evidence::{is_pr_notes_check, read_body, EvidenceStatus};
-use crate::snapshot::PullRequest;
+use crate::pr_body::{is_pr_notes_check, read_body, EvidenceStatus};
 use crate::verdict::{EvidenceRow, Finding, Level, Rule};
 
 pub(super) fn check(
     c: &Contract,
     role: &str,
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     out: &mut Vec<Finding>,
 ) -> Vec<EvidenceRow> {
     let checks = c.required_checks(role);

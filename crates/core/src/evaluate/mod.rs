@@ -7,13 +7,13 @@ mod paths;
 
 pub use paths::needs_removals;
 
+use crate::change::{MergeState, PrSnapshot};
 use crate::contract::{Contract, Severity, INTEGRATOR};
 use crate::pattern::Pattern;
-use crate::snapshot::{MergeState, PullRequest};
 use crate::verdict::{Finding, Level, Role, Rule, Verdict};
 
 /// What to do with a branch that no contract names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unassigned {
     /// A notice; the conclusion is neutral.
     #[default]
@@ -79,7 +79,7 @@ pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
 
 pub fn evaluate(
     contracts: &[Contract],
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     merge: &MergeState,
     options: &Options,
 ) -> Verdict {
@@ -175,7 +175,7 @@ pub fn evaluate(
 fn finish(
     contract: Option<String>,
     agent: Option<String>,
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     mut findings: Vec<Finding>,
     unassigned: bool,
     merge_progress: Vec<crate::verdict::MergeStepState>,

@@ -1,14 +1,14 @@
 //! Rules about where and when a branch may merge: `base-branch`,
 //! `merge-order`, `stale-base`.
 
+use crate::change::{MergeState, PrSnapshot};
 use crate::contract::Contract;
-use crate::snapshot::{MergeState, PullRequest};
-use crate::verdict::{Finding, MergeStepState, Rule};
+use crate::verdict::{Finding, MergeStepState, Rule, StepState};
 
 pub(super) fn base_branch(
     c: &Contract,
     agent: Option<usize>,
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     out: &mut Vec<Finding>,
 ) {
     let (Some(ib), Some(_)) = (&c.integration_branch, agent) else {
@@ -28,7 +28,7 @@ pub(super) fn base_branch(
 pub(super) fn check(
     c: &Contract,
     agent: Option<usize>,
-    pr: &PullRequest,
+    pr: &PrSnapshot,
     merge: &MergeState,
     out: &mut Vec<Finding>,
 ) -> Vec<MergeStepState> {
@@ -39,19 +39,26 @@ pub(super) fn check(
         for a in &c.agents {
             let m = state(&a.name);
             if !m.in_head {
-                out.push(Finding::failure(
-                    Rule::MergeOrder,
-                    format!(
-                        "{} ({}) has not merged into `{}` yet",
-                        a.name,
-                        a.branch.as_deref().unwrap_or("no branch"),
-                        pr.branch
-                    ),
-                ));
+                out.push(
+                    Finding::failure(
+                        Rule::MergeOrder,
+                        format!(
+                            "{} ({}) has not merged into `{}` yet",
+                            a.name,
+                            a.branch.as_deref().unwrap_or("no branch"),
+                            pr.branch
+                        ),
+                    )
+                    .about(&a.name),
+                );
             }
             progress.push(MergeStepState {
                 agent: a.name.clone(),
-                state: if m.in_head { "merged" } else { "waiting" },
+                state: if m.in_head {
+                    StepState::Merged
+                } else {
+                    StepState::Waiting
+                },
                 reference: m.merged_into_base.clone(),
             });
         }
@@ -71,7 +78,11 @@ pub(super) fn check(
         if i >= pos {
             progress.push(MergeStepState {
                 agent: step.agent.clone(),
-                state: if i == pos { "this" } else { "pending" },
+                state: if i == pos {
+                    StepState::This
+                } else {
+                    StepState::Pending
+                },
                 reference: None,
             });
             continue;
@@ -82,28 +93,34 @@ pub(super) fn check(
             .and_then(|a| a.branch.clone())
             .unwrap_or_default();
         match &m.merged_into_base {
-            None => out.push(Finding::failure(
-                Rule::MergeOrder,
-                format!(
-                    "waiting on {} ({branch}): it merges before {me} and has not merged into `{}` yet",
-                    step.agent, pr.base
-                ),
-            )),
-            Some(r) if !m.in_head => out.push(Finding::failure(
-                Rule::StaleBase,
-                format!(
-                    "{} merged ({r}) but this branch does not contain it: rebase onto {}",
-                    step.agent, pr.base
-                ),
-            )),
+            None => out.push(
+                Finding::failure(
+                    Rule::MergeOrder,
+                    format!(
+                        "waiting on {} ({branch}): it merges before {me} and has not merged into `{}` yet",
+                        step.agent, pr.base
+                    ),
+                )
+                .about(&step.agent),
+            ),
+            Some(r) if !m.in_head => out.push(
+                Finding::failure(
+                    Rule::StaleBase,
+                    format!(
+                        "{} merged ({r}) but this branch does not contain it: rebase onto {}",
+                        step.agent, pr.base
+                    ),
+                )
+                .about(&step.agent),
+            ),
             Some(_) => {}
         }
         progress.push(MergeStepState {
             agent: step.agent.clone(),
             state: if m.merged_into_base.is_some() {
-                "merged"
+                StepState::Merged
             } else {
-                "waiting"
+                StepState::Waiting
             },
             reference: m.merged_into_base.clone(),
         });

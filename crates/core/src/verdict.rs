@@ -122,6 +122,10 @@ pub struct Finding {
     pub path: Option<String>,
     pub line: Option<u32>,
     pub message: String,
+    /// The other agent the finding is about: the predecessor a branch waits
+    /// for, or the owner of a path it may not change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 impl Finding {
@@ -132,7 +136,14 @@ impl Finding {
             path: None,
             line: None,
             message: message.into(),
+            agent: None,
         }
+    }
+
+    /// Names the other agent the finding is about.
+    pub fn about(mut self, agent: impl Into<String>) -> Self {
+        self.agent = Some(agent.into());
+        self
     }
 
     pub fn at(mut self, path: impl Into<String>, line: Option<u32>) -> Self {
@@ -193,11 +204,39 @@ pub struct Verdict {
     pub evidence: Vec<EvidenceRow>,
 }
 
+/// Where one agent of the merge order stands, seen from the judged branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepState {
+    /// Merged into the base (or, for the integrator, into the head).
+    Merged,
+    /// The judged branch itself.
+    This,
+    /// A predecessor that has not merged yet: the judged branch waits for it.
+    Waiting,
+    /// A successor: it merges after the judged branch.
+    Pending,
+}
+
+impl StepState {
+    /// The stable lowercase name (`merged`, `this`, `waiting`, `pending`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepState::Merged => "merged",
+            StepState::This => "this",
+            StepState::Waiting => "waiting",
+            StepState::Pending => "pending",
+        }
+    }
+}
+
+/// One step of the merge order in a verdict, for reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MergeStepState {
+    /// The agent at this step.
     pub agent: String,
-    /// "merged", "this", "waiting", "pending".
-    pub state: &'static str,
+    /// Where it stands.
+    pub state: StepState,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
@@ -209,6 +248,40 @@ pub struct EvidenceRow {
 }
 
 impl Verdict {
+    /// The predecessors this branch waits for, in merge order: the waiting
+    /// steps of the merge progress, then any other agent named by a
+    /// `merge-order` failure (its `agent` field, never its English message).
+    pub fn waiting_on(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .merge_progress
+            .iter()
+            .filter(|s| s.state == StepState::Waiting)
+            .map(|s| s.agent.clone())
+            .collect();
+        for f in &self.findings {
+            if f.rule == Rule::MergeOrder && f.level == Level::Failure {
+                if let Some(a) = &f.agent {
+                    if !names.contains(a) {
+                        names.push(a.clone());
+                    }
+                }
+            }
+        }
+        names
+    }
+
+    /// True when the only failures are `merge-order`: the branch is fine
+    /// and waits for its predecessors (a pending check, not a red one).
+    pub fn waiting_only(&self) -> bool {
+        let mut failures = self
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Failure)
+            .peekable();
+        failures.peek().is_some() && failures.all(|f| f.rule == Rule::MergeOrder)
+    }
+
+    /// The conclusion for a set of findings.
     pub fn conclude(findings: &[Finding], unassigned: bool) -> Conclusion {
         if findings.iter().any(|f| f.level == Level::Failure) {
             Conclusion::Failure
@@ -217,40 +290,5 @@ impl Verdict {
         } else {
             Conclusion::Success
         }
-    }
-}
-
-#[cfg(test)]
-impl Verdict {
-    /// agent-1 of `CONTRACT.md` on `agents/uploads` → `main`, for reporter tests.
-    pub(crate) fn sample(conclusion: Conclusion, findings: Vec<Finding>) -> Verdict {
-        Verdict {
-            contract: Some("CONTRACT.md".into()),
-            agent: Some("agent-1".into()),
-            role: Some(Role::Agent),
-            branch: "agents/uploads".into(),
-            base: "main".into(),
-            conclusion,
-            findings,
-            merge_progress: Vec::new(),
-            evidence: Vec::new(),
-        }
-    }
-
-    /// agent-1 waiting on agent-2, for reporter tests.
-    pub(crate) fn waiting_on_agent_2(mut self) -> Verdict {
-        self.merge_progress = vec![
-            MergeStepState {
-                agent: "agent-2".into(),
-                state: "waiting",
-                reference: None,
-            },
-            MergeStepState {
-                agent: "agent-1".into(),
-                state: "this",
-                reference: None,
-            },
-        ];
-        self
     }
 }

@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 
 use tokio::task::JoinSet;
 
-use super::api::{Api, ApiError};
-use super::models::{Compare, ContentEntry, PrFile, PullRequest as ApiPr};
-use crate::contract::{self, Contract};
-use crate::evaluate::{claims, needs_removals, Claim};
-use crate::offline::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
-use crate::snapshot::{AgentMerge, ChangeStatus, ChangedFile, MergeState, PullRequest, Removals};
+use super::client::{Api, ApiError};
+use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
+use crate::source::local::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
+use contract_gate_core::change::{
+    AgentMerge, ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals,
+};
+use contract_gate_core::contract::{self, Contract};
+use contract_gate_core::evaluate::{claims, needs_removals, Claim};
 
 /// GitHub lists at most this many files of a pull request.
 pub const MAX_FILES: u64 = 3000;
@@ -66,7 +68,7 @@ pub struct Target {
 #[derive(Debug)]
 pub struct Loaded {
     pub contracts: Vec<Contract>,
-    pub pr: PullRequest,
+    pub pr: PrSnapshot,
     pub merge: MergeState,
     /// The SHA the verdict is about (the PR head, or the merge group head).
     pub head_sha: String,
@@ -225,7 +227,7 @@ async fn fill_removals(
             continue;
         }
         if let Some(Some(p)) = patches.get(&f.path) {
-            let lines = crate::diff::removals_in_patch(p);
+            let lines = contract_gate_core::diff::removals_in_patch(p);
             set.spawn(async move { (i, Ok(Removals::Known(lines))) });
             continue;
         }
@@ -236,9 +238,9 @@ async fn fill_removals(
             let old = file_at(&api, &repo, &old_path, &base).await;
             let new = file_at(&api, &repo, &new_path, &head).await;
             let r = match (old, new) {
-                (Ok(Some(a)), Ok(Some(b))) => {
-                    Ok(Removals::Known(crate::diff::removals_between(&a, &b)))
-                }
+                (Ok(Some(a)), Ok(Some(b))) => Ok(Removals::Known(
+                    contract_gate_core::diff::removals_between(&a, &b),
+                )),
                 (Err(e), _) | (_, Err(e)) => Err(e),
                 _ => Ok(Removals::Unavailable(
                     "GitHub sent no patch and the file could not be read at both SHAs".into(),
@@ -497,7 +499,7 @@ pub async fn load(
         merge = r2?;
     }
     Ok(Loaded {
-        pr: PullRequest {
+        pr: PrSnapshot {
             branch: head_branch,
             base: base_branch,
             body: Some(pr.body.clone().unwrap_or_default()),

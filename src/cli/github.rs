@@ -3,10 +3,10 @@
 
 use std::process::Command;
 
-use super::api::{RetryPolicy, Token};
-use super::run::Settings;
-use super::source::RepoId;
+use crate::action::run::Settings;
 use crate::cli::GithubArgs;
+use crate::source::github::client::{RetryPolicy, Token};
+use crate::source::github::loader::RepoId;
 
 pub const PUBLIC_API: &str = "https://api.github.com";
 
@@ -76,7 +76,7 @@ pub fn resolve(g: &GithubArgs) -> Result<Settings, String> {
         token,
         repo,
         contracts: g.contracts.clone(),
-        unassigned: g.unassigned,
+        unassigned: g.unassigned.into(),
         policy: RetryPolicy::default(),
         format: g.format,
     })

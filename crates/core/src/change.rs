@@ -68,7 +68,7 @@ pub type MergeState = BTreeMap<String, AgentMerge>;
 
 /// A pull request (or a local branch judged as one).
 #[derive(Debug, Clone, Default)]
-pub struct PullRequest {
+pub struct PrSnapshot {
     /// Head branch name.
     pub branch: String,
     /// Base branch name.

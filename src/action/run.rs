@@ -6,14 +6,16 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::api::{Api, RetryPolicy, Token};
-use super::models::{MergeGroupEvent, PullRequest as ApiPr, PullRequestEvent, PushEvent};
 use super::post::{self, Posted, Stamp};
-use super::source::{self, Loaded, RepoId, SourceError, Target};
-use crate::cli::emit;
-use crate::evaluate::{claims, evaluate, Options, Unassigned};
 use crate::report::{self, checkrun, Format};
-use crate::verdict::{Conclusion, Verdict};
+use crate::source::github::client::{Api, RetryPolicy, Token};
+use crate::source::github::loader::{self, Loaded, RepoId, SourceError, Target};
+use crate::source::github::models::{
+    ApiPullRequest as ApiPr, MergeGroupEvent, PullRequestEvent, PushEvent,
+};
+use crate::term::emit;
+use contract_gate_core::evaluate::{claims, evaluate, Options, Unassigned};
+use contract_gate_core::verdict::{Conclusion, Verdict};
 
 /// Exit code when the gate could not evaluate.
 pub const EXIT_ERROR: i32 = 2;
@@ -44,8 +46,8 @@ fn options(s: &Settings) -> Options {
         ..Options::default()
     };
     for c in &s.contracts {
-        let p = format!("path:{}", crate::offline::normalise_path(c));
-        if let Ok(p) = crate::pattern::Pattern::parse(&p) {
+        let p = format!("path:{}", crate::source::local::normalise_path(c));
+        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
             o.protected.push(p);
         }
     }
@@ -57,7 +59,7 @@ fn api(s: &Settings) -> Result<Api, String> {
 }
 
 async fn judge(s: &Settings, api: &Api, target: &Target) -> Result<(Loaded, Verdict), SourceError> {
-    let loaded = source::load(api, &s.repo, target, &s.contracts).await?;
+    let loaded = loader::load(api, &s.repo, target, &s.contracts).await?;
     let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options(s));
     Ok((loaded, v))
 }
@@ -76,7 +78,7 @@ fn fail(format: Format, branch: Option<&str>, msg: &str) -> i32 {
 /// verdict only waiting on predecessors whose pending check-run was posted:
 /// the check itself holds the merge, so the job stays green (0).
 fn exit_code(v: &Verdict, posted_pending: bool) -> i32 {
-    if posted_pending && checkrun::waiting_only(v) {
+    if posted_pending && v.waiting_only() {
         0
     } else {
         v.conclusion.exit_code()
@@ -215,7 +217,10 @@ async fn fail_closed(
             &stamp.rfc3339,
         );
         if let Ok(run) = api
-            .post_json::<super::models::CheckRun>(&s.repo.path("/check-runs"), &body)
+            .post_json::<crate::source::github::models::CheckRun>(
+                &s.repo.path("/check-runs"),
+                &body,
+            )
             .await
         {
             let done = serde_json::json!({
@@ -454,7 +459,7 @@ pub async fn sweep(s: &Settings, base: &str, post_it: bool) -> i32 {
 }
 
 async fn sweep_with(s: &Settings, api: &Api, base: &str, post_it: bool) -> i32 {
-    let contracts = match source::contracts_at(api, &s.repo, base, &s.contracts).await {
+    let contracts = match loader::contracts_at(api, &s.repo, base, &s.contracts).await {
         Ok(c) => c,
         Err(e) => return fail(s.format, None, &format!("sweep of {base}: {e}")),
     };

@@ -20,7 +20,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::snapshot::{ChangeStatus, ChangedFile, Removals};
+use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
 
 /// An error from reading the repository.
 #[derive(Debug, thiserror::Error)]
@@ -627,13 +627,13 @@ fn parse_patch(patch: &[u8]) -> Vec<Section> {
     let mut hunks: Vec<u8> = Vec::new();
     let flush = |hunks: &mut Vec<u8>, sections: &mut Vec<Section>| {
         if let Some(s) = sections.last_mut() {
-            s.lines = crate::diff::removals_in_patch(&String::from_utf8_lossy(hunks));
+            s.lines = contract_gate_core::diff::removals_in_patch(&String::from_utf8_lossy(hunks));
         }
         hunks.clear();
     };
     // Inside hunks every line starts with `+`, `-`, ` ` or `\\`, so only
     // `diff --git` lines need care there; the headers are read only before
-    // the first hunk. The hunks themselves are read by `crate::diff`.
+    // the first hunk. The hunks themselves are read by `contract_gate_core::diff`.
     for line in patch.split(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
             flush(&mut hunks, &mut sections);
@@ -1199,7 +1199,7 @@ mod tests {
 
     #[test]
     fn hunk_headers() {
-        let r = |p: &str| crate::diff::removals_in_patch(p);
+        let r = |p: &str| contract_gate_core::diff::removals_in_patch(p);
         assert_eq!(r("@@ -5 +5,2 @@\n-a\n+b\n+c\n"), [5]);
         assert_eq!(r("@@ -3,2 +2,0 @@ ctx\n-a\n-b\n"), [2]);
         assert_eq!(r("@@ -1,2 +0,0 @@\n-a\n-b\n"), [1]);

@@ -1,15 +1,39 @@
 //! Command-line interface: parses arguments and wires a source to the
 //! evaluator to a reporter. Returns the process exit code.
 
-use std::io::IsTerminal;
+pub mod demo;
+pub mod github;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::evaluate::{evaluate, Options, Unassigned};
-use crate::git::Git;
-use crate::offline::{self, Request};
+use crate::term::{color, emit};
+
 use crate::report::{self, Format};
+use crate::source::local::git::Git;
+use crate::source::local::{self, Request};
+use contract_gate_core::evaluate::{evaluate, Options, Unassigned};
+
+/// `--unassigned`: what to do with a branch that no contract names. The
+/// core's `Unassigned` stays free of clap; this is its face on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum UnassignedArg {
+    /// A notice; the conclusion is neutral.
+    #[default]
+    Allow,
+    /// A failure.
+    Block,
+}
+
+impl From<UnassignedArg> for Unassigned {
+    fn from(a: UnassignedArg) -> Unassigned {
+        match a {
+            UnassignedArg::Allow => Unassigned::Allow,
+            UnassignedArg::Block => Unassigned::Block,
+        }
+    }
+}
 
 /// Exit code: the gate could not evaluate (bad input, no repository, …).
 pub const EXIT_ERROR: i32 = 2;
@@ -66,8 +90,8 @@ pub struct GithubArgs {
     #[arg(long = "contract", value_name = "PATH")]
     pub contracts: Vec<String>,
     /// Branches that no contract names: a notice (allow) or a failure (block).
-    #[arg(long, value_enum, default_value_t = Unassigned::Allow)]
-    pub unassigned: Unassigned,
+    #[arg(long, value_enum, default_value_t = UnassignedArg::Allow)]
+    pub unassigned: UnassignedArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -139,8 +163,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub body: Option<PathBuf>,
     /// Branches that no contract names: a notice (allow) or a failure (block).
-    #[arg(long, value_enum, default_value_t = Unassigned::Allow)]
-    pub unassigned: Unassigned,
+    #[arg(long, value_enum, default_value_t = UnassignedArg::Allow)]
+    pub unassigned: UnassignedArg,
     /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
     #[arg(long = "contract", value_name = "PATH")]
     pub contracts: Vec<String>,
@@ -178,23 +202,12 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
-/// Writes to stdout; a reader that went away (`| head`) is not an error.
-pub fn emit(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-}
-
-fn color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Check(a)) => check(&a),
         Some(Command::Lint(a)) => lint(&a),
         Some(Command::Brief(a)) => brief(&a),
-        Some(Command::Demo(a)) => crate::demo::run(a.keep),
+        Some(Command::Demo(a)) => crate::cli::demo::run(a.keep),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -203,22 +216,22 @@ pub fn run(cli: Cli) -> i32 {
             0
         }
         Some(Command::Event(e)) => {
-            let env = crate::github::run::ActionsEnv {
+            let env = crate::action::run::ActionsEnv {
                 event_name: e.event_name,
                 event_path: e.event_path,
                 step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
                 output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
             };
             with_github(&e.github, |s| async move {
-                crate::github::run::event(&s, &env).await
+                crate::action::run::event(&s, &env).await
             })
         }
         Some(Command::Sweep(a)) => with_github(&a.github, |s| async move {
-            crate::github::run::sweep(&s, &a.base, !a.dry_run).await
+            crate::action::run::sweep(&s, &a.base, !a.dry_run).await
         }),
         None => match cli.pr {
             Some(n) => with_github(&cli.github, |s| async move {
-                crate::github::run::dry_run(&s, n, cli.post).await
+                crate::action::run::dry_run(&s, n, cli.post).await
             }),
             None if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") => {
                 let (Some(name), Some(path)) = (
@@ -232,14 +245,14 @@ pub fn run(cli: Cli) -> i32 {
                         "GITHUB_ACTIONS=true but GITHUB_EVENT_NAME or GITHUB_EVENT_PATH is not set",
                     );
                 };
-                let env = crate::github::run::ActionsEnv {
+                let env = crate::action::run::ActionsEnv {
                     event_name: name.to_string_lossy().into_owned(),
                     event_path: PathBuf::from(path),
                     step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
                     output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
                 };
                 with_github(&cli.github, |s| async move {
-                    crate::github::run::event(&s, &env).await
+                    crate::action::run::event(&s, &env).await
                 })
             }
             None => {
@@ -254,10 +267,10 @@ pub fn run(cli: Cli) -> i32 {
 /// tokio runtime.
 fn with_github<F, Fut>(g: &GithubArgs, f: F) -> i32
 where
-    F: FnOnce(crate::github::run::Settings) -> Fut,
+    F: FnOnce(crate::action::run::Settings) -> Fut,
     Fut: std::future::Future<Output = i32>,
 {
-    let settings = match crate::github::settings::resolve(g) {
+    let settings = match crate::cli::github::resolve(g) {
         Ok(s) => s,
         Err(e) => return fail(g.format, None, None, &e),
     };
@@ -324,18 +337,19 @@ pub fn check(a: &CheckArgs) -> i32 {
         body,
         contracts: a.contracts.clone(),
     };
-    let loaded = match offline::load(&git, &req) {
+    let loaded = match local::load(&git, &req) {
         Ok(l) => l,
         Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e.to_string()),
     };
     let mut options = Options {
-        unassigned: a.unassigned,
+        unassigned: a.unassigned.into(),
         ..Options::default()
     };
     for c in &a.contracts {
-        if let Ok(p) =
-            crate::pattern::Pattern::parse(&format!("path:{}", offline::normalise_path(c)))
-        {
+        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&format!(
+            "path:{}",
+            local::normalise_path(c)
+        )) {
             options.protected.push(p);
         }
     }
@@ -351,7 +365,7 @@ fn lint(a: &LintArgs) -> i32 {
     let cwd = PathBuf::from(".");
     let git = Git::open(&cwd).ok();
     let root = git.as_ref().map(|g| g.root().to_path_buf()).unwrap_or(cwd);
-    let mut contracts = match offline::contracts_in_dir(&root, &a.paths) {
+    let mut contracts = match local::contracts_in_dir(&root, &a.paths) {
         Ok(c) => c,
         Err(e) => return fail(a.format, None, None, &e.to_string()),
     };
@@ -367,7 +381,7 @@ fn lint(a: &LintArgs) -> i32 {
         match g.list_files(base, None) {
             Ok(files) => {
                 for c in contracts.iter_mut() {
-                    let w = crate::contract::unmatched_pattern_warnings(c, &files);
+                    let w = contract_gate_core::contract::unmatched_pattern_warnings(c, &files);
                     c.diagnostics.extend(w);
                 }
             }
@@ -386,7 +400,7 @@ fn brief(a: &BriefArgs) -> i32 {
     let root = Git::open(&cwd)
         .map(|g| g.root().to_path_buf())
         .unwrap_or(cwd);
-    let contracts = match offline::contracts_in_dir(&root, &a.contracts) {
+    let contracts = match local::contracts_in_dir(&root, &a.contracts) {
         Ok(c) => c,
         Err(e) => return fail(Format::Text, None, None, &e.to_string()),
     };

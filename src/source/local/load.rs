@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::contract::{self, Contract};
-use crate::evaluate::{claims, needs_removals, Claim};
-use crate::git::{Git, GitError};
-use crate::snapshot::{AgentMerge, MergeState, PullRequest};
+use crate::source::local::git::{Git, GitError};
+use contract_gate_core::change::{AgentMerge, MergeState, PrSnapshot};
+use contract_gate_core::contract::{self, Contract};
+use contract_gate_core::evaluate::{claims, needs_removals, Claim};
 
 /// Where contracts live by default (relative to the repository root).
 pub const DEFAULT_CONTRACT: &str = "CONTRACT.md";
@@ -139,7 +139,7 @@ pub struct Request {
 /// Everything the evaluator needs, read from git.
 pub struct Loaded {
     pub contracts: Vec<Contract>,
-    pub pr: PullRequest,
+    pub pr: PrSnapshot,
     pub merge: MergeState,
 }
 
@@ -177,7 +177,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
         None => MergeState::new(),
     };
     Ok(Loaded {
-        pr: PullRequest {
+        pr: PrSnapshot {
             branch,
             base: short_name(git, &req.base),
             body: req.body.clone(),

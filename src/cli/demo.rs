@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const UPLOADS: &str = include_str!("../fixtures/contracts/uploads.md");
-const BLOG: &str = include_str!("../fixtures/contracts/blog-discovery.md");
+const UPLOADS: &str = include_str!("../../fixtures/contracts/uploads.md");
+const BLOG: &str = include_str!("../../fixtures/contracts/blog-discovery.md");
 
 const ROUTER: &str = "import { Router } from './http';\n\nexport const router = new Router();\nrouter.get('/health', health);\nrouter.get('/users', listUsers);\n";
 
@@ -155,7 +155,7 @@ pub fn run(keep: bool) -> i32 {
     let ok = print(&demo);
     if keep {
         let kept = tmp.keep();
-        crate::cli::emit(&format!(
+        crate::term::emit(&format!(
             "\nDemo repository kept at {}\n",
             kept.join("repo").display()
         ));
@@ -208,7 +208,7 @@ fn print(demo: &Demo) -> bool {
     if !ok {
         let _ = writeln!(o, "Some verdicts differ from what the demo expects.");
     }
-    crate::cli::emit(&o);
+    crate::term::emit(&o);
     ok
 }
 

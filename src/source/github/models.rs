@@ -26,7 +26,7 @@ pub struct Label {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PullRequest {
+pub struct ApiPullRequest {
     pub number: u64,
     #[serde(default)]
     pub state: Option<String>,
@@ -87,7 +87,7 @@ pub struct CheckRunList {
 #[derive(Debug, Clone, Deserialize)]
 pub struct PullRequestEvent {
     pub action: String,
-    pub pull_request: PullRequest,
+    pub pull_request: ApiPullRequest,
     #[serde(default)]
     pub repository: Option<Repo>,
 }

@@ -6,10 +6,10 @@
 
 use serde_json::Value;
 
-use super::api::{Api, ApiError};
-use super::models::{CheckRun, CheckRunList, PullRequest};
-use super::source::RepoId;
 use crate::report::checkrun::{self, Plan, CHECK_NAME};
+use crate::source::github::client::{Api, ApiError};
+use crate::source::github::loader::RepoId;
+use crate::source::github::models::{ApiPullRequest, CheckRun, CheckRunList};
 
 /// When an evaluation read its data: milliseconds since the epoch, and the
 /// same instant as RFC 3339 for GitHub.
@@ -41,7 +41,7 @@ impl Stamp {
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(secs: u64) -> String {
-    super::api::iso_utc(secs)
+    crate::source::github::client::iso_utc(secs)
 }
 
 fn stamp_of(run: &CheckRun) -> Option<u64> {
@@ -93,7 +93,7 @@ pub async fn report(
 ) -> Result<Posted, ApiError> {
     let before = api.requests();
     if let Some(n) = pr_number {
-        let pr: PullRequest = api
+        let pr: ApiPullRequest = api
             .get_json(&repo.path(&format!("/pulls/{n}")), &[])
             .await?;
         if pr.head.sha != head_sha {

@@ -1,7 +1,7 @@
 use super::*;
 
-const UPLOADS: &str = include_str!("../../fixtures/contracts/uploads.md");
-const BLOG: &str = include_str!("../../fixtures/contracts/blog-discovery.md");
+const UPLOADS: &str = include_str!("../../../../fixtures/contracts/uploads.md");
+const BLOG: &str = include_str!("../../../../fixtures/contracts/blog-discovery.md");
 
 fn texts(p: &[PatternEntry]) -> Vec<&str> {
     p.iter().map(|e| e.pattern.text.as_str()).collect()

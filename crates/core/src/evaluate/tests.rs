@@ -1,17 +1,17 @@
 use super::*;
+use crate::change::{AgentMerge, ChangeStatus, ChangedFile, Removals};
 use crate::contract::parse;
-use crate::snapshot::{AgentMerge, ChangeStatus, ChangedFile, Removals};
-use crate::verdict::Conclusion;
+use crate::verdict::{Conclusion, StepState};
 
-const UPLOADS: &str = include_str!("../../fixtures/contracts/uploads.md");
-const BLOG: &str = include_str!("../../fixtures/contracts/blog-discovery.md");
+const UPLOADS: &str = include_str!("../../../../fixtures/contracts/uploads.md");
+const BLOG: &str = include_str!("../../../../fixtures/contracts/blog-discovery.md");
 
 fn uploads() -> Vec<Contract> {
     vec![parse("CONTRACT.md", UPLOADS)]
 }
 
-fn pr(branch: &str, files: Vec<ChangedFile>) -> PullRequest {
-    PullRequest {
+fn pr(branch: &str, files: Vec<ChangedFile>) -> PrSnapshot {
+    PrSnapshot {
         branch: branch.into(),
         base: "main".into(),
         body: None,
@@ -49,7 +49,7 @@ fn rules(v: &Verdict) -> Vec<(Rule, Option<&str>, Option<u32>)> {
         .collect()
 }
 
-fn run(contracts: &[Contract], pr: &PullRequest, merge: &MergeState) -> Verdict {
+fn run(contracts: &[Contract], pr: &PrSnapshot, merge: &MergeState) -> Verdict {
     evaluate(contracts, pr, merge, &Options::default())
 }
 
@@ -213,7 +213,10 @@ fn merge_order_waits_then_stale_base_then_passes() {
     let v = run(&uploads(), &p, &merged(&["agent-2", "agent-1"]));
     assert_eq!(rules(&v), []);
     let states: Vec<_> = v.merge_progress.iter().map(|s| s.state).collect();
-    assert_eq!(states, ["merged", "merged", "this"]);
+    assert_eq!(
+        states,
+        [StepState::Merged, StepState::Merged, StepState::This]
+    );
 }
 
 #[test]
@@ -231,8 +234,8 @@ fn unassigned_is_neutral_or_blocked() {
     assert_eq!(v.conclusion, Conclusion::Failure);
 }
 
-fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PullRequest {
-    PullRequest {
+fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PrSnapshot {
+    PrSnapshot {
         branch: branch.into(),
         base: base.into(),
         body: Some(body.into()),
