@@ -97,6 +97,15 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::StaleBase => format!("rebase onto {}", v.base),
         Rule::Evidence => format!("{} without evidence", plural(n, "check", "checks")),
         Rule::Incomplete => "change too large to judge".to_string(),
+        Rule::Interface => format!(
+            "{} of the interface boundary changed",
+            plural(n, "commitment", "commitments")
+        ),
+        Rule::Conflict => format!("{} conflict in the rehearsal", plural(n, "file", "files")),
+        Rule::Collision => format!("{} collide", plural(n, "added file", "added files")),
+        Rule::DanglingReference => {
+            format!("{} to a removed name", plural(n, "reference", "references"))
+        }
     }
 }
 

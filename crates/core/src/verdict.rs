@@ -29,10 +29,22 @@ pub enum Rule {
     Evidence,
     #[serde(rename = "incomplete")]
     Incomplete,
+    /// A committed interface name or snippet is gone (or its line changed).
+    #[serde(rename = "interface")]
+    Interface,
+    /// A trial merge of two agents' branches has a textual conflict.
+    #[serde(rename = "conflict")]
+    Conflict,
+    /// Two branches add the same path, or same-numbered files in one directory.
+    #[serde(rename = "collision")]
+    Collision,
+    /// A name one branch removed is still referenced in the rehearsed tree.
+    #[serde(rename = "dangling-reference")]
+    DanglingReference,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 16] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -45,6 +57,10 @@ impl Rule {
         Rule::StaleBase,
         Rule::Evidence,
         Rule::Incomplete,
+        Rule::Interface,
+        Rule::Conflict,
+        Rule::Collision,
+        Rule::DanglingReference,
     ];
 
     pub fn id(self) -> &'static str {
@@ -61,6 +77,10 @@ impl Rule {
             Rule::StaleBase => "stale-base",
             Rule::Evidence => "evidence",
             Rule::Incomplete => "incomplete",
+            Rule::Interface => "interface",
+            Rule::Conflict => "conflict",
+            Rule::Collision => "collision",
+            Rule::DanglingReference => "dangling-reference",
         }
     }
 
@@ -79,6 +99,10 @@ impl Rule {
             Rule::StaleBase => "a predecessor merged, but the head does not contain it: rebase",
             Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
+            Rule::Interface => "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
+            Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
+            Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
+            Rule::DanglingReference => "a name one branch removed or renamed away is still referenced in the rehearsed tree",
         }
     }
 
@@ -97,6 +121,10 @@ impl Rule {
             Rule::StaleBase => "rebase onto the base branch so the head contains the merged predecessors",
             Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
             Rule::Incomplete => "split the pull request so the whole change can be judged",
+            Rule::Interface => "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
+            Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
+            Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",
+            Rule::DanglingReference => "keep the old name (or an alias) until every caller moved, or update the callers in the same merge",
         }
     }
 }

@@ -183,6 +183,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
             body: req.body.clone(),
             files,
             files_truncated: None,
+            interface: Vec::new(),
         },
         contracts,
         merge,

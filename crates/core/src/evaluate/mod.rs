@@ -2,9 +2,11 @@
 //! No I/O, no clock, no environment; each rule group lives in its own module.
 
 mod evidence_rule;
+mod interface_rule;
 mod order;
 mod paths;
 
+pub use interface_rule::findings as interface_findings;
 pub use paths::needs_removals;
 
 use crate::change::{MergeState, PrSnapshot};
@@ -156,6 +158,7 @@ pub fn evaluate(
 
     order::base_branch(contract, agent_idx, pr, &mut findings);
     paths::check(contract, agent_idx, pr, options, &mut findings);
+    findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
 

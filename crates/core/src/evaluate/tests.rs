@@ -17,6 +17,7 @@ fn pr(branch: &str, files: Vec<ChangedFile>) -> PrSnapshot {
         body: None,
         files,
         files_truncated: None,
+        interface: Vec::new(),
     }
 }
 
@@ -241,6 +242,7 @@ fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PrS
         body: Some(body.into()),
         files,
         files_truncated: None,
+        interface: Vec::new(),
     }
 }
 
