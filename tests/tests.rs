@@ -20,6 +20,12 @@ mod lint;
 mod order;
 #[path = "offline/paths.rs"]
 mod paths;
+#[path = "seam/interface.rs"]
+mod seam_interface;
+#[path = "seam/rehearse.rs"]
+mod seam_rehearse;
+#[path = "seam/mod_support.rs"]
+mod seam_support;
 #[path = "ship/formats.rs"]
 mod ship_formats;
 #[path = "ship/yaml.rs"]

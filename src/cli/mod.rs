@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod github;
+pub mod rehearse;
 
 use std::path::PathBuf;
 
@@ -109,6 +110,11 @@ pub enum Command {
     /// Print what an agent should be handed before it starts.
     #[command(after_help = EXIT_CODES)]
     Brief(BriefArgs),
+    /// Trial-merge the agents' branches in contract order onto the base and report the seam.
+    #[command(
+        after_help = "Exit codes: 0 clean, 1 findings (or a failing --run), 2 could not rehearse."
+    )]
+    Rehearse(rehearse::RehearseArgs),
     /// Build a demo repository (the uploads example) and judge its branches.
     Demo(DemoArgs),
     /// Judge the event of a GitHub Actions run (pull_request, pull_request_target, merge_group, push).
@@ -207,6 +213,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Check(a)) => check(&a),
         Some(Command::Lint(a)) => lint(&a),
         Some(Command::Brief(a)) => brief(&a),
+        Some(Command::Rehearse(a)) => rehearse::main(&a),
         Some(Command::Demo(a)) => crate::cli::demo::run(a.keep),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -176,6 +176,13 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
         }
         None => MergeState::new(),
     };
+    let interface = match claim.first() {
+        Some(Claim::Agent { contract, .. } | Claim::Integrator { contract }) => {
+            let p = super::merge_tree::Plumb::new(git.root());
+            super::interface_scan::scan(&p, &contracts[*contract], &base_sha, &head_sha, &files)?
+        }
+        None => Vec::new(),
+    };
     Ok(Loaded {
         pr: PrSnapshot {
             branch,
@@ -183,7 +190,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
             body: req.body.clone(),
             files,
             files_truncated: None,
-            interface: Vec::new(),
+            interface,
         },
         contracts,
         merge,
