@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::git::GitError;
-use super::merge_tree::{grep_lines, texts, Plumb};
+use super::merge_tree::{grep_lines, objects, raw_diff, texts, Plumb};
 use contract_gate_core::change::{ChangeStatus, ChangedFile};
 use contract_gate_core::contract::Contract;
 use contract_gate_core::interface::{self, Commitment, FilePair, HeadState, ItemScan, Needle};
@@ -36,12 +36,6 @@ pub fn scan(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let anchors: Vec<String> = items
-        .iter()
-        .map(|k| k.needle.anchor().to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     // Base path → head path for every file the change touched.
     let mut moved: BTreeMap<String, Option<String>> = BTreeMap::new();
     for f in files {
@@ -59,15 +53,33 @@ pub fn scan(
             }
         }
     }
-    let mut look: Vec<String> = moved.keys().cloned().collect();
-    look.extend(locations.values().flatten().cloned());
+    // The changed files are read whole (one cat-file process) and searched
+    // here: a long pathspec list makes `git grep` slow. Locations (few, and
+    // maybe directories) go through `git grep`.
+    let raw = raw_diff(p, base, head)?;
+    let changed: Vec<String> = moved.keys().cloned().collect();
     let mut hit_files: BTreeSet<String> = BTreeSet::new();
-    for chunk in look.chunks(2000) {
-        for (path, _, _) in grep_lines(p, base, &anchors, chunk, false)? {
+    for (path, text) in changed
+        .iter()
+        .zip(side_texts(p, base, &changed, &raw, false)?)
+    {
+        if text.is_some_and(|t| !interface::present_in(&items, [t.as_str()]).is_empty()) {
+            hit_files.insert(path.clone());
+        }
+    }
+    let located: Vec<String> = locations.values().flatten().cloned().collect();
+    if !located.is_empty() {
+        let anchors: Vec<String> = items
+            .iter()
+            .map(|k| k.needle.anchor().to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for (path, _, _) in grep_lines(p, base, &anchors, &located, false)? {
             hit_files.insert(path);
         }
     }
-    let pairs = read_pairs(p, base, head, &hit_files, &moved)?;
+    let pairs = read_pairs(p, (base, head), &raw, &hit_files, &moved, &items)?;
     let first = interface::judge(&items, &pairs, &BTreeSet::new());
     let elsewhere = present_elsewhere(p, head, &items, &first, &locations)?;
     Ok(if elsewhere.is_empty() {
@@ -89,12 +101,33 @@ fn exists(p: &Plumb, rev: &str, paths: &[String]) -> Result<BTreeSet<String>, Gi
     Ok(out)
 }
 
+/// Texts of paths on one side of the change: by blob id when the path
+/// changed, else by `rev:path` (a location the change did not touch).
+fn side_texts(
+    p: &Plumb,
+    rev: &str,
+    paths: &[String],
+    raw: &BTreeMap<String, (String, String)>,
+    head_side: bool,
+) -> Result<Vec<Option<String>>, GitError> {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| match raw.get(path) {
+            // An all-zero id (absent on this side) is reported missing.
+            Some((old, new)) => if head_side { new } else { old }.clone(),
+            None => format!("{rev}:{path}"),
+        })
+        .collect();
+    objects(p, &names)
+}
+
 fn read_pairs(
     p: &Plumb,
-    base: &str,
-    head: &str,
+    (base, head): (&str, &str),
+    raw: &BTreeMap<String, (String, String)>,
     hit_files: &BTreeSet<String>,
     moved: &BTreeMap<String, Option<String>>,
+    items: &[Commitment],
 ) -> Result<Vec<FilePair>, GitError> {
     let base_paths: Vec<String> = hit_files.iter().cloned().collect();
     // Locations the change did not touch are the same file in the head.
@@ -102,10 +135,21 @@ fn read_pairs(
         .iter()
         .map(|b| moved.get(b).cloned().unwrap_or_else(|| Some(b.clone())))
         .collect();
-    let base_texts = texts(p, base, &base_paths)?;
+    let base_texts = side_texts(p, base, &base_paths, raw, false)?;
     let wanted: Vec<String> = head_paths.iter().flatten().cloned().collect();
-    let mut head_texts = texts(p, head, &wanted)?.into_iter();
-    let added = added_lines(p, base, head, &wanted)?;
+    let head_texts = side_texts(p, head, &wanted, raw, true)?;
+    // Changed lines matter only where the head still holds an item.
+    let holding: Vec<String> = wanted
+        .iter()
+        .zip(&head_texts)
+        .filter(|(_, t)| {
+            t.as_deref()
+                .is_some_and(|t| !interface::present_in(items, [t]).is_empty())
+        })
+        .map(|(w, _)| w.clone())
+        .collect();
+    let added = added_lines(p, base, head, &holding)?;
+    let mut head_texts = head_texts.into_iter();
     let mut out = Vec::new();
     for ((bp, bt), hp) in base_paths.into_iter().zip(base_texts).zip(head_paths) {
         let head_text = match &hp {

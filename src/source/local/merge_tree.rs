@@ -297,6 +297,37 @@ pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)
     Ok(v)
 }
 
+/// Blob ids on both sides of every changed path (`git diff --raw`, no
+/// rename pairing): path → (old, new); an all-zero id means absent.
+pub fn raw_diff(
+    p: &Plumb,
+    from: &str,
+    to: &str,
+) -> Result<std::collections::BTreeMap<String, (String, String)>, GitError> {
+    let out = p.run(&[
+        "diff",
+        "--raw",
+        "--no-renames",
+        "-z",
+        "--no-abbrev",
+        from,
+        to,
+    ])?;
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut map = std::collections::BTreeMap::new();
+    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+        let meta = String::from_utf8_lossy(meta);
+        let mut m = meta.split_whitespace().skip(2);
+        if let (Some(old), Some(new)) = (m.next(), m.next()) {
+            map.insert(
+                String::from_utf8_lossy(path).into_owned(),
+                (old.to_string(), new.to_string()),
+            );
+        }
+    }
+    Ok(map)
+}
+
 /// Which of `words` occur (word-bounded) in the given paths of a tree-ish.
 pub fn words_present(
     p: &Plumb,
@@ -392,12 +423,20 @@ pub fn grep_lines(
 /// File texts of `rev:path` for each path (`None`: missing or not a blob),
 /// read in one `git cat-file --batch`.
 pub fn texts(p: &Plumb, rev: &str, paths: &[String]) -> Result<Vec<Option<String>>, GitError> {
-    if paths.is_empty() {
+    let names: Vec<String> = paths.iter().map(|path| format!("{rev}:{path}")).collect();
+    objects(p, &names)
+}
+
+/// Texts of objects named any way `cat-file` takes (a blob id is the
+/// fastest: `rev:path` walks the trees for every name).
+pub fn objects(p: &Plumb, names: &[String]) -> Result<Vec<Option<String>>, GitError> {
+    if names.is_empty() {
         return Ok(Vec::new());
     }
     let mut input = Vec::new();
-    for path in paths {
-        input.extend_from_slice(format!("{rev}:{path}\n").as_bytes());
+    for n in names {
+        input.extend_from_slice(n.as_bytes());
+        input.push(b'\n');
     }
     let args = ["cat-file", "--batch"];
     let out = p.output_stdin(&args, &input)?;
@@ -405,8 +444,8 @@ pub fn texts(p: &Plumb, rev: &str, paths: &[String]) -> Result<Vec<Option<String
         return Err(failed(&args, &out));
     }
     let mut rest: &[u8] = &out.stdout;
-    let mut v = Vec::with_capacity(paths.len());
-    for _ in paths {
+    let mut v = Vec::with_capacity(names.len());
+    for _ in names {
         let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
             v.push(None);
             continue;
