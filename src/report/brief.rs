@@ -94,6 +94,13 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
             let _ = writeln!(o, "- {} commits to: {i}", other.name);
         }
     }
+    let names = contract_gate_core::interface::names_for(c);
+    if !names.is_empty() {
+        let _ = writeln!(o, "\nNames you must not change (the gate checks them; a change needs a contract edit by a human first):");
+        for (who, n) in names {
+            let _ = writeln!(o, "- `{n}` ({who})");
+        }
+    }
     let _ = writeln!(o, "\n## Merge order");
     match c.merge_position(&a.name) {
         Some(pos) => {

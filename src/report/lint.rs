@@ -17,6 +17,8 @@ struct JsonAgent<'a> {
     checks: Vec<&'a str>,
     notes: &'a [String],
     interface: &'a [String],
+    /// What each interface line was read as (`interface::read_as`).
+    interface_read_as: Vec<contract_gate_core::interface::ReadAs>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +89,10 @@ pub fn json(contracts: &[Contract]) -> String {
                             .collect(),
                         notes: &a.notes,
                         interface: &a.interface,
+                        interface_read_as: contract_gate_core::interface::read_as(c)
+                            .into_iter()
+                            .filter(|r| r.agent == a.name)
+                            .collect(),
                     })
                     .collect(),
                 shared_state: c
@@ -169,6 +175,17 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             if !a.notes.is_empty() {
                 let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
                 let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
+            }
+            for r in contract_gate_core::interface::read_as(c)
+                .iter()
+                .filter(|r| r.agent == a.name)
+            {
+                let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let read = contract_gate_core::interface::describe(&r.items);
+                let _ = writeln!(
+                    o,
+                    "    interface       {text}\n                    read as: {read}"
+                );
             }
             let checks: Vec<&str> = c
                 .required_checks(&a.name)

@@ -194,3 +194,18 @@ fn unknown_base_exits_2() {
         run.stderr
     );
 }
+
+/// A command that outlives `--timeout` is killed and reported as timed out.
+#[test]
+fn run_kills_a_command_at_its_timeout() {
+    let r = repo(false);
+    r.write("check.sh", "sleep 30\n").commit("A slow check");
+    let run = rehearse(&r, &["--run", "--timeout", "1"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let rep = &run.json()["contracts"][0]["run"];
+    assert_eq!(
+        rep["first_failure"],
+        "`sh check.sh` times out on the base main already"
+    );
+    assert_eq!(rep["stages"][0]["results"][0]["timed_out"], true);
+}

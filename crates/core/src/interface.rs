@@ -88,6 +88,27 @@ pub fn read_as(c: &Contract) -> Vec<ReadAs> {
         .collect()
 }
 
+/// One line saying what a commitment was read as: `route /api/uploads,
+/// name filename, …`, or the hint to use backticks when nothing is checkable.
+pub fn describe(items: &[Needle]) -> String {
+    if items.is_empty() {
+        return "text only: put names in backticks to have them enforced".to_string();
+    }
+    let parts: Vec<String> = items
+        .iter()
+        .map(|n| {
+            let kind = match n {
+                Needle::Name(_) => "name",
+                Needle::Route(_) => "route",
+                Needle::Snippet(_) => "snippet",
+                Needle::Path(_) => "location",
+            };
+            format!("{kind} {}", n.text())
+        })
+        .collect();
+    parts.join(", ")
+}
+
 /// The names an agent must not change: every other agent's commitments and
 /// its own (a change to either needs a sync step).
 pub fn names_for(c: &Contract) -> Vec<(String, String)> {
@@ -496,6 +517,18 @@ mod tests {
         );
         assert!(read_items("reads the contract; does not define new contract surface.").is_empty());
         assert!(read_items("src/api/router.ts (additions only)").is_empty());
+    }
+
+    #[test]
+    fn describes_what_was_read() {
+        assert_eq!(
+            describe(&read_items("`POST /api/x` and `{ id }` from `src/a.ts`")),
+            "route /api/x, snippet {id}, location src/a.ts"
+        );
+        assert_eq!(
+            describe(&[]),
+            "text only: put names in backticks to have them enforced"
+        );
     }
 
     #[test]

@@ -178,6 +178,27 @@ fn on_tree(
     Ok(results)
 }
 
+/// A Ctrl-C kills this process before any cleanup runs, and the command
+/// sits in its own process group (so a timeout can kill all of it), out of
+/// the terminal's reach. A watchdog in yet another group waits for this
+/// process to go away, then kills the command's group and removes the
+/// temporary directory. Stopped as soon as the command ends.
+fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
+    use std::os::unix::process::CommandExt as _;
+    let script = r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; rm -rf "$3""#;
+    Command::new("sh")
+        .args(["-c", script, "watchdog"])
+        .arg(std::process::id().to_string())
+        .arg(pgid.to_string())
+        .arg(tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .ok()
+}
+
 fn run_one(
     cmd: &str,
     dir: &Path,
@@ -198,6 +219,7 @@ fn run_one(
         .process_group(0)
         .spawn()
         .map_err(GitError::Spawn)?;
+    let mut guard = watchdog(child.id(), tmp);
     let start = Instant::now();
     let (exit_code, timed_out) = loop {
         if let Some(st) = child.try_wait().map_err(GitError::Spawn)? {
@@ -213,6 +235,10 @@ fn run_one(
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    if let Some(g) = guard.as_mut() {
+        let _ = g.kill();
+        let _ = g.wait();
+    }
     let output = std::fs::read_to_string(&log).unwrap_or_default();
     let lines: Vec<&str> = output.lines().collect();
     let tail = lines[lines.len().saturating_sub(10)..].join("\n");
