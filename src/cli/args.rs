@@ -126,17 +126,30 @@ pub struct FormatArgs {
     pub format: FormatArg,
 }
 
-/// What every judging command shares: the contracts, the unassigned policy
-/// and the output format.
+/// What every judging command shares: the contracts and the unassigned policy.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct JudgeArgs {
+pub struct PolicyArgs {
     #[command(flatten)]
     pub contract: ContractArgs,
     /// Branches that no contract names: a notice (allow) or a failure (block).
     #[arg(long, value_enum, default_value_t = UnassignedArg::Allow)]
     pub unassigned: UnassignedArg,
+}
+
+/// The policy and the output format of a command that prints a verdict.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct JudgeArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     #[command(flatten)]
     pub format: FormatArgs,
+}
+
+impl JudgeArgs {
+    /// The chosen output format.
+    pub fn format(&self) -> Format {
+        self.format.format.into()
+    }
 }
 
 /// Posting is explicit, the same way for `--pr` and `sweep`.
@@ -171,6 +184,34 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
+/// `sweep --format`: the sweep prints a table of the pull requests it judged,
+/// as text; `json` also prints an error as JSON. The verdict formats are
+/// accepted (hidden) because the Action passes its `format` input to every
+/// command, and print the same table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SweepFormat {
+    /// One line per pull request.
+    #[default]
+    Text,
+    /// One line per pull request; an error as a JSON object.
+    Json,
+    /// Accepted for the Action; prints the text table.
+    #[value(hide = true)]
+    Markdown,
+    /// Accepted for the Action; prints the text table.
+    #[value(hide = true)]
+    Sarif,
+}
+
+impl From<SweepFormat> for Format {
+    fn from(f: SweepFormat) -> Format {
+        match f {
+            SweepFormat::Json => Format::Json,
+            _ => Format::Text,
         }
     }
 }
@@ -292,7 +333,10 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub posting: PostArgs,
     #[command(flatten)]
-    pub judge: JudgeArgs,
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
     #[command(flatten)]
     pub github: GithubArgs,
     #[command(flatten)]

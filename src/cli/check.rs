@@ -11,7 +11,7 @@ use contract_gate_core::evaluate::{evaluate, Options};
 
 /// Reads the change from git, evaluates it and prints the verdict.
 pub fn run(a: &CheckArgs) -> Result<Outcome, CliError> {
-    let format: Format = a.judge.format.format.into();
+    let format = a.judge.format();
     let dir = match &a.old_repo_dir {
         Some(d) => {
             deprecated(
@@ -37,7 +37,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         None => None,
     };
     let git = Git::open(dir).map_err(|e| CliError::new(e.to_string()))?;
-    let contracts = a.judge.contract.contracts.clone();
+    let contracts = a.judge.policy.contract.contracts.clone();
     let req = Request {
         base: a.base.clone(),
         head: a.head.clone(),
@@ -47,7 +47,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     };
     let loaded = local::load(&git, &req).map_err(|e| CliError::new(e.to_string()))?;
     let mut options = Options {
-        unassigned: a.judge.unassigned.into(),
+        unassigned: a.judge.policy.unassigned.into(),
         ..Options::default()
     };
     // A contract named on the command line is protected like the default ones.

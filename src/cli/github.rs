@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::args::{Cli, DirArgs, EventArgs, GithubArgs, JudgeArgs, SweepArgs};
+use super::args::{Cli, DirArgs, EventArgs, GithubArgs, PolicyArgs, SweepArgs};
 use super::error::{self, CliError, Outcome};
 use crate::action::run::{ActionsEnv, Settings};
 use crate::report::Format;
@@ -21,10 +21,11 @@ fn env(name: &str) -> Option<String> {
 
 /// No subcommand: `--pr N`, or the event of the Actions run.
 pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
-    let format: Format = cli.judge.format.format.into();
+    let format = cli.judge.format();
+    let (policy, github, dir) = (&cli.judge.policy, &cli.github, &cli.dir);
     if let Some(n) = cli.pr {
         let post = cli.posting.post;
-        return with_github(&cli.github, &cli.judge, &cli.dir, |s| async move {
+        return with_github(github, policy, format, dir, |s| async move {
             crate::action::run::dry_run(&s, n, post).await
         });
     }
@@ -42,7 +43,7 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
         .in_format(format));
     };
     let env = actions_env(name, PathBuf::from(path));
-    with_github(&cli.github, &cli.judge, &cli.dir, |s| async move {
+    with_github(github, policy, format, dir, |s| async move {
         crate::action::run::event(&s, &env).await
     })
 }
@@ -50,9 +51,13 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
 /// `contract-gate event`.
 pub fn event(a: &EventArgs) -> Result<Outcome, CliError> {
     let env = actions_env(a.event_name.clone(), a.event_path.clone());
-    with_github(&a.github, &a.judge, &a.dir, |s| async move {
-        crate::action::run::event(&s, &env).await
-    })
+    with_github(
+        &a.github,
+        &a.judge.policy,
+        a.judge.format(),
+        &a.dir,
+        |s| async move { crate::action::run::event(&s, &env).await },
+    )
 }
 
 fn actions_env(event_name: String, event_path: PathBuf) -> ActionsEnv {
@@ -66,7 +71,7 @@ fn actions_env(event_name: String, event_path: PathBuf) -> ActionsEnv {
 
 /// `contract-gate sweep`: a dry run unless `--post`.
 pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
-    let format: Format = a.judge.format.format.into();
+    let format: Format = a.format.into();
     let base = match a.base.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(b) => b.to_string(),
         None => sweep_base_from_env().map_err(|e| CliError::new(e).in_format(format))?,
@@ -84,20 +89,36 @@ pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
         );
         true
     };
-    with_github(&a.github, &a.judge, &a.dir, |s| async move {
+    with_github(&a.github, &a.policy, format, &a.dir, |s| async move {
         crate::action::run::sweep(&s, &base, post).await
     })
 }
 
-/// The base a sweep runs on without `--base`: the pushed branch of a
-/// `push` event, or the base of a `pull_request` event.
+/// The base a sweep runs on without `--base`, from the workflow's
+/// environment: the pushed branch of a `push` event (its payload's `ref`,
+/// else GITHUB_REF), or GITHUB_BASE_REF in a `pull_request` event.
 pub fn sweep_base_from_env() -> Result<String, String> {
     let event = env("GITHUB_EVENT_NAME").unwrap_or_default();
-    if event == "push" {
-        let git_ref = match env("GITHUB_EVENT_PATH") {
+    let pushed = if event == "push" {
+        Some(match env("GITHUB_EVENT_PATH") {
             Some(p) => pushed_ref(Path::new(&p))?,
             None => env("GITHUB_REF").unwrap_or_default(),
-        };
+        })
+    } else {
+        None
+    };
+    sweep_base(&event, pushed.as_deref(), env("GITHUB_BASE_REF").as_deref())
+}
+
+/// The base of a sweep in event `event` that pushed `pushed_ref`, or whose
+/// pull request targets `base_ref`.
+pub fn sweep_base(
+    event: &str,
+    pushed_ref: Option<&str>,
+    base_ref: Option<&str>,
+) -> Result<String, String> {
+    if event == "push" {
+        let git_ref = pushed_ref.unwrap_or_default();
         return git_ref
             .strip_prefix("refs/heads/")
             .filter(|b| !b.is_empty())
@@ -106,12 +127,13 @@ pub fn sweep_base_from_env() -> Result<String, String> {
                 format!("sweep: the push is to `{git_ref}`, not a branch; pass --base BRANCH")
             });
     }
-    if event.starts_with("pull_request") {
-        if let Some(b) = env("GITHUB_BASE_REF") {
-            return Ok(b);
-        }
+    match base_ref {
+        Some(b) if event.starts_with("pull_request") && !b.trim().is_empty() => Ok(b.to_string()),
+        _ => Err(
+            "sweep needs --base BRANCH (without it, it sweeps the pushed branch of a push event)"
+                .into(),
+        ),
     }
-    Err("sweep needs --base BRANCH (it defaults to the pushed branch only in a push event)".into())
 }
 
 /// The `ref` of a push payload.
@@ -129,7 +151,8 @@ fn pushed_ref(path: &Path) -> Result<String, String> {
 /// Resolves the settings and runs `f` on a tokio runtime.
 fn with_github<F, Fut>(
     g: &GithubArgs,
-    j: &JudgeArgs,
+    p: &PolicyArgs,
+    format: Format,
     dir: &DirArgs,
     f: F,
 ) -> Result<Outcome, CliError>
@@ -137,8 +160,8 @@ where
     F: FnOnce(Settings) -> Fut,
     Fut: std::future::Future<Output = i32>,
 {
-    let format: Format = j.format.format.into();
-    let settings = resolve(g, j, &dir.dir).map_err(|e| CliError::new(e).in_format(format))?;
+    let settings =
+        resolve(g, p, format, &dir.dir).map_err(|e| CliError::new(e).in_format(format))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -185,7 +208,12 @@ fn gh_token() -> Option<String> {
 }
 
 /// The settings of a GitHub command.
-pub fn resolve(g: &GithubArgs, j: &JudgeArgs, dir: &Path) -> Result<Settings, String> {
+pub fn resolve(
+    g: &GithubArgs,
+    p: &PolicyArgs,
+    format: Format,
+    dir: &Path,
+) -> Result<Settings, String> {
     let repo = match &g.repo {
         Some(r) => RepoId::parse(r).ok_or_else(|| format!("--repo `{r}` is not OWNER/NAME"))?,
         None => match env("GITHUB_REPOSITORY") {
@@ -212,10 +240,10 @@ pub fn resolve(g: &GithubArgs, j: &JudgeArgs, dir: &Path) -> Result<Settings, St
         api_url: api_url.trim_end_matches('/').to_string(),
         token,
         repo,
-        contracts: j.contract.contracts.clone(),
-        unassigned: j.unassigned.into(),
+        contracts: p.contract.contracts.clone(),
+        unassigned: p.unassigned.into(),
         policy: RetryPolicy::default(),
-        format: j.format.format.into(),
+        format,
     })
 }
 
@@ -239,5 +267,22 @@ mod tests {
             );
         }
         assert_eq!(repo_from_remote("nonsense"), None);
+    }
+
+    #[test]
+    fn sweep_base_of_events() {
+        assert_eq!(
+            sweep_base("push", Some("refs/heads/release/2.0"), None),
+            Ok("release/2.0".to_string())
+        );
+        let tag = sweep_base("push", Some("refs/tags/v1"), None).unwrap_err();
+        assert!(tag.contains("`refs/tags/v1`, not a branch"), "{tag}");
+        assert_eq!(
+            sweep_base("pull_request_target", None, Some("main")),
+            Ok("main".to_string())
+        );
+        let none = sweep_base("workflow_dispatch", None, Some("main")).unwrap_err();
+        assert!(none.starts_with("sweep needs --base BRANCH"), "{none}");
+        assert!(sweep_base("", None, None).is_err());
     }
 }
