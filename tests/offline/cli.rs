@@ -656,3 +656,23 @@ fn sweep_without_post_flag_warns() {
     );
     assert!(!quiet.stderr.contains("warning"), "{}", quiet.stderr);
 }
+
+/// `--pr` without a token says so at once, with how to get one, and asks GitHub nothing.
+#[test]
+fn pr_without_a_token_says_so_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mock = GhMock::start();
+    let api = mock.api_url();
+    let run = gate_env(
+        tmp.path(),
+        &["--pr", "7", "--repo", "o/r", "--api-url", &api],
+        // No `gh` on PATH: the last fallback finds nothing either.
+        &[("PATH", "/nonexistent")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "contract-gate: could not evaluate: no GitHub token: pass --token, set GITHUB_TOKEN or GH_TOKEN, or run `gh auth login`\n"
+    );
+    assert_eq!(mock.count(), 0);
+}
