@@ -15,10 +15,6 @@ use crate::source::github::loader::RepoId;
 /// The public API root.
 pub const PUBLIC_API: &str = "https://api.github.com";
 
-/// What `--pr` says at once when no token was found.
-pub const NO_TOKEN: &str =
-    "no GitHub token: pass --token, set GITHUB_TOKEN or GH_TOKEN, or run `gh auth login`";
-
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -30,11 +26,6 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
     if let Some(n) = cli.pr {
         let post = cli.posting.post;
         return with_github(github, policy, format, dir, |s| async move {
-            if s.token.is_none() {
-                // Unauthenticated reads are rate-limited and 404 on private
-                // repositories; say what is missing instead of retrying.
-                return error::exit_code(Err(CliError::new(NO_TOKEN).in_format(s.format)));
-            }
             crate::action::run::dry_run(&s, n, post).await
         });
     }
