@@ -8,10 +8,8 @@
 mod render;
 mod run;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::EXIT_ERROR;
 use crate::source::local::git::Git;
 use crate::source::local::merge_tree::Plumb;
 use crate::source::local::rehearsal::{rehearse, Rehearsed};
@@ -51,9 +49,8 @@ pub struct RehearseArgs {
     /// With --run: seconds each command may take before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 600)]
     pub timeout: u64,
-    /// Repository directory (default: the current directory).
-    #[arg(long, short = 'C', value_name = "DIR", default_value = ".")]
-    pub repo: PathBuf,
+    #[command(flatten)]
+    pub dir: crate::cli::args::DirArgs,
 }
 
 /// One contract's rehearsal, with its runs when `--run` was given.
@@ -95,13 +92,13 @@ pub fn main(a: &RehearseArgs) -> i32 {
                 )),
                 _ => eprintln!("contract-gate: could not rehearse: {msg}"),
             }
-            EXIT_ERROR
+            2 // could not rehearse: the one code `error::from_action` reads as reported
         }
     }
 }
 
 fn outcomes(a: &RehearseArgs) -> Result<Vec<Outcome>, String> {
-    let git = Git::open(&a.repo).map_err(|e| e.to_string())?;
+    let git = Git::open(&a.dir.dir).map_err(|e| e.to_string())?;
     let base_commit = git.resolve(&a.base).map_err(|e| e.to_string())?;
     let contracts =
         local::contracts_at(&git, &base_commit, &a.contracts).map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ pub mod text;
 pub mod workflow;
 
 /// Output formats (`lint` has text and JSON only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// For a person: grouped by rule, with the next step.
     #[default]
