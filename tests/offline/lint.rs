@@ -256,7 +256,7 @@ fn empty_contract_is_diagnosed() {
 fn agents_table_without_agent_column() {
     let (_t, run) = lint_file(
         "c.md",
-        "# C\n\n## Agents\n\n| Who | Branch |\n|---|---|\n| x | agents/x |\n",
+        "# C\n\n## Agents\n\n| Team | Branch |\n|---|---|\n| x | agents/x |\n",
     );
     assert_error(&run, "c.md", 5, "no `Agent` column");
 }

@@ -115,6 +115,25 @@ impl Pattern {
         })
     }
 
+    /// The literal directory (or path) every match lies in or at: `src/api`
+    /// for `src/api/**` and `src/api/**/*.ts`, the path itself for a literal.
+    pub fn anchor(&self) -> &str {
+        match &self.kind {
+            PatternKind::Literal(p) | PatternKind::Below(p) => p,
+            PatternKind::Glob(g) => literal_dir_prefix(g),
+        }
+    }
+
+    /// A path this pattern matches, made up for overlap checks: wildcards
+    /// become `x` (`src/**/*.ts` → `src/x.ts`).
+    pub fn sample(&self) -> String {
+        match &self.kind {
+            PatternKind::Literal(p) => p.clone(),
+            PatternKind::Below(d) => format!("{d}/x"),
+            PatternKind::Glob(g) => glob_sample(g),
+        }
+    }
+
     /// Matches one path (compiles a glob each call: for tests and lint, not
     /// for evaluation, which uses [`PatternSet`]).
     pub fn matches(&self, path: &str) -> bool {
@@ -125,6 +144,26 @@ impl Pattern {
         set.matches_into(path, &mut out);
         !out.is_empty()
     }
+}
+
+/// Wildcards of a glob replaced by `x`, escapes and groups dropped.
+pub(crate) fn glob_sample(g: &str) -> String {
+    let g = g.replace("**/", "").replace("**", "x");
+    let mut out = String::with_capacity(g.len());
+    let mut chars = g.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => out.push('x'),
+            '\\' => out.extend(chars.next()),
+            '{' => {
+                // The first alternative of a `{a,b}` group.
+                let alt: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                out.push_str(alt.split(',').next().unwrap_or(""));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn build_glob(g: &str) -> Result<globset::Glob, globset::Error> {
@@ -165,7 +204,7 @@ pub struct PatternSetBuilder {
 
 /// The leading directories of a glob that hold no glob syntax: `src/api`
 /// for `src/api/**/*.ts`, "" for `**/*.md`.
-fn literal_dir_prefix(glob: &str) -> &str {
+pub(crate) fn literal_dir_prefix(glob: &str) -> &str {
     let mut end = 0;
     for (i, b) in glob.bytes().enumerate() {
         match b {

@@ -1,8 +1,16 @@
 //! The context contract: its model, the markdown reader and validation.
 
+mod agents;
 mod blocks;
+mod code;
+mod heading;
 mod items;
+mod order;
+mod others;
+mod overlap;
 mod parse;
+mod scope;
+mod shared;
 mod validate;
 
 use std::ops::Range;
@@ -11,6 +19,7 @@ use serde::Serialize;
 
 use crate::pattern::Pattern;
 
+pub use code::Code;
 pub use items::{looks_like_path, plain_text};
 pub use parse::parse;
 pub use validate::{unmatched_pattern_warnings, validate_set};
@@ -18,39 +27,53 @@ pub use validate::{unmatched_pattern_warnings, validate_set};
 /// Name of the verification-matrix column for the integration-branch owner.
 pub const INTEGRATOR: &str = "Integrator";
 
+/// How serious a contract diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The contract is invalid: every PR it governs fails `contract-invalid`.
     Error,
+    /// Shown by `lint`; the contract still applies.
     Warning,
 }
 
 /// A problem found while reading a contract, with a byte span into its markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The stable code (see [`Code`]); tests assert on it, not on the message.
+    pub code: Code,
+    /// What is wrong, for a person.
     pub message: String,
+    /// Byte range in the contract's source.
     pub span: Range<usize>,
+    /// How to fix it, when there is a clear fix.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(span: Range<usize>, message: impl Into<String>) -> Self {
+    /// An error with its code.
+    pub fn error(code: Code, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             message: message.into(),
             span,
             help: None,
         }
     }
-    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Self {
+    /// A warning with its code.
+    pub fn warning(code: Code, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            code,
             message: message.into(),
             span,
             help: None,
         }
     }
+    /// Adds a help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -132,6 +155,22 @@ pub struct Contract {
     /// Permission policy table, header first, as plain text.
     pub permission_policy: Vec<Vec<String>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Prose lines of known sections (kept, shown, never enforced).
+    pub notes: Vec<String>,
+    /// How the lines of known sections were accounted for.
+    pub lines: LineStats,
+}
+
+/// Per contract: how many lines (list items, table rows, paragraph lines) of
+/// known sections were read into the model, kept as prose notes, or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LineStats {
+    /// Read into the model.
+    pub read: usize,
+    /// Pure prose, kept as a note.
+    pub notes: usize,
+    /// Named an agent or a path but could not be read (an error each).
+    pub refused: usize,
 }
 
 impl Contract {
