@@ -5,6 +5,7 @@ mod blocks;
 mod code;
 mod heading;
 mod items;
+mod lookalike;
 mod order;
 mod others;
 mod overlap;
@@ -21,6 +22,7 @@ use crate::pattern::Pattern;
 
 pub use code::Code;
 pub use items::{looks_like_path, plain_text};
+pub use lookalike::{lookalike_branch, LookAlike};
 pub use parse::parse;
 pub use validate::{unmatched_pattern_warnings, validate_set};
 

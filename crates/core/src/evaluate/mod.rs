@@ -100,13 +100,23 @@ pub fn evaluate(
                 let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
                 format!("no agent of {} has it", names.join(", "))
             };
-            findings.push(
-                Finding::failure(
+            // A branch that looks like an agent's fails whatever
+            // `--unassigned` says: a typo must not slip past the contract.
+            let finding = match crate::contract::lookalike_branch(contracts, &pr.branch) {
+                Some(l) => Finding::failure(
+                    Rule::UnassignedBranch,
+                    format!(
+                        "branch `{}` is assigned to no agent, but it looks like an agent branch of {}: did you mean `{}` ({})?",
+                        pr.branch, l.contract, l.branch, l.agent
+                    ),
+                ),
+                None => Finding::failure(
                     Rule::UnassignedBranch,
                     format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
                 )
                 .with_level(level),
-            );
+            };
+            findings.push(finding);
             return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
         }
         [one] => *one,
