@@ -230,3 +230,5 @@ impl Contract {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_forms;

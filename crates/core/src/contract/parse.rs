@@ -65,12 +65,15 @@ pub fn parse(path: &str, source: &str) -> Contract {
         }
     }
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
-    for (s, (k, _)) in secs.iter().zip(&kinds) {
-        if s.level > 0
-            && *k != Kind::Other
-            && s.blocks.is_empty()
-            && s.level < super::blocks::BOLD_LEVEL
-        {
+    for (i, (s, (k, cont))) in secs.iter().zip(&kinds).enumerate() {
+        // Empty when neither it nor its sub-headings hold anything.
+        let empty = s.blocks.is_empty()
+            && !secs[i + 1..]
+                .iter()
+                .zip(&kinds[i + 1..])
+                .take_while(|(_, (_, c))| *c)
+                .any(|(t, _)| !t.blocks.is_empty());
+        if s.level > 0 && *k != Kind::Other && !cont && empty {
             r.warn(
                 Code::EmptySection,
                 s.span.clone(),

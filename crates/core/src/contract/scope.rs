@@ -164,6 +164,8 @@ impl Reader<'_> {
                 _ => return false,
             },
         };
+        // A prose line ends with a full stop, never part of the last path.
+        let list = list.trim_end().trim_end_matches('.');
         if !self.add_patterns(idx, cell, list, cannot) {
             return false;
         }
