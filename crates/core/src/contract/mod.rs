@@ -231,4 +231,6 @@ impl Contract {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_checks;
+#[cfg(test)]
 mod tests_forms;
