@@ -40,6 +40,24 @@ fn unassigned_branch_blocked_on_request() {
     assert_eq!(run.finding("unassigned-branch")["level"], "failure");
 }
 
+/// A branch that looks like an agent's (one edit from `agents/uploads`) fails
+/// even with `--unassigned allow`, naming the branch it probably meant.
+#[test]
+fn lookalike_branch_fails_with_did_you_mean() {
+    let r = Repo::uploads();
+    r.branch("agents/upload", "main")
+        .write("src/api/uploads/a.ts", "export {};\n")
+        .commit("typo in the branch name");
+    let run = r.check(&["--base", "main", "--unassigned", "allow"]);
+    run.blocked(&["unassigned-branch"]);
+    let f = run.finding("unassigned-branch");
+    assert_eq!(f["level"], "failure");
+    assert_eq!(
+        f["message"],
+        "branch `agents/upload` is assigned to no agent, but it looks like an agent branch of CONTRACT.md: did you mean `agents/uploads` (agent-1)?"
+    );
+}
+
 const BROKEN: &str = "# Broken\n## Worktrees\n- wt-x branch: agents/x agent: agent-x\n## Scope\n- agent-x: src/x/**\n## Merge order\n1. agent-y\n2. agent-x\n";
 
 /// A merge order naming an unknown agent fails `contract-invalid` at the contract's line.

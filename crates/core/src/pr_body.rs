@@ -335,10 +335,13 @@ fn marked_failed(text: &str) -> bool {
     FAIL_SYMBOLS.iter().any(|s| text.contains(s)) || FAILED_MARKERS.iter().any(|m| names(text, m))
 }
 
-/// Lines after the first of a paragraph or item, as paragraphs of their own
+/// The lines of a multi-line paragraph or item, as paragraphs of their own
 /// (for remaining-risk detection only: paragraphs are never evidence).
 fn push_lazy_lines(text: &str, records: &mut Vec<Record>) {
-    for line in text.split('\n').skip(1) {
+    if !text.trim().contains('\n') {
+        return;
+    }
+    for line in text.split('\n') {
         let t = normalise(line);
         if !t.is_empty() {
             records.push(Record {
@@ -353,6 +356,12 @@ fn push_lazy_lines(text: &str, records: &mut Vec<Record>) {
 fn normalise(s: &str) -> String {
     let lower = s.replace('`', " ").to_lowercase();
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether text starts with a command-line flag (`-x`, `--release`).
+fn is_flag(t: &str) -> bool {
+    let mut c = t.chars();
+    c.next() == Some('-') && c.next().is_some_and(|n| n == '-' || n.is_alphanumeric())
 }
 
 /// Whether `haystack` names `needle` (both normalised): a substring match that does not
@@ -376,7 +385,9 @@ fn names(haystack: &str, needle: &str) -> bool {
         let mut next = after.chars();
         let after_ok = match next.next() {
             None => true,
-            Some(c) if c.is_whitespace() || matches!(c, ',' | ';' | ')' | ']' | '"' | '\'') => true,
+            // `cargo test --release` is another command than `cargo test`.
+            Some(c) if c.is_whitespace() => !is_flag(after.trim_start()),
+            Some(',' | ';' | ')' | ']' | '"' | '\'') => true,
             Some('.' | ':' | '!' | '?') => next.next().is_none_or(char::is_whitespace),
             Some(c) => {
                 !last_alnum || !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '=' | '@'))
@@ -501,6 +512,9 @@ fn compute_remaining_risk(records: &[Record]) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod strict_tests;
 
 #[cfg(test)]
 mod tests {
