@@ -234,3 +234,5 @@ mod tests;
 mod tests_checks;
 #[cfg(test)]
 mod tests_forms;
+#[cfg(test)]
+mod tests_prop;

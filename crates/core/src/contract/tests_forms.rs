@@ -2,16 +2,19 @@
 
 use super::*;
 
+/// One agent: name, branch, worktree, owns, cannot touch.
+type AgentModel = (
+    String,
+    Option<String>,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
 /// What a form must agree on: agents, scopes, shared state, merge order.
 #[derive(Debug, PartialEq)]
 pub(super) struct Model {
-    agents: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Vec<String>,
-        Vec<String>,
-    )>,
+    agents: Vec<AgentModel>,
     shared: Vec<(String, Option<String>)>,
     order: Vec<String>,
 }
