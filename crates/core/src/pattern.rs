@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+/// How a pattern matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatternKind {
     /// Matches the path itself and everything below it.
@@ -27,17 +28,22 @@ pub enum PatternKind {
     Glob(String),
 }
 
+/// A path pattern of a contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     /// As written in the contract (backticks removed).
     pub text: String,
+    /// How it matches.
     pub kind: PatternKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid pattern `{text}`: {reason}")]
+/// A pattern that cannot be compiled.
 pub struct PatternError {
+    /// The pattern as written.
     pub text: String,
+    /// Why it is invalid.
     pub reason: String,
 }
 
@@ -68,6 +74,7 @@ fn normalise(s: &str) -> &str {
 }
 
 impl Pattern {
+    /// Reads a pattern as a contract writes it (see the module docs).
     pub fn parse(text: &str) -> Result<Pattern, PatternError> {
         let text = text.trim();
         let err = |reason: &str| PatternError {
@@ -195,6 +202,7 @@ struct Node {
     globs: Option<(GlobSet, Vec<u32>)>,
 }
 
+/// Collects patterns for a [`PatternSet`].
 #[derive(Debug, Default)]
 pub struct PatternSetBuilder {
     literal: HashMap<String, Vec<u32>>,
@@ -217,6 +225,7 @@ pub(crate) fn literal_dir_prefix(glob: &str) -> &str {
 }
 
 impl PatternSetBuilder {
+    /// Adds a pattern with the tag [`PatternSet::matches_into`] reports.
     pub fn add(&mut self, pattern: &Pattern, tag: u32) {
         match &pattern.kind {
             PatternKind::Literal(p) => self.literal.entry(p.clone()).or_default().push(tag),
@@ -235,6 +244,7 @@ impl PatternSetBuilder {
         }
     }
 
+    /// Compiles the set.
     pub fn build(self) -> PatternSet {
         let mut nodes: HashMap<String, Node> = HashMap::new();
         for (k, tags) in self.literal {
@@ -252,6 +262,7 @@ impl PatternSetBuilder {
 }
 
 impl PatternSet {
+    /// An empty builder.
     pub fn builder() -> PatternSetBuilder {
         PatternSetBuilder::default()
     }

@@ -24,11 +24,16 @@ pub struct BodyEvidence {
     remaining_risk: bool,
 }
 
+/// What the body says about one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EvidenceStatus {
+    /// A checked item or a passed row names it.
     Passed,
+    /// An item or row naming it is marked failed, skipped or not run.
     Failed,
+    /// Only an unchecked item (`- [ ]`) names it.
     Unchecked,
+    /// Nothing names it.
     Missing,
 }
 

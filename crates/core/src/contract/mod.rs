@@ -85,20 +85,28 @@ impl Diagnostic {
 /// One path pattern of a contract, where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternEntry {
+    /// The compiled pattern.
     pub pattern: Pattern,
+    /// Where it is written in the contract.
     pub span: Range<usize>,
     /// `(additions only)`: the agent may add lines, never remove or change them.
     pub additions_only: bool,
 }
 
+/// One agent of a contract: its branch, worktree and paths.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Agent {
+    /// The name as the Worktrees/Agents section writes it.
     pub name: String,
+    /// Where the agent is defined.
     pub span: Range<usize>,
+    /// The agent's branch (`None` is a contract error).
     pub branch: Option<String>,
+    /// The agent's worktree, when named.
     pub worktree: Option<String>,
     /// Every owned pattern, additions-only ones included.
     pub owns: Vec<PatternEntry>,
+    /// Paths the agent may never change, even inside its scope.
     pub cannot_touch: Vec<PatternEntry>,
     /// Interface commitments, as written.
     pub interface: Vec<String>,
@@ -109,18 +117,24 @@ pub struct Agent {
 /// A shared file's policy: one agent owns it, or nobody edits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedRule {
+    /// The shared file (or pattern).
     pub pattern: Pattern,
     /// `None`: nobody edits.
     pub owner: Option<String>,
     /// The policy as written.
     pub policy: String,
+    /// Where the rule is written.
     pub span: Range<usize>,
 }
 
+/// One step of the merge order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeStep {
+    /// The agent, in the contract's own spelling (or as written when unknown).
     pub agent: String,
+    /// Text in parentheses after the name.
     pub note: Option<String>,
+    /// Where the step is written.
     pub span: Range<usize>,
 }
 
@@ -129,6 +143,7 @@ pub struct MergeStep {
 pub struct MatrixRow {
     /// The check as plain text (backticks removed, whitespace collapsed).
     pub check: String,
+    /// Where the row is written.
     pub span: Range<usize>,
     /// Required flag per column, in `Contract::matrix_columns` order.
     pub required: Vec<bool>,
@@ -142,20 +157,30 @@ impl MatrixRow {
     }
 }
 
+/// A context contract as read from its markdown, with every diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Contract {
     /// Repository-relative path (or the path given on the command line).
     pub path: String,
+    /// The markdown as given (spans index into it).
     pub source: String,
+    /// The first `#` heading.
     pub title: Option<String>,
+    /// Agents in the order the contract defines them.
     pub agents: Vec<Agent>,
+    /// Shared files and who may edit them.
     pub shared_state: Vec<SharedRule>,
+    /// The merge order; empty when the agents are independent.
     pub merge_order: Vec<MergeStep>,
+    /// The branch agents merge into, when the contract names one.
     pub integration_branch: Option<String>,
+    /// Verification-matrix columns after the check column.
     pub matrix_columns: Vec<String>,
+    /// Verification-matrix rows.
     pub matrix: Vec<MatrixRow>,
     /// Permission policy table, header first, as plain text.
     pub permission_policy: Vec<Vec<String>>,
+    /// Every problem found while reading, in source order per pass.
     pub diagnostics: Vec<Diagnostic>,
     /// Prose lines of known sections (kept, shown, never enforced).
     pub notes: Vec<String>,
@@ -176,12 +201,14 @@ pub struct LineStats {
 }
 
 impl Contract {
+    /// The agent of this name (case-insensitive).
     pub fn agent(&self, name: &str) -> Option<&Agent> {
         self.agents
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
+    /// The agent whose branch this is.
     pub fn agent_for_branch(&self, branch: &str) -> Option<&Agent> {
         self.agents
             .iter()
@@ -204,6 +231,7 @@ impl Contract {
             .collect()
     }
 
+    /// True when any diagnostic is an error (the contract is invalid).
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()

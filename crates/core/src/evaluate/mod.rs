@@ -22,8 +22,10 @@ pub enum Unassigned {
     Block,
 }
 
+/// How to evaluate.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What to do with a branch no contract names (look-alikes always fail).
     pub unassigned: Unassigned,
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
@@ -54,8 +56,18 @@ impl Default for Options {
 /// Who the head branch is in which contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    Agent { contract: usize, agent: usize },
-    Integrator { contract: usize },
+    /// An agent's branch: indices of the contract and the agent.
+    Agent {
+        /// Index into the contracts.
+        contract: usize,
+        /// Index into the contract's agents.
+        agent: usize,
+    },
+    /// The contract's integration branch.
+    Integrator {
+        /// Index into the contracts.
+        contract: usize,
+    },
 }
 
 /// Every contract claim on a branch (more than one is a contract error).
@@ -77,6 +89,8 @@ pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
     out
 }
 
+/// Judges one pull request against the contracts: every finding, the
+/// merge progress and the evidence rows.
 pub fn evaluate(
     contracts: &[Contract],
     pr: &PrSnapshot,
