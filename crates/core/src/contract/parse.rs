@@ -67,7 +67,8 @@ pub fn parse(path: &str, source: &str) -> Contract {
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
     for (i, (s, (k, cont))) in secs.iter().zip(&kinds).enumerate() {
         // Empty when neither it nor its sub-headings hold anything.
-        let empty = s.blocks.is_empty()
+        let empty = !cont
+            && s.blocks.is_empty()
             && !secs[i + 1..]
                 .iter()
                 .zip(&kinds[i + 1..])
