@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use contract_gate_core::contract::{Contract, PatternEntry, Severity, INTEGRATOR};
+use contract_gate_core::contract::{Code, Contract, LineStats, PatternEntry, Severity, INTEGRATOR};
 
 #[derive(Serialize)]
 struct JsonAgent<'a> {
@@ -37,11 +37,16 @@ struct JsonContract<'a> {
     merge_order: Vec<&'a str>,
     integrator_checks: Vec<&'a str>,
     permission_policy: &'a [Vec<String>],
+    /// Lines of known sections: read into the model, kept as notes, refused.
+    lines: LineStats,
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     level: Severity,
+    code: Code,
+    id: &'static str,
     path: &'a str,
     line: u32,
     message: &'a str,
@@ -110,6 +115,8 @@ pub fn json(contracts: &[Contract]) -> String {
                     .map(|r| r.check.as_str())
                     .collect(),
                 permission_policy: &c.permission_policy,
+                lines: c.lines,
+                notes: &c.notes,
             })
             .collect(),
         diagnostics: contracts
@@ -117,6 +124,8 @@ pub fn json(contracts: &[Contract]) -> String {
             .flat_map(|c| {
                 c.diagnostics.iter().map(move |d| JsonDiagnostic {
                     level: d.severity,
+                    code: d.code,
+                    id: d.code.id(),
                     path: &c.path,
                     line: c.line_of(d.span.start),
                     message: &d.message,
@@ -239,6 +248,11 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = c.diagnostics.len() - errors;
+        let _ = writeln!(
+            o,
+            "\n  lines               {} read, {} kept as notes, {} refused",
+            c.lines.read, c.lines.notes, c.lines.refused
+        );
         let _ = writeln!(o, "\n  {errors} error(s), {warnings} warning(s)\n");
         for d in &c.diagnostics {
             o.push_str(&super::diagnostics::render(c, d, color));

@@ -24,8 +24,10 @@ pub enum Unassigned {
     Block,
 }
 
+/// How to evaluate.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What to do with a branch no contract names (look-alikes always fail).
     pub unassigned: Unassigned,
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
@@ -56,8 +58,18 @@ impl Default for Options {
 /// Who the head branch is in which contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    Agent { contract: usize, agent: usize },
-    Integrator { contract: usize },
+    /// An agent's branch: indices of the contract and the agent.
+    Agent {
+        /// Index into the contracts.
+        contract: usize,
+        /// Index into the contract's agents.
+        agent: usize,
+    },
+    /// The contract's integration branch.
+    Integrator {
+        /// Index into the contracts.
+        contract: usize,
+    },
 }
 
 /// Every contract claim on a branch (more than one is a contract error).
@@ -79,6 +91,8 @@ pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
     out
 }
 
+/// Judges one pull request against the contracts: every finding, the
+/// merge progress and the evidence rows.
 pub fn evaluate(
     contracts: &[Contract],
     pr: &PrSnapshot,
@@ -102,13 +116,23 @@ pub fn evaluate(
                 let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
                 format!("no agent of {} has it", names.join(", "))
             };
-            findings.push(
-                Finding::failure(
+            // A branch that looks like an agent's fails whatever
+            // `--unassigned` says: a typo must not slip past the contract.
+            let finding = match crate::contract::lookalike_branch(contracts, &pr.branch) {
+                Some(l) => Finding::failure(
+                    Rule::UnassignedBranch,
+                    format!(
+                        "branch `{}` is assigned to no agent, but it looks like an agent branch of {}: did you mean `{}` ({})?",
+                        pr.branch, l.contract, l.branch, l.agent
+                    ),
+                ),
+                None => Finding::failure(
                     Rule::UnassignedBranch,
                     format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
                 )
                 .with_level(level),
-            );
+            };
+            findings.push(finding);
             return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
         }
         [one] => *one,
