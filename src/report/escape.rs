@@ -59,6 +59,18 @@ fn is_hidden(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
+/// JSON text (a whole document) with every `##[` inside a string written as
+/// `#\u0023[`: the same value to any JSON reader, no command to the runner.
+/// `##[` cannot occur outside a string in JSON, and other command forms need
+/// a raw line break or a line starting with `::`, which JSON never prints.
+pub fn json_for_log(json: String) -> String {
+    if json.contains("##[") {
+        json.replace("##[", "#\\u0023[")
+    } else {
+        json
+    }
+}
+
 /// True when the runner would read `line` as a workflow command: it starts,
 /// after whitespace, with `::`, or it holds `##[` anywhere.
 pub fn is_runner_command(line: &str) -> bool {
@@ -113,6 +125,14 @@ mod tests {
             assert!(is_runner_command(s), "{s}");
             assert!(!is_runner_command(&text(s)), "{s} → {}", text(s));
         }
+    }
+
+    #[test]
+    fn json_keeps_its_value_without_a_legacy_command() {
+        let v = serde_json::json!({"path": "a ##[error]x ###[y \\##[z"});
+        let out = json_for_log(serde_json::to_string_pretty(&v).unwrap());
+        assert!(!out.contains("##["), "{out}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), v);
     }
 
     #[test]
