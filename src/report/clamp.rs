@@ -149,7 +149,7 @@ mod tests {
         // Out of range, reversed and mid-char spans are clamped.
         let (_, sp) = clamp_for_render(src, 500..900);
         assert_eq!(sp, src.len()..src.len());
-        let (_, sp) = clamp_for_render(src, 20..3);
+        let (_, sp) = clamp_for_render(src, Range { start: 20, end: 3 });
         assert_eq!(sp, 20..20);
         let (_, sp) = clamp_for_render("é", 1..1);
         assert_eq!(sp, 0..2);
