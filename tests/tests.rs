@@ -20,6 +20,8 @@ mod hardening_action;
 mod hardening_far_column;
 #[path = "hardening/names.rs"]
 mod hardening_names;
+#[path = "house/layers.rs"]
+mod house_layers;
 #[path = "offline/lint.rs"]
 mod lint;
 #[path = "offline/order.rs"]
