@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod cli;
+pub mod panic_guard;
 pub mod report;
 pub mod source;
 pub mod term;

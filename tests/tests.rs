@@ -14,6 +14,12 @@ mod evidence;
 mod github_api;
 #[path = "github/runtime.rs"]
 mod github_runtime;
+#[path = "hardening/action.rs"]
+mod hardening_action;
+#[path = "hardening/far_column.rs"]
+mod hardening_far_column;
+#[path = "hardening/names.rs"]
+mod hardening_names;
 #[path = "house/layers.rs"]
 mod house_layers;
 #[path = "offline/lint.rs"]

@@ -3,7 +3,9 @@
 
 pub mod brief;
 pub mod checkrun;
+pub mod clamp;
 pub mod diagnostics;
+pub mod escape;
 pub mod json;
 pub mod lint;
 pub mod markdown;

@@ -18,7 +18,7 @@ pub enum SourceError {
     Git(#[from] GitError),
     #[error("contract `{path}` does not exist at `{rev}` (contracts are read from the base, never from the working tree or the head)")]
     MissingContract { path: String, rev: String },
-    #[error("the head is detached, so its branch name is unknown: pass --branch NAME (in GitHub Actions, use ${{{{ github.head_ref }}}})")]
+    #[error("the head is detached, so its branch name is unknown: pass --branch NAME (in GitHub Actions, set `env: HEAD_REF: ${{{{ github.head_ref }}}}` and pass --branch \"$HEAD_REF\"; never paste the expression into `run:`)")]
     Detached,
     #[error("cannot read {path}: {source}")]
     Io {
