@@ -147,6 +147,9 @@ pub struct MatrixRow {
     pub span: Range<usize>,
     /// Required flag per column, in `Contract::matrix_columns` order.
     pub required: Vec<bool>,
+    /// The CI check (check-run or status context name) that proves the row,
+    /// from a `CI check` column or a `(ci: build)` suffix.
+    pub ci: Option<String>,
 }
 
 impl MatrixRow {
@@ -260,6 +263,8 @@ impl Contract {
 mod tests;
 #[cfg(test)]
 mod tests_checks;
+#[cfg(test)]
+mod tests_ci;
 #[cfg(test)]
 mod tests_forms;
 #[cfg(test)]

@@ -120,8 +120,24 @@ impl Reader<'_> {
     }
 
     fn matrix_table(&mut self, header: &[super::blocks::Cell], rows: &[Vec<super::blocks::Cell>]) {
-        let columns: Vec<String> = header.iter().skip(1).map(|h| plain_text(&h.raw)).collect();
-        for (h, name) in header.iter().skip(1).zip(&columns) {
+        // A `CI check` (or `CI`) column names the CI check proving each row;
+        // it is not an agent column.
+        let ci_col = header
+            .iter()
+            .skip(1)
+            .position(|h| is_ci_header(&plain_text(&h.raw)))
+            .map(|i| i + 1);
+        let agent_cells: Vec<(usize, &super::blocks::Cell)> = header
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(i, _)| Some(*i) != ci_col)
+            .collect();
+        let columns: Vec<String> = agent_cells
+            .iter()
+            .map(|(_, h)| plain_text(&h.raw))
+            .collect();
+        for ((_, h), name) in agent_cells.iter().zip(&columns) {
             if !name.eq_ignore_ascii_case(INTEGRATOR) && self.agent_index(name).is_none() {
                 self.warn(
                     Code::MatrixUnknownColumn,
@@ -143,8 +159,8 @@ impl Reader<'_> {
                 continue;
             };
             let mut required = Vec::with_capacity(columns.len());
-            for (i, col) in columns.iter().enumerate() {
-                let cell = row.get(i + 1);
+            for ((i, _), col) in agent_cells.iter().zip(&columns) {
+                let cell = row.get(*i);
                 let text = cell
                     .map(|c| plain_text(&c.raw).to_lowercase())
                     .unwrap_or_default();
@@ -165,10 +181,16 @@ impl Reader<'_> {
                 required.push(req);
             }
             self.read_line();
+            let (check, inline_ci) = split_ci_suffix(&plain_text(&check_cell.raw));
+            let column_ci = ci_col
+                .and_then(|i| row.get(i))
+                .map(|c| plain_text(&c.raw))
+                .filter(|t| !matches!(t.as_str(), "" | "-" | "—" | "n/a"));
             self.c.matrix.push(MatrixRow {
-                check: plain_text(&check_cell.raw),
+                check,
                 span: check_cell.span.clone(),
                 required,
+                ci: column_ci.or(inline_ci),
             });
         }
         self.c.matrix_columns = columns;
@@ -204,4 +226,29 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// `CI check` or `CI` (any case) heads the matrix's CI column.
+fn is_ci_header(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    n == "ci" || n == "ci check"
+}
+
+/// Splits a trailing `(ci: build)` off a check's text: the check without it,
+/// and the CI check's name.
+fn split_ci_suffix(text: &str) -> (String, Option<String>) {
+    let t = text.trim_end();
+    if let Some(body) = t.strip_suffix(')') {
+        if let Some(open) = body.rfind('(') {
+            let inner = body[open + 1..].trim();
+            let lower = inner.to_ascii_lowercase();
+            if let Some(rest) = lower.strip_prefix("ci:") {
+                let name = inner[inner.len() - rest.len()..].trim();
+                if !name.is_empty() {
+                    return (body[..open].trim_end().to_string(), Some(name.to_string()));
+                }
+            }
+        }
+    }
+    (text.to_string(), None)
 }
