@@ -106,6 +106,12 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::DanglingReference => {
             format!("{} to a removed name", plural(n, "reference", "references"))
         }
+        // Each message is "waiting for CI `name`"; name them all once.
+        Rule::CiPending => {
+            let mut msgs: Vec<&str> = group.iter().map(|f| f.message.as_str()).collect();
+            msgs.dedup();
+            msgs.join(", ")
+        }
     }
 }
 
@@ -157,12 +163,13 @@ pub fn overview(v: &Verdict) -> String {
     if !v.evidence.is_empty() {
         let _ = writeln!(o, "| check | required | found |\n|---|---|---|");
         for e in &v.evidence {
-            let _ = writeln!(
-                o,
-                "| {} | ✅ | {} |",
-                escape_cell(&e.check),
-                if e.found { "✅" } else { "❌" }
-            );
+            let mark = if e.found { "✅" } else { "❌" };
+            // What decided the row (CI, self-reported, …) follows the mark.
+            let found = match &e.via {
+                Some(via) => format!("{mark} {}", escape_cell(via)),
+                None => mark.to_string(),
+            };
+            let _ = writeln!(o, "| {} | ✅ | {found} |", escape_cell(&e.check));
         }
         o.push('\n');
     }
@@ -576,10 +583,12 @@ mod tests {
             EvidenceRow {
                 check: "`npm run check`".into(),
                 found: true,
+                via: Some("✓ CI (https://ci.example/1)".into()),
             },
             EvidenceRow {
                 check: "a | b <c>".into(),
                 found: false,
+                via: None,
             },
         ];
         let s = summary(&v);
@@ -590,7 +599,7 @@ mod tests {
             s.contains("**Merge order:** agent-2 ✓ merged (#41) → agent-1 (this PR) → agent-3\n")
         );
         assert!(s.contains("| check | required | found |\n|---|---|---|\n"));
-        assert!(s.contains("| `npm run check` | ✅ | ✅ |\n"));
+        assert!(s.contains("| `npm run check` | ✅ | ✅ ✓ CI (https://ci.example/1) |\n"));
         assert!(s.contains("| a \\| b \\<c\\> | ✅ | ❌ |\n"));
         // shared-state comes before scope (rule order), each with a heading.
         let shared = s.find("### shared-state\n").unwrap();

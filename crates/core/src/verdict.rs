@@ -41,10 +41,13 @@ pub enum Rule {
     /// A name one branch removed is still referenced in the rehearsed tree.
     #[serde(rename = "dangling-reference")]
     DanglingReference,
+    /// A required check's CI run has not finished: the verdict stays pending.
+    #[serde(rename = "ci-pending")]
+    CiPending,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -61,6 +64,7 @@ impl Rule {
         Rule::Conflict,
         Rule::Collision,
         Rule::DanglingReference,
+        Rule::CiPending,
     ];
 
     pub fn id(self) -> &'static str {
@@ -81,6 +85,7 @@ impl Rule {
             Rule::Conflict => "conflict",
             Rule::Collision => "collision",
             Rule::DanglingReference => "dangling-reference",
+            Rule::CiPending => "ci-pending",
         }
     }
 
@@ -103,6 +108,7 @@ impl Rule {
             Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
             Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
             Rule::DanglingReference => "a name one branch removed or renamed away is still referenced in the rehearsed tree",
+            Rule::CiPending => "the CI check that proves a required row has not finished (or not started): the check-run stays in progress",
         }
     }
 
@@ -125,6 +131,7 @@ impl Rule {
             Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
             Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",
             Rule::DanglingReference => "keep the old name (or an alias) until every caller moved, or update the callers in the same merge",
+            Rule::CiPending => "nothing: the gate is re-judged when CI completes",
         }
     }
 }
@@ -273,6 +280,10 @@ pub struct MergeStepState {
 pub struct EvidenceRow {
     pub check: String,
     pub found: bool,
+    /// What decided the row when it is not the PR body alone: "✓ CI" with
+    /// a link, "self-reported", "CI not consulted offline", "waiting for CI".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 impl Verdict {
@@ -300,13 +311,15 @@ impl Verdict {
 
     /// True when the only failures are `merge-order`: the branch is fine
     /// and waits for its predecessors (a pending check, not a red one).
+    /// A `ci-pending` failure waits the same way: for CI to finish.
     pub fn waiting_only(&self) -> bool {
         let mut failures = self
             .findings
             .iter()
             .filter(|f| f.level == Level::Failure)
             .peekable();
-        failures.peek().is_some() && failures.all(|f| f.rule == Rule::MergeOrder)
+        failures.peek().is_some()
+            && failures.all(|f| matches!(f.rule, Rule::MergeOrder | Rule::CiPending))
     }
 
     /// The conclusion for a set of findings.

@@ -1,69 +1,97 @@
 //! The `evidence` rule: each required check of the verification matrix is
-//! evidenced in the PR body.
+//! evidenced by CI (on GitHub, when the row maps to a CI check) or in the
+//! PR body.
 
 use crate::change::PrSnapshot;
-use crate::contract::Contract;
-use crate::pr_body::{is_pr_notes_check, read_body, EvidenceStatus};
+use crate::ci_evidence::{judge_row, CiResults, RowOutcome};
+use crate::contract::{Contract, MatrixRow};
+use crate::pr_body::{is_pr_notes_check, read_body, BodyEvidence, EvidenceStatus};
 use crate::verdict::{EvidenceRow, Finding, Rule};
 
 pub(super) fn check(
     c: &Contract,
     role: &str,
     pr: &PrSnapshot,
+    ci: Option<&CiResults>,
     out: &mut Vec<Finding>,
 ) -> Vec<EvidenceRow> {
     let checks = c.required_checks(role);
-    if checks.is_empty() {
-        return Vec::new();
-    }
-    // No body (offline without `--body`): every required check is
-    // unevidenced; failing closed says how to give one.
-    let Some(body) = &pr.body else {
-        let mut rows = Vec::with_capacity(checks.len());
-        for row in checks {
-            out.push(Finding::failure(
-                Rule::Evidence,
-                format!(
-                    "no evidence for required check `{}`: no PR body was given (pass `--body FILE`)",
-                    row.check
-                ),
-            ));
-            rows.push(EvidenceRow {
-                check: row.check.clone(),
-                found: false,
-            });
-        }
-        return rows;
-    };
-    let ev = read_body(body);
+    let ev = pr.body.as_deref().map(read_body);
     let mut rows = Vec::with_capacity(checks.len());
     for row in checks {
-        let check = &row.check;
-        let problem = if is_pr_notes_check(check) {
-            (!ev.has_remaining_risk()).then(|| {
-                format!("`{check}`: the PR body has no remaining-risk section (add `## Remaining risk`)")
-            })
-        } else {
-            match ev.status(check) {
-                EvidenceStatus::Passed => None,
-                EvidenceStatus::Failed => {
-                    Some(format!("`{check}` is marked failed in the PR body"))
-                }
-                EvidenceStatus::Unchecked => Some(format!(
-                    "`{check}` is listed but not checked (`- [ ]`): run it and tick it"
-                )),
-                EvidenceStatus::Missing => {
-                    Some(format!("no evidence for required check `{check}`"))
-                }
-            }
-        };
+        let (problem, via) = judge(row, ev.as_ref(), ci);
         rows.push(EvidenceRow {
-            check: check.clone(),
+            check: row.check.clone(),
             found: problem.is_none(),
+            via,
         });
-        if let Some(m) = problem {
-            out.push(Finding::failure(Rule::Evidence, m));
+        if let Some(f) = problem {
+            out.push(f);
         }
     }
     rows
+}
+
+/// The finding (if any) and the "via" note for one required row.
+fn judge(
+    row: &MatrixRow,
+    ev: Option<&BodyEvidence>,
+    ci: Option<&CiResults>,
+) -> (Option<Finding>, Option<String>) {
+    let check = &row.check;
+    if is_pr_notes_check(check) {
+        return (notes_problem(check, ev), None);
+    }
+    let body = ev.map_or(EvidenceStatus::Missing, |e| e.status(check));
+    let (status, via) = match judge_row(row, ci, body) {
+        RowOutcome::EvidencedByCi { url, .. } => {
+            let via = match url {
+                Some(u) => format!("✓ CI ({u})"),
+                None => "✓ CI".to_string(),
+            };
+            return (None, Some(via));
+        }
+        RowOutcome::ContradictedByCi { message } => {
+            return (Some(Finding::failure(Rule::Evidence, message)), None);
+        }
+        RowOutcome::WaitingForCi { name } => {
+            let msg = format!("waiting for CI `{name}`");
+            let f = Finding::failure(Rule::CiPending, msg.clone());
+            return (Some(f), Some(msg));
+        }
+        // With CI consulted, "self-reported" marks rows only the body proves.
+        RowOutcome::SelfReported(s) => (s, ci.map(|_| "self-reported".to_string())),
+        RowOutcome::NotConsultedOffline(s) => (s, Some("CI not consulted offline".to_string())),
+    };
+    (body_problem(check, status, ev.is_some()), via)
+}
+
+fn notes_problem(check: &str, ev: Option<&BodyEvidence>) -> Option<Finding> {
+    let msg = match ev {
+        None => no_body(check),
+        Some(e) if !e.has_remaining_risk() => format!(
+            "`{check}`: the PR body has no remaining-risk section (add `## Remaining risk`)"
+        ),
+        Some(_) => return None,
+    };
+    Some(Finding::failure(Rule::Evidence, msg))
+}
+
+fn no_body(check: &str) -> String {
+    format!("no evidence for required check `{check}`: no PR body was given (pass `--body FILE`)")
+}
+
+fn body_problem(check: &str, status: EvidenceStatus, has_body: bool) -> Option<Finding> {
+    let msg = match status {
+        EvidenceStatus::Passed => return None,
+        // No body (offline without `--body`): failing closed says how to
+        // give one.
+        _ if !has_body => no_body(check),
+        EvidenceStatus::Failed => format!("`{check}` is marked failed in the PR body"),
+        EvidenceStatus::Unchecked => {
+            format!("`{check}` is listed but not checked (`- [ ]`): run it and tick it")
+        }
+        EvidenceStatus::Missing => format!("no evidence for required check `{check}`"),
+    };
+    Some(Finding::failure(Rule::Evidence, msg))
 }

@@ -32,6 +32,9 @@ pub struct Options {
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
     pub protected: Vec<Pattern>,
+    /// The CI checks of the head SHA (GitHub); `None` offline, where rows
+    /// with a CI check say "CI not consulted offline".
+    pub ci: Option<crate::ci_evidence::CiResults>,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -51,6 +54,7 @@ impl Default for Options {
                 .iter()
                 .filter_map(|p| Pattern::parse(p).ok())
                 .collect(),
+            ci: None,
         }
     }
 }
@@ -184,7 +188,7 @@ pub fn evaluate(
     paths::check(contract, agent_idx, pr, options, &mut findings);
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
-    let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
+    let evidence = evidence_rule::check(contract, &who, pr, options.ci.as_ref(), &mut findings);
 
     let mut v = finish(
         Some(contract.path.clone()),
@@ -226,3 +230,5 @@ fn finish(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ci;
