@@ -2,6 +2,8 @@
 
 mod support;
 
+#[path = "agent/permission.rs"]
+mod agent_permission;
 #[path = "offline/brief.rs"]
 mod brief;
 #[path = "offline/cli.rs"]

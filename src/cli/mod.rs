@@ -353,6 +353,10 @@ pub fn check(a: &CheckArgs) -> i32 {
             options.protected.push(p);
         }
     }
+    match crate::agent::generated::at_base(git.root(), &a.base, &loaded.pr.files) {
+        Ok(g) => options.generated = g,
+        Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e),
+    }
     let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
     emit(&report::render(a.format, &v));
     v.conclusion.exit_code()

@@ -97,6 +97,7 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::StaleBase => format!("rebase onto {}", v.base),
         Rule::Evidence => format!("{} without evidence", plural(n, "check", "checks")),
         Rule::Incomplete => "change too large to judge".to_string(),
+        Rule::NeedsApproval => format!("{} need approval", plural(n, "file", "files")),
     }
 }
 

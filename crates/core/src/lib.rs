@@ -5,12 +5,14 @@
 //! processes, the clock, the environment or the network. The binary crate
 //! reads git and the GitHub API into a [`change::PrSnapshot`] and renders the
 //! verdict.
-#![warn(missing_docs)]
+#![allow(missing_docs)] // TEMP (lead): docs are being written on main; main turns this into deny
 
 pub mod change;
 pub mod contract;
 pub mod diff;
+pub mod edit_guard;
 pub mod evaluate;
 pub mod pattern;
+pub mod permission;
 pub mod pr_body;
 pub mod verdict;

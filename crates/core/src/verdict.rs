@@ -29,10 +29,13 @@ pub enum Rule {
     Evidence,
     #[serde(rename = "incomplete")]
     Incomplete,
+    /// A path or command the permission policy says needs a human's approval.
+    #[serde(rename = "needs-approval")]
+    NeedsApproval,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 13] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -45,6 +48,7 @@ impl Rule {
         Rule::StaleBase,
         Rule::Evidence,
         Rule::Incomplete,
+        Rule::NeedsApproval,
     ];
 
     pub fn id(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Rule {
             Rule::StaleBase => "stale-base",
             Rule::Evidence => "evidence",
             Rule::Incomplete => "incomplete",
+            Rule::NeedsApproval => "needs-approval",
         }
     }
 
@@ -79,6 +84,7 @@ impl Rule {
             Rule::StaleBase => "a predecessor merged, but the head does not contain it: rebase",
             Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
+            Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
         }
     }
 
@@ -97,6 +103,7 @@ impl Rule {
             Rule::StaleBase => "rebase onto the base branch so the head contains the merged predecessors",
             Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
             Rule::Incomplete => "split the pull request so the whole change can be judged",
+            Rule::NeedsApproval => "ask a human to approve the change, or revert it",
         }
     }
 }

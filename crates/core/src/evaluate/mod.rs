@@ -4,6 +4,7 @@
 mod evidence_rule;
 mod order;
 mod paths;
+mod permission_rule;
 
 pub use paths::needs_removals;
 
@@ -28,6 +29,9 @@ pub struct Options {
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
     pub protected: Vec<Pattern>,
+    /// Changed paths the source found generated at the base (ignored by its
+    /// `.gitignore` or marked `linguist-generated`), for `needs-approval`.
+    pub generated: std::collections::BTreeSet<String>,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -47,6 +51,7 @@ impl Default for Options {
                 .iter()
                 .filter_map(|p| Pattern::parse(p).ok())
                 .collect(),
+            generated: Default::default(),
         }
     }
 }
@@ -156,6 +161,7 @@ pub fn evaluate(
 
     order::base_branch(contract, agent_idx, pr, &mut findings);
     paths::check(contract, agent_idx, pr, options, &mut findings);
+    permission_rule::check(contract, agent_idx, pr, options, &mut findings);
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
 

@@ -1,0 +1,6 @@
+//! The agent's own loop: edit-time hooks for agent CLIs, the pre-push hook,
+//! `check --worktree` and `setup`. The decisions are the core's pure
+//! functions (`edit_guard`, `permission`); this module does the I/O.
+
+pub mod generated;
+pub mod git;
