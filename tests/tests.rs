@@ -2,6 +2,8 @@
 
 mod support;
 
+#[path = "agent/hooks.rs"]
+mod agent_hooks;
 #[path = "agent/permission.rs"]
 mod agent_permission;
 #[path = "offline/brief.rs"]

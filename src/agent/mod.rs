@@ -2,5 +2,9 @@
 //! `check --worktree` and `setup`. The decisions are the core's pure
 //! functions (`edit_guard`, `permission`); this module does the I/O.
 
+pub mod event;
 pub mod generated;
 pub mod git;
+pub mod hook;
+pub mod paths;
+pub mod place;

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod github;
+pub mod hook;
 
 use std::path::PathBuf;
 
@@ -117,6 +118,8 @@ pub enum Command {
     /// Re-judge every open pull request into a base branch and post fresh check-runs.
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
+    /// Hooks for the agent's own loop: `claude-code`, `codex`, `gemini` (edit-time) and `pre-push`.
+    Hook(hook::HookArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -208,6 +211,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lint(a)) => lint(&a),
         Some(Command::Brief(a)) => brief(&a),
         Some(Command::Demo(a)) => crate::cli::demo::run(a.keep),
+        Some(Command::Hook(a)) => hook::run(&a),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
