@@ -8,3 +8,5 @@ pub mod git;
 pub mod hook;
 pub mod paths;
 pub mod place;
+pub mod prepush;
+pub mod worktree;

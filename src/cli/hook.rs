@@ -35,6 +35,20 @@ pub enum HookKind {
     Codex(AgentHookArgs),
     /// Gemini CLI BeforeTool hook (write_file, replace, run_shell_command).
     Gemini(AgentHookArgs),
+    /// git's pre-push hook: refuse a push that CI would fail (waiting on predecessors never blocks).
+    PrePush(PrePushArgs),
+}
+
+/// `hook pre-push`: git passes the remote's name and URL.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrePushArgs {
+    /// The remote's name (from git).
+    pub remote: Option<String>,
+    /// The remote's URL (from git).
+    pub url: Option<String>,
+    /// Judge against this base instead of the one `setup` recorded.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
 }
 
 /// Runs a hook; the exit code is the protocol's.
@@ -43,6 +57,7 @@ pub fn run(a: &HookArgs) -> i32 {
         HookKind::ClaudeCode(x) => (Cli::ClaudeCode, x),
         HookKind::Codex(x) => (Cli::Codex, x),
         HookKind::Gemini(x) => (Cli::Gemini, x),
+        HookKind::PrePush(x) => return pre_push(x),
     };
     let opts = HookOptions {
         cli,
@@ -61,5 +76,29 @@ pub fn run(a: &HookArgs) -> i32 {
     };
     let (out, code) = hook::render(cli, &decision);
     emit(&out);
+    code
+}
+
+fn pre_push(a: &PrePushArgs) -> i32 {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("contract-gate pre-push: cannot read stdin: {e}; the push is refused");
+        return 1;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let git = match crate::source::local::git::Git::open(&cwd) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("contract-gate pre-push: {e}; the push is refused");
+            return 1;
+        }
+    };
+    let base = a.base.clone().or_else(|| {
+        crate::agent::place::Place::locate(git.root())
+            .ok()
+            .and_then(|p| p.recorded_base())
+    });
+    let (report, code) = crate::agent::prepush::run(&git, base, &input);
+    eprint!("{report}");
     code
 }

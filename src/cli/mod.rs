@@ -176,6 +176,9 @@ pub struct CheckArgs {
     /// Repository directory (default: the current directory).
     #[arg(long, short = 'C', value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
+    /// Judge the worktree as it stands: commits since the base plus staged, unstaged and untracked files.
+    #[arg(long, conflicts_with = "head")]
+    pub worktree: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -341,10 +344,17 @@ pub fn check(a: &CheckArgs) -> i32 {
         body,
         contracts: a.contracts.clone(),
     };
-    let loaded = match local::load(&git, &req) {
+    let mut loaded = match local::load(&git, &req) {
         Ok(l) => l,
         Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e.to_string()),
     };
+    let mut warnings = Vec::new();
+    if a.worktree {
+        match crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base) {
+            Ok(w) => warnings = w,
+            Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e),
+        }
+    }
     let mut options = Options {
         unassigned: a.unassigned.into(),
         ..Options::default()
@@ -361,7 +371,9 @@ pub fn check(a: &CheckArgs) -> i32 {
         Ok(g) => options.generated = g,
         Err(e) => return fail(a.format, a.branch.as_deref(), Some(&a.base), &e),
     }
-    let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    v.findings.extend(warnings);
+    v.findings.sort_by_key(|f| (f.level, f.rule));
     emit(&report::render(a.format, &v));
     v.conclusion.exit_code()
 }

@@ -98,6 +98,7 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::Evidence => format!("{} without evidence", plural(n, "check", "checks")),
         Rule::Incomplete => "change too large to judge".to_string(),
         Rule::NeedsApproval => format!("{} need approval", plural(n, "file", "files")),
+        Rule::Worktree => "worktree not where the contract puts it".to_string(),
     }
 }
 

@@ -32,10 +32,13 @@ pub enum Rule {
     /// A path or command the permission policy says needs a human's approval.
     #[serde(rename = "needs-approval")]
     NeedsApproval,
+    /// A worktree not at the contract's path or not on its agent's branch (a warning).
+    #[serde(rename = "worktree")]
+    Worktree,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 14] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -49,6 +52,7 @@ impl Rule {
         Rule::Evidence,
         Rule::Incomplete,
         Rule::NeedsApproval,
+        Rule::Worktree,
     ];
 
     pub fn id(self) -> &'static str {
@@ -66,6 +70,7 @@ impl Rule {
             Rule::Evidence => "evidence",
             Rule::Incomplete => "incomplete",
             Rule::NeedsApproval => "needs-approval",
+            Rule::Worktree => "worktree",
         }
     }
 
@@ -85,6 +90,7 @@ impl Rule {
             Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
             Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
+            Rule::Worktree => "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
         }
     }
 
@@ -104,6 +110,7 @@ impl Rule {
             Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
             Rule::Incomplete => "split the pull request so the whole change can be judged",
             Rule::NeedsApproval => "ask a human to approve the change, or revert it",
+            Rule::Worktree => "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
         }
     }
 }
