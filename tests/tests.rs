@@ -6,6 +6,8 @@ mod support;
 mod agent_hooks;
 #[path = "agent/permission.rs"]
 mod agent_permission;
+#[path = "agent/setup.rs"]
+mod agent_setup;
 #[path = "agent/worktree.rs"]
 mod agent_worktree;
 #[path = "offline/brief.rs"]

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod github;
 pub mod hook;
+pub mod setup;
 
 use std::path::PathBuf;
 
@@ -120,6 +121,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Hooks for the agent's own loop: `claude-code`, `codex`, `gemini` (edit-time) and `pre-push`.
     Hook(hook::HookArgs),
+    /// Create each agent's branch and worktree from the contract at the base, write its brief, install its hooks.
+    Setup(setup::SetupArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -215,6 +218,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Brief(a)) => brief(&a),
         Some(Command::Demo(a)) => crate::cli::demo::run(a.keep),
         Some(Command::Hook(a)) => hook::run(&a),
+        Some(Command::Setup(a)) => setup::run(&a),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
