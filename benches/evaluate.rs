@@ -67,6 +67,7 @@ fn measure(
         body: None,
         files,
         files_truncated: None,
+        interface: Vec::new(),
     };
     let merge = MergeState::new();
     let options = Options::default();

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs the contract-gate release binary matching the runner, verified
-# against the release's SHA256SUMS; builds from source when no release asset
-# fits (an unknown platform, or the action used from a branch or commit).
-#   install-action.sh resolve   writes dir, bin and cache-key to GITHUB_OUTPUT
+# against checksums pinned in the action itself (checksums/v<version>.sha256,
+# committed in the tagged commit by the release workflow), never against a
+# file fetched from the release (its SHA256SUMS is for people; this script never
+# reads it): a tampered release fails. A cached binary is
+# re-verified on every run. From a branch or a commit (no release assets) the
+# binary is built from the action's own source, on every run.
+#   install-action.sh resolve   writes bin, bin-dir and cache-key to GITHUB_OUTPUT
 #   install-action.sh install   installs into that dir unless the cache filled it
+# CONTRACT_GATE_RELEASE_BASE overrides the download URL (tests use file://);
+# it cannot weaken anything, since every byte is checked against the pins.
 set -euo pipefail
 mode="${1:-install}"
 
@@ -19,12 +25,65 @@ esac
 exe=contract-gate
 [ "${RUNNER_OS_NAME}" = Windows ] && exe=contract-gate.exe
 dir="${RUNNER_TOOL_CACHE:-$HOME/.cache}/contract-gate/${version}/${target:-source}"
-mkdir -p "$dir"
+tag="v${version}"
+pins="$ACTION_PATH/checksums/${tag}.sha256"
+name="contract-gate-${tag}-${target}"
+if [ "${RUNNER_OS_NAME}" = Windows ]; then archive="${name}.zip"; else archive="${name}.tar.gz"; fi
+
+fail() {
+  echo "::error title=contract-gate::$1"
+  exit 1
+}
 
 # Release assets exist for tags (v1, v1.2.3); a branch or a SHA builds from source.
 from_release=false
 if [ -n "$target" ] && [[ "${ACTION_REF:-}" =~ ^v[0-9]+(\.[0-9]+){0,2}$ ]]; then
   from_release=true
+fi
+
+# The pinned SHA-256 of an entry (an archive, or NAME/EXE inside it).
+pinned() {
+  awk -v f="$1" '$2 == f || $2 == "*" f { print $1; exit }' "$pins"
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
+# verify FILE ENTRY: the file's hash is the one pinned for ENTRY.
+verify() {
+  local want got
+  want="$(pinned "$2")"
+  [ -n "$want" ] || fail "no checksum pinned for $2 in checksums/${tag}.sha256"
+  got="$(sha256_of "$1")"
+  [ "$got" = "$want" ]
+}
+
+download() {
+  local base tmp bin
+  base="${CONTRACT_GATE_RELEASE_BASE:-https://github.com/${ACTION_REPOSITORY}/releases/download/${tag}}"
+  tmp="$(mktemp -d)"
+  curl -fsSL --retry 3 -o "$tmp/$archive" "$base/$archive" \
+    || fail "could not download ${archive} from ${base}"
+  verify "$tmp/$archive" "$archive" \
+    || fail "checksum mismatch for ${archive}: it is not the pinned release asset"
+  mkdir -p "$tmp/x"
+  if [[ "$archive" == *.zip ]]; then unzip -q -o "$tmp/$archive" -d "$tmp/x"; else tar -xzf "$tmp/$archive" -C "$tmp/x"; fi
+  bin="$tmp/x/$name/$exe"
+  [ -f "$bin" ] || fail "${archive} holds no ${name}/${exe}"
+  verify "$bin" "$name/$exe" || fail "checksum mismatch for ${name}/${exe} inside ${archive}"
+  mkdir -p "$dir"
+  cp "$bin" "$dir/$exe"
+  chmod +x "$dir/$exe"
+  rm -rf "$tmp"
+}
+
+if $from_release && [ ! -f "$pins" ]; then
+  fail "no checksums pinned for ${tag} in this action (checksums/${tag}.sha256): refusing an unverifiable release binary"
 fi
 
 if [ "$mode" = resolve ]; then
@@ -36,24 +95,20 @@ if [ "$mode" = resolve ]; then
   exit 0
 fi
 
-if [ -x "$dir/$exe" ]; then
-  echo "contract-gate ${version} (${target:-source}) from the cache"
-elif $from_release; then
-  tag="v${version}"
-  base="https://github.com/${ACTION_REPOSITORY}/releases/download/${tag}"
-  if [ "${RUNNER_OS_NAME}" = Windows ]; then archive="contract-gate-${tag}-${target}.zip"; else archive="contract-gate-${tag}-${target}.tar.gz"; fi
-  tmp="$(mktemp -d)"
-  if curl -fsSL --retry 3 -o "$tmp/$archive" "$base/$archive" && curl -fsSL --retry 3 -o "$tmp/SHA256SUMS" "$base/SHA256SUMS"; then
-    (cd "$tmp" && grep " ${archive}\$" SHA256SUMS > want && { sha256sum -c want 2>/dev/null || shasum -a 256 -c want; }) \
-      || { echo "::error title=contract-gate::checksum mismatch for ${archive}"; exit 1; }
-    if [[ "$archive" == *.zip ]]; then unzip -q -o "$tmp/$archive" -d "$tmp/x"; else mkdir -p "$tmp/x" && tar -xzf "$tmp/$archive" -C "$tmp/x"; fi
-    cp "$(find "$tmp/x" -name "$exe" -type f | head -n1)" "$dir/$exe"
-    chmod +x "$dir/$exe"
+if $from_release; then
+  if [ -f "$dir/$exe" ] && verify "$dir/$exe" "$name/$exe"; then
+    echo "contract-gate ${version} (${target}) from the cache, checksum verified"
   else
-    echo "::warning title=contract-gate::no release asset ${archive}; building from source"
+    if [ -e "$dir/$exe" ]; then
+      echo "::warning title=contract-gate::the cached binary does not match the pinned checksum; downloading again"
+      rm -f "$dir/$exe"
+    fi
+    download
   fi
-fi
-if [ ! -x "$dir/$exe" ]; then
+else
+  # No pins for a branch or a commit: never reuse a binary from an earlier run.
+  rm -rf "$dir"
+  mkdir -p "$dir"
   cargo install --locked --path "$ACTION_PATH" --root "$dir/root" --quiet
   cp "$dir/root/bin/$exe" "$dir/$exe"
 fi

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod agent;
 pub mod cli;
+pub mod panic_guard;
 pub mod report;
 pub mod source;
 pub mod term;

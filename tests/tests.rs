@@ -22,6 +22,12 @@ mod evidence;
 mod github_api;
 #[path = "github/runtime.rs"]
 mod github_runtime;
+#[path = "hardening/action.rs"]
+mod hardening_action;
+#[path = "hardening/far_column.rs"]
+mod hardening_far_column;
+#[path = "hardening/names.rs"]
+mod hardening_names;
 #[path = "house/layers.rs"]
 mod house_layers;
 #[path = "offline/lint.rs"]
@@ -30,6 +36,12 @@ mod lint;
 mod order;
 #[path = "offline/paths.rs"]
 mod paths;
+#[path = "seam/interface.rs"]
+mod seam_interface;
+#[path = "seam/rehearse.rs"]
+mod seam_rehearse;
+#[path = "seam/mod_support.rs"]
+mod seam_support;
 #[path = "ship/formats.rs"]
 mod ship_formats;
 #[path = "ship/yaml.rs"]

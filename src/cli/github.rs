@@ -1,17 +1,175 @@
-//! Where the GitHub settings come from: flags, then the environment a
-//! workflow sets, then the local checkout (`origin`, `gh auth token`).
+//! The GitHub commands (`--pr N`, `event`, `sweep`) and where their
+//! settings come from: flags, then the environment a workflow sets, then
+//! the local checkout (`origin` of `-C DIR`, `gh auth token`).
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::action::run::Settings;
-use crate::cli::GithubArgs;
+use super::args::{Cli, DirArgs, EventArgs, GithubArgs, PolicyArgs, SweepArgs};
+use super::error::{self, CliError, Outcome};
+use crate::action::run::{ActionsEnv, Settings};
+use crate::report::Format;
 use crate::source::github::client::{RetryPolicy, Token};
 use crate::source::github::loader::RepoId;
 
+/// The public API root.
 pub const PUBLIC_API: &str = "https://api.github.com";
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// No subcommand: `--pr N`, or the event of the Actions run.
+pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
+    let format = cli.judge.format();
+    let (policy, github, dir) = (&cli.judge.policy, &cli.github, &cli.dir);
+    if let Some(n) = cli.pr {
+        let post = cli.posting.post;
+        return with_github(github, policy, format, dir, |s| async move {
+            crate::action::run::dry_run(&s, n, post).await
+        });
+    }
+    if cli.posting.post {
+        return Err(CliError::new("--post needs --pr N (or use `sweep --post`)").in_format(format));
+    }
+    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+        let _ = <Cli as clap::CommandFactory>::command().print_help();
+        return Err(CliError::Reported);
+    }
+    let (Some(name), Some(path)) = (env("GITHUB_EVENT_NAME"), env("GITHUB_EVENT_PATH")) else {
+        return Err(CliError::new(
+            "GITHUB_ACTIONS=true but GITHUB_EVENT_NAME or GITHUB_EVENT_PATH is not set",
+        )
+        .in_format(format));
+    };
+    let env = actions_env(name, PathBuf::from(path));
+    with_github(github, policy, format, dir, |s| async move {
+        crate::action::run::event(&s, &env).await
+    })
+}
+
+/// `contract-gate event`.
+pub fn event(a: &EventArgs) -> Result<Outcome, CliError> {
+    let env = actions_env(a.event_name.clone(), a.event_path.clone());
+    with_github(
+        &a.github,
+        &a.judge.policy,
+        a.judge.format(),
+        &a.dir,
+        |s| async move { crate::action::run::event(&s, &env).await },
+    )
+}
+
+fn actions_env(event_name: String, event_path: PathBuf) -> ActionsEnv {
+    ActionsEnv {
+        event_name,
+        event_path,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+        output: std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from),
+    }
+}
+
+/// `contract-gate sweep`: a dry run unless `--post`.
+pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
+    let format: Format = a.format.into();
+    let base = match a.base.as_deref().filter(|b| !b.trim().is_empty()) {
+        Some(b) => b.to_string(),
+        None => sweep_base_from_env().map_err(|e| CliError::new(e).in_format(format))?,
+    };
+    let post = if a.posting.post {
+        true
+    } else if a.posting.dry_run {
+        false
+    } else {
+        // Until this release `sweep` posted by default; it keeps doing so
+        // one more release so workflows that call it keep working.
+        eprintln!(
+            "contract-gate: warning: `sweep` without --post or --dry-run posts for one more release; \
+             pass --post to post (the next release makes a dry run the default, as with --pr)"
+        );
+        true
+    };
+    with_github(&a.github, &a.policy, format, &a.dir, |s| async move {
+        crate::action::run::sweep(&s, &base, post).await
+    })
+}
+
+/// The base a sweep runs on without `--base`, from the workflow's
+/// environment: the pushed branch of a `push` event (its payload's `ref`,
+/// else GITHUB_REF), or GITHUB_BASE_REF in a `pull_request` event.
+pub fn sweep_base_from_env() -> Result<String, String> {
+    let event = env("GITHUB_EVENT_NAME").unwrap_or_default();
+    let pushed = if event == "push" {
+        Some(match env("GITHUB_EVENT_PATH") {
+            Some(p) => pushed_ref(Path::new(&p))?,
+            None => env("GITHUB_REF").unwrap_or_default(),
+        })
+    } else {
+        None
+    };
+    sweep_base(&event, pushed.as_deref(), env("GITHUB_BASE_REF").as_deref())
+}
+
+/// The base of a sweep in event `event` that pushed `pushed_ref`, or whose
+/// pull request targets `base_ref`.
+pub fn sweep_base(
+    event: &str,
+    pushed_ref: Option<&str>,
+    base_ref: Option<&str>,
+) -> Result<String, String> {
+    if event == "push" {
+        let git_ref = pushed_ref.unwrap_or_default();
+        return git_ref
+            .strip_prefix("refs/heads/")
+            .filter(|b| !b.is_empty())
+            .map(String::from)
+            .ok_or_else(|| {
+                format!("sweep: the push is to `{git_ref}`, not a branch; pass --base BRANCH")
+            });
+    }
+    match base_ref {
+        Some(b) if event.starts_with("pull_request") && !b.trim().is_empty() => Ok(b.to_string()),
+        _ => Err(
+            "sweep needs --base BRANCH (without it, it sweeps the pushed branch of a push event)"
+                .into(),
+        ),
+    }
+}
+
+/// The `ref` of a push payload.
+fn pushed_ref(path: &Path) -> Result<String, String> {
+    let raw = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the event payload {}: {e}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&raw)
+        .map_err(|e| format!("the push payload {} is unreadable: {e}", path.display()))?;
+    v["ref"]
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| format!("the push payload {} has no `ref`", path.display()))
+}
+
+/// Resolves the settings and runs `f` on a tokio runtime.
+fn with_github<F, Fut>(
+    g: &GithubArgs,
+    p: &PolicyArgs,
+    format: Format,
+    dir: &DirArgs,
+    f: F,
+) -> Result<Outcome, CliError>
+where
+    F: FnOnce(Settings) -> Fut,
+    Fut: std::future::Future<Output = i32>,
+{
+    let settings =
+        resolve(g, p, format, &dir.dir).map_err(|e| CliError::new(e).in_format(format))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            CliError::new(format!("cannot start the async runtime: {e}")).in_format(format)
+        })?;
+    error::from_action(rt.block_on(f(settings)))
 }
 
 /// `owner/name` from a remote URL: `git@HOST:o/n.git`, `https://HOST/o/n(.git)`,
@@ -30,9 +188,10 @@ pub fn repo_from_remote(url: &str) -> Option<RepoId> {
     RepoId::parse(&parts.join("/"))
 }
 
-fn origin_repo() -> Option<RepoId> {
+fn origin_repo(dir: &Path) -> Option<RepoId> {
     let out = Command::new("git")
         .args(["remote", "get-url", "origin"])
+        .current_dir(dir)
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
         .ok()?;
@@ -48,13 +207,19 @@ fn gh_token() -> Option<String> {
     (out.status.success() && !t.is_empty()).then_some(t)
 }
 
-pub fn resolve(g: &GithubArgs) -> Result<Settings, String> {
+/// The settings of a GitHub command.
+pub fn resolve(
+    g: &GithubArgs,
+    p: &PolicyArgs,
+    format: Format,
+    dir: &Path,
+) -> Result<Settings, String> {
     let repo = match &g.repo {
         Some(r) => RepoId::parse(r).ok_or_else(|| format!("--repo `{r}` is not OWNER/NAME"))?,
         None => match env("GITHUB_REPOSITORY") {
             Some(r) => RepoId::parse(&r)
                 .ok_or_else(|| format!("GITHUB_REPOSITORY `{r}` is not OWNER/NAME"))?,
-            None => origin_repo().ok_or(
+            None => origin_repo(dir).ok_or(
                 "no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY, or run inside a checkout with an `origin` remote)",
             )?,
         },
@@ -75,10 +240,10 @@ pub fn resolve(g: &GithubArgs) -> Result<Settings, String> {
         api_url: api_url.trim_end_matches('/').to_string(),
         token,
         repo,
-        contracts: g.contracts.clone(),
-        unassigned: g.unassigned.into(),
+        contracts: p.contract.contracts.clone(),
+        unassigned: p.unassigned.into(),
         policy: RetryPolicy::default(),
-        format: g.format,
+        format,
     })
 }
 
@@ -102,5 +267,22 @@ mod tests {
             );
         }
         assert_eq!(repo_from_remote("nonsense"), None);
+    }
+
+    #[test]
+    fn sweep_base_of_events() {
+        assert_eq!(
+            sweep_base("push", Some("refs/heads/release/2.0"), None),
+            Ok("release/2.0".to_string())
+        );
+        let tag = sweep_base("push", Some("refs/tags/v1"), None).unwrap_err();
+        assert!(tag.contains("`refs/tags/v1`, not a branch"), "{tag}");
+        assert_eq!(
+            sweep_base("pull_request_target", None, Some("main")),
+            Ok("main".to_string())
+        );
+        let none = sweep_base("workflow_dispatch", None, Some("main")).unwrap_err();
+        assert!(none.starts_with("sweep needs --base BRANCH"), "{none}");
+        assert!(sweep_base("", None, None).is_err());
     }
 }

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use contract_gate_core::contract::{Agent, Contract};
 
+/// The brief of agent `a` of contract `c`, as markdown.
 pub fn brief(c: &Contract, a: &Agent) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -17,6 +18,17 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
         "Contract: `{}` (read from the base branch by the gate).\n",
         c.path
     );
+    where_you_work(&mut o, c, a);
+    what_you_own(&mut o, c, a);
+    never_touch(&mut o, a);
+    shared_files(&mut o, c, a);
+    interfaces(&mut o, c, a);
+    merge_order(&mut o, c, a);
+    checklist(&mut o, c, a);
+    o
+}
+
+fn where_you_work(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "## Where you work");
     let _ = writeln!(
         o,
@@ -33,6 +45,9 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
     if let Some(ib) = &c.integration_branch {
         let _ = writeln!(o, "- Open your pull request against `{ib}`.");
     }
+}
+
+fn what_you_own(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "\n## What you own");
     if a.owns.is_empty() {
         let _ = writeln!(o, "- No paths. You may not change any file.");
@@ -64,29 +79,38 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
         "\nEverything else is read-only: read it for context, never edit it. \
          If you need to touch a file outside your scope, stop and report it."
     );
+}
+
+fn never_touch(o: &mut String, a: &Agent) {
     if !a.cannot_touch.is_empty() {
         let _ = writeln!(o, "\n## Never touch");
         for e in &a.cannot_touch {
             let _ = writeln!(o, "- `{}`", e.pattern.text);
         }
     }
-    if !c.shared_state.is_empty() {
-        let _ = writeln!(o, "\n## Shared files");
-        for s in &c.shared_state {
-            let rule = match &s.owner {
-                Some(o) if *o == a.name => "you own it".to_string(),
-                Some(o) => format!("{o} owns it: ask {o} for changes"),
-                None => "nobody edits it".to_string(),
-            };
-            let _ = writeln!(o, "- `{}`: {rule}", s.pattern.text);
-        }
+}
+
+fn shared_files(o: &mut String, c: &Contract, a: &Agent) {
+    if c.shared_state.is_empty() {
+        return;
     }
+    let _ = writeln!(o, "\n## Shared files");
+    for s in &c.shared_state {
+        let rule = match &s.owner {
+            Some(owner) if *owner == a.name => "you own it".to_string(),
+            Some(owner) => format!("{owner} owns it: ask {owner} for changes"),
+            None => "nobody edits it".to_string(),
+        };
+        let _ = writeln!(o, "- `{}`: {rule}", s.pattern.text);
+    }
+}
+
+fn interfaces(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "\n## Interface commitments");
-    let mine: Vec<&String> = a.interface.iter().collect();
-    if mine.is_empty() {
+    if a.interface.is_empty() {
         let _ = writeln!(o, "- You define no interface of your own.");
     }
-    for i in mine {
+    for i in &a.interface {
         let _ = writeln!(o, "- You commit to: {i}");
     }
     for other in c.agents.iter().filter(|x| x.name != a.name) {
@@ -94,6 +118,16 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
             let _ = writeln!(o, "- {} commits to: {i}", other.name);
         }
     }
+    let names = contract_gate_core::interface::names_for(c);
+    if !names.is_empty() {
+        let _ = writeln!(o, "\nNames you must not change (the gate checks them; a change needs a contract edit by a human first):");
+        for (who, n) in names {
+            let _ = writeln!(o, "- `{n}` ({who})");
+        }
+    }
+}
+
+fn merge_order(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "\n## Merge order");
     match c.merge_position(&a.name) {
         Some(pos) => {
@@ -124,6 +158,9 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
             let _ = writeln!(o, "You are not in the merge order.");
         }
     }
+}
+
+fn checklist(o: &mut String, c: &Contract, a: &Agent) {
     let checks = c.required_checks(&a.name);
     let _ = writeln!(o, "\n## PR body checklist (paste and tick what you ran)\n");
     let _ = writeln!(o, "```markdown");
@@ -132,6 +169,7 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
         let _ = writeln!(o, "- [ ] (the contract requires no checks)");
     }
     for r in &checks {
+        // The PR-notes check is the body itself, not a command to tick.
         if contract_gate_core::pr_body::is_pr_notes_check(&r.check) {
             continue;
         }
@@ -139,5 +177,4 @@ pub fn brief(c: &Contract, a: &Agent) -> String {
     }
     let _ = writeln!(o, "\n## Commands run\n- …\n\n## Remaining risk\n- …");
     let _ = writeln!(o, "```");
-    o
 }

@@ -21,10 +21,12 @@ struct Report {
 
 /// Renders one diagnostic of a contract, drawn on its source.
 pub fn render(c: &Contract, d: &Diagnostic, color: bool) -> String {
+    let (c, d) = &super::clamp::for_diagnostic(c, d); // long lines cut: no far columns
     let len = d.span.end.saturating_sub(d.span.start).max(1);
     let start = d.span.start.min(c.source.len().saturating_sub(1));
     let report = Report {
-        message: d.message.clone(),
+        // The stable code first: `[CG010 scope-overlap] …`.
+        message: format!("[{}] {}", d.code, d.message),
         src: NamedSource::new(&c.path, c.source.clone()),
         span: (start, len.min(c.source.len().saturating_sub(start))).into(),
         label: match d.severity {

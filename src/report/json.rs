@@ -5,7 +5,9 @@ use serde_json::{json, Value};
 use contract_gate_core::verdict::Verdict;
 
 pub fn verdict(v: &Verdict) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let json =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    super::escape::json_for_log(json)
 }
 
 /// Exit 2: the gate could not evaluate; it still says why, in the same shape.
@@ -19,5 +21,5 @@ pub fn error(branch: Option<&str>, base: Option<&str>, message: &str) -> String 
         "error": message,
         "findings": [],
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    super::escape::json_for_log(serde_json::to_string_pretty(&v).unwrap_or_default())
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use contract_gate_core::contract::{Contract, PatternEntry, Severity, INTEGRATOR};
+use contract_gate_core::contract::{Code, Contract, LineStats, PatternEntry, Severity, INTEGRATOR};
 
 #[derive(Serialize)]
 struct JsonAgent<'a> {
@@ -17,6 +17,8 @@ struct JsonAgent<'a> {
     checks: Vec<&'a str>,
     notes: &'a [String],
     interface: &'a [String],
+    /// What each interface line was read as (`interface::read_as`).
+    interface_read_as: Vec<contract_gate_core::interface::ReadAs>,
 }
 
 #[derive(Serialize)]
@@ -35,11 +37,16 @@ struct JsonContract<'a> {
     merge_order: Vec<&'a str>,
     integrator_checks: Vec<&'a str>,
     permission_policy: &'a [Vec<String>],
+    /// Lines of known sections: read into the model, kept as notes, refused.
+    lines: LineStats,
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     level: Severity,
+    code: Code,
+    id: &'static str,
     path: &'a str,
     line: u32,
     message: &'a str,
@@ -87,6 +94,10 @@ pub fn json(contracts: &[Contract]) -> String {
                             .collect(),
                         notes: &a.notes,
                         interface: &a.interface,
+                        interface_read_as: contract_gate_core::interface::read_as(c)
+                            .into_iter()
+                            .filter(|r| r.agent == a.name)
+                            .collect(),
                     })
                     .collect(),
                 shared_state: c
@@ -104,6 +115,8 @@ pub fn json(contracts: &[Contract]) -> String {
                     .map(|r| r.check.as_str())
                     .collect(),
                 permission_policy: &c.permission_policy,
+                lines: c.lines,
+                notes: &c.notes,
             })
             .collect(),
         diagnostics: contracts
@@ -111,6 +124,8 @@ pub fn json(contracts: &[Contract]) -> String {
             .flat_map(|c| {
                 c.diagnostics.iter().map(move |d| JsonDiagnostic {
                     level: d.severity,
+                    code: d.code,
+                    id: d.code.id(),
                     path: &c.path,
                     line: c.line_of(d.span.start),
                     message: &d.message,
@@ -170,6 +185,17 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
                 let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
                 let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
             }
+            for r in contract_gate_core::interface::read_as(c)
+                .iter()
+                .filter(|r| r.agent == a.name)
+            {
+                let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let read = contract_gate_core::interface::describe(&r.items);
+                let _ = writeln!(
+                    o,
+                    "    interface       {text}\n                    read as: {read}"
+                );
+            }
             let checks: Vec<&str> = c
                 .required_checks(&a.name)
                 .iter()
@@ -222,6 +248,11 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = c.diagnostics.len() - errors;
+        let _ = writeln!(
+            o,
+            "\n  lines               {} read, {} kept as notes, {} refused",
+            c.lines.read, c.lines.notes, c.lines.refused
+        );
         let _ = writeln!(o, "\n  {errors} error(s), {warnings} warning(s)\n");
         for d in &c.diagnostics {
             o.push_str(&super::diagnostics::render(c, d, color));

@@ -99,6 +99,15 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::Incomplete => "change too large to judge".to_string(),
         Rule::NeedsApproval => format!("{} need approval", plural(n, "file", "files")),
         Rule::Worktree => "worktree not where the contract puts it".to_string(),
+        Rule::Interface => format!(
+            "{} of the interface boundary changed",
+            plural(n, "commitment", "commitments")
+        ),
+        Rule::Conflict => format!("{} conflict in the rehearsal", plural(n, "file", "files")),
+        Rule::Collision => format!("{} collide", plural(n, "added file", "added files")),
+        Rule::DanglingReference => {
+            format!("{} to a removed name", plural(n, "reference", "references"))
+        }
     }
 }
 
@@ -285,30 +294,68 @@ fn escape_inline(s: &str, cell: bool) -> String {
     let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
     let balanced = s.matches('`').count() % 2 == 0;
     let mut o = String::with_capacity(s.len() + 8);
-    let mut in_code = false;
+    let mut span: Option<String> = None;
     for ch in s.chars() {
-        if ch == '`' && balanced {
-            in_code = !in_code;
-            o.push('`');
-        } else if in_code {
-            if ch == '|' && cell {
-                o.push('\\');
+        match (&mut span, ch) {
+            (None, '`') if balanced => span = Some(String::new()),
+            (Some(inner), '`') => {
+                o.push_str(&code_span_or_text(inner, cell));
+                span = None;
             }
-            o.push(ch);
-        } else {
-            if SPECIAL.contains(&ch) {
-                o.push('\\');
-            }
-            o.push(ch);
+            (Some(inner), c) => inner.push(c),
+            (None, c) => push_escaped(&mut o, c),
         }
     }
     o
 }
 
+/// A backtick code span of `inner`, or escaped text when `inner` holds
+/// `##[`: the Actions runner reads `##[…]` anywhere in a log line as a
+/// command, and a code span cannot escape it.
+fn code_span_or_text(inner: &str, cell: bool) -> String {
+    if inner.contains("##[") {
+        return plain_escaped(inner);
+    }
+    let mut o = String::with_capacity(inner.len() + 2);
+    o.push('`');
+    for c in inner.chars() {
+        if c == '|' && cell {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('`');
+    o
+}
+
+fn push_escaped(o: &mut String, ch: char) {
+    if SPECIAL.contains(&ch) {
+        o.push('\\');
+    }
+    o.push(ch);
+}
+
+/// Every special character and `#` backslash-escaped: shown literally, and
+/// no `##[` left in the line.
+fn plain_escaped(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        if ch == '#' {
+            o.push('\\');
+        }
+        push_escaped(&mut o, ch);
+    }
+    o
+}
+
 /// A code span holding `s` literally, whatever backticks it contains
-/// (CommonMark: a longer backtick fence, padded with spaces).
+/// (CommonMark: a longer backtick fence, padded with spaces). A name holding
+/// `##[` is escaped text instead (see [`escape_text`]'s code spans).
 pub fn code(s: &str) -> String {
     let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    if s.contains("##[") {
+        return plain_escaped(&s);
+    }
     let mut longest = 0;
     let mut run = 0;
     for ch in s.chars() {

@@ -3,7 +3,9 @@
 
 pub mod brief;
 pub mod checkrun;
+pub mod clamp;
 pub mod diagnostics;
+pub mod escape;
 pub mod json;
 pub mod lint;
 pub mod markdown;
@@ -12,7 +14,7 @@ pub mod text;
 pub mod workflow;
 
 /// Output formats (`lint` has text and JSON only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// For a person: grouped by rule, with the next step.
     #[default]

@@ -31,7 +31,8 @@ fn level(l: Level) -> &'static str {
 
 /// The SARIF log, pretty-printed.
 pub fn sarif(v: &Verdict, version: &str) -> String {
-    serde_json::to_string_pretty(&log(v, version)).unwrap_or_default()
+    // `##[` in a message would be a runner command when printed to the log.
+    super::escape::json_for_log(serde_json::to_string_pretty(&log(v, version)).unwrap_or_default())
 }
 
 /// The SARIF log as a JSON value: one run, every rule in the driver, one

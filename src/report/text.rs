@@ -1,8 +1,12 @@
 //! The verdict for a person: grouped by rule, with paths, lines and the next step.
+//! Every name and message is escaped ([`super::escape::text`]): this report is
+//! printed in the Actions log, where a forged `::error` line would run.
 
 use std::fmt::Write;
 
 use contract_gate_core::verdict::{Conclusion, Finding, Level, Rule, StepState, Verdict};
+
+use super::escape::text as esc;
 
 pub fn verdict(v: &Verdict) -> String {
     let mut o = String::new();
@@ -11,9 +15,14 @@ pub fn verdict(v: &Verdict) -> String {
         Conclusion::Neutral => "NEUTRAL",
         Conclusion::Failure => "BLOCKED",
     };
-    let _ = writeln!(o, "contract-gate: {head}  {} → {}", v.branch, v.base);
+    let _ = writeln!(
+        o,
+        "contract-gate: {head}  {} → {}",
+        esc(&v.branch),
+        esc(&v.base)
+    );
     if let (Some(c), Some(a)) = (&v.contract, &v.agent) {
-        let _ = writeln!(o, "  contract {c} · agent {a}");
+        let _ = writeln!(o, "  contract {} · agent {}", esc(c), esc(a));
     }
     if !v.merge_progress.is_empty() {
         let _ = writeln!(o, "  merge order: {}", progress_line(v));
@@ -45,13 +54,13 @@ pub fn verdict(v: &Verdict) -> String {
         for f in &group {
             match (&f.path, f.line) {
                 (Some(p), Some(l)) => {
-                    let _ = writeln!(o, "    {p}:{l}  {}", f.message);
+                    let _ = writeln!(o, "    {}:{l}  {}", esc(p), esc(&f.message));
                 }
                 (Some(p), None) => {
-                    let _ = writeln!(o, "    {p}  {}", f.message);
+                    let _ = writeln!(o, "    {}  {}", esc(p), esc(&f.message));
                 }
                 _ => {
-                    let _ = writeln!(o, "    {}", f.message);
+                    let _ = writeln!(o, "    {}", esc(&f.message));
                 }
             }
         }
@@ -72,14 +81,17 @@ pub fn verdict(v: &Verdict) -> String {
 pub fn progress_line(v: &Verdict) -> String {
     v.merge_progress
         .iter()
-        .map(|s| match s.state {
-            StepState::Merged => match &s.reference {
-                Some(r) => format!("{} ✓ merged ({r})", s.agent),
-                None => format!("{} ✓ merged", s.agent),
-            },
-            StepState::This => format!("{} (this)", s.agent),
-            StepState::Waiting => format!("{} ⏳ not merged", s.agent),
-            _ => s.agent.clone(),
+        .map(|s| {
+            let name = esc(&s.agent);
+            match s.state {
+                StepState::Merged => match &s.reference {
+                    Some(r) => format!("{name} ✓ merged ({})", esc(r)),
+                    None => format!("{name} ✓ merged"),
+                },
+                StepState::This => format!("{name} (this)"),
+                StepState::Waiting => format!("{name} ⏳ not merged"),
+                _ => name.into_owned(),
+            }
         })
         .collect::<Vec<_>>()
         .join(" → ")

@@ -791,7 +791,7 @@ fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, S
         Reply::fixture(200, "rest/compare.json"),
     );
     let contract = format!(
-        "## Agents\n| Agent | Branch |\n|---|---|\n| server | agents/server |\n| client | agents/client |\n\n## Scope\n- client: github/**, setup.py, ReferenceOfClasses.md\n{order}"
+        "## Agents\n| Agent | Branch |\n|---|---|\n| server | agents/server |\n| client | agents/client |\n\n## Scope\n- server: server/**\n- client: github/**, setup.py, ReferenceOfClasses.md\n{order}"
     );
     mock.on_query(
         "GET",

@@ -40,6 +40,24 @@ fn unassigned_branch_blocked_on_request() {
     assert_eq!(run.finding("unassigned-branch")["level"], "failure");
 }
 
+/// A branch that looks like an agent's (one edit from `agents/uploads`) fails
+/// even with `--unassigned allow`, naming the branch it probably meant.
+#[test]
+fn lookalike_branch_fails_with_did_you_mean() {
+    let r = Repo::uploads();
+    r.branch("agents/upload", "main")
+        .write("src/api/uploads/a.ts", "export {};\n")
+        .commit("typo in the branch name");
+    let run = r.check(&["--base", "main", "--unassigned", "allow"]);
+    run.blocked(&["unassigned-branch"]);
+    let f = run.finding("unassigned-branch");
+    assert_eq!(f["level"], "failure");
+    assert_eq!(
+        f["message"],
+        "branch `agents/upload` is assigned to no agent, but it looks like an agent branch of CONTRACT.md: did you mean `agents/uploads` (agent-1)?"
+    );
+}
+
 const BROKEN: &str = "# Broken\n## Worktrees\n- wt-x branch: agents/x agent: agent-x\n## Scope\n- agent-x: src/x/**\n## Merge order\n1. agent-y\n2. agent-x\n";
 
 /// A merge order naming an unknown agent fails `contract-invalid` at the contract's line.
@@ -95,7 +113,8 @@ fn several_contracts_each_govern_their_branches() {
     r.branch(METADATA, INTEGRATION)
         .write("src/content/config.ts", "export const c = 2;\n")
         .commit("c");
-    let run = r.check(&["--base", INTEGRATION]);
+    let body = r.body("body.md", METADATA_BODY);
+    let run = r.check(&["--base", INTEGRATION, "--body", &body]);
     run.pass();
     assert_eq!(run.json()["contract"], BLOG_PATH);
     assert_eq!(run.json()["agent"], "Metadata agent");
@@ -127,7 +146,18 @@ fn contract_flag_overrides_the_defaults() {
     r.branch("agents/alt", "main")
         .write("src/alt/a.ts", "export {};\n")
         .commit("alt work");
-    r.check(&["--base", "main"]).expect(0, "neutral", &[]);
+    // Under the uploads contract alone, `agents/alt` shares its agents'
+    // `agents/` prefix: a look-alike branch fails.
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["unassigned-branch"]);
+    let f = run.finding("unassigned-branch");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `agents/"),
+        "{f}"
+    );
     let run = r.check(&["--base", "main", "--contract", "docs/alt-contract.md"]);
     run.pass();
     assert_eq!(run.json()["contract"], "docs/alt-contract.md");
@@ -135,12 +165,21 @@ fn contract_flag_overrides_the_defaults() {
     let run = r.check(&["--base", "main", "--contract", "./docs/alt-contract.md"]);
     run.pass();
 
-    // Only the given contract is read: CONTRACT.md's agents are unknown.
+    // Only the given contract is read: CONTRACT.md's agents are unknown, so
+    // `agents/migrations` is only a look-alike of the alt contract's branch.
     r.branch("agents/migrations", "main")
         .write("src/db/migrations/1.sql", "select 1;\n")
         .commit("m");
-    r.check(&["--base", "main", "--contract", "docs/alt-contract.md"])
-        .expect(0, "neutral", &[]);
+    let run = r.check(&["--base", "main", "--contract", "docs/alt-contract.md"]);
+    run.blocked(&["unassigned-branch"]);
+    let f = run.finding("unassigned-branch");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("did you mean `agents/alt` (alt)?"),
+        "{f}"
+    );
 }
 
 /// An agent branch editing the contract named with `--contract` fails `contract-edit`.

@@ -142,13 +142,18 @@ fn body_dash_reads_stdin() {
 
 /// Without `--body` the evidence is not judged: a notice, and the run passes.
 #[test]
-fn no_body_is_a_notice() {
+fn no_body_fails_each_required_check_offline() {
     let r = metadata();
     let run = r.check(&["--base", INTEGRATION]);
-    run.pass();
-    let f = run.finding("evidence");
-    assert_eq!(f["level"], "notice");
-    assert!(f["message"].as_str().unwrap().contains("pass --body FILE"));
+    run.blocked(&["evidence"]);
+    assert_eq!(
+        messages(&run),
+        [
+            "no evidence for required check `npm run check`: no PR body was given (pass `--body FILE`)",
+            "no evidence for required check `ASTRO_TELEMETRY_DISABLED=1 npm run build`: no PR body was given (pass `--body FILE`)",
+            "no evidence for required check `PR notes include commands run and remaining risk`: no PR body was given (pass `--body FILE`)",
+        ]
+    );
 }
 
 /// A table row marked failed fails the check even when an item ticks it.

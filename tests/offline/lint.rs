@@ -256,7 +256,7 @@ fn empty_contract_is_diagnosed() {
 fn agents_table_without_agent_column() {
     let (_t, run) = lint_file(
         "c.md",
-        "# C\n\n## Agents\n\n| Who | Branch |\n|---|---|\n| x | agents/x |\n",
+        "# C\n\n## Agents\n\n| Team | Branch |\n|---|---|\n| x | agents/x |\n",
     );
     assert_error(&run, "c.md", 5, "no `Agent` column");
 }
@@ -329,4 +329,53 @@ fn case_folding_that_changes_length_does_not_panic() {
     );
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     run.json();
+}
+
+/// Every diagnostic carries its stable code and id; each contract says how
+/// many lines were read, kept as notes and refused (JSON and text).
+#[test]
+fn codes_and_line_accounting() {
+    let src = "# C\n## Worktrees\n- wt-a branch: agents/a agent: ann\n- wt-b branch: agents/b agent: bob\n## Scope\n- ann: src/api/**\n- bob: src/api/uploads/**\n\nAsk the planner first.\nsee docs/x for more\n";
+    let (tmp, run) = lint_file("c.md", src);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let v = run.json();
+    let got: Vec<(String, String, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["id"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("CG008".to_string(), "unreadable-line".to_string(), 10),
+            ("CG010".to_string(), "scope-overlap".to_string(), 7),
+        ]
+    );
+    assert_eq!(
+        v["contracts"][0]["lines"],
+        json!({"read": 4, "notes": 1, "refused": 1})
+    );
+    assert_eq!(
+        v["contracts"][0]["notes"],
+        json!(["Ask the planner first."])
+    );
+    let text = run_in(tmp.path(), &["lint", "c.md"], None);
+    assert!(
+        text.stdout
+            .contains("lines               4 read, 1 kept as notes, 1 refused"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("[CG010 scope-overlap]"),
+        "{}",
+        text.stdout
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use clap::CommandFactory;
+use clap::{CommandFactory, Parser};
 use contract_gate::cli::Cli;
 use serde_yaml::Value;
 
@@ -120,6 +120,16 @@ fn action_inputs_match_cli_flags() {
                 "input `{input}` does not mention `{v}`"
             );
         }
+    }
+    // The script passes the `format` input to `sweep` too: every format the
+    // input documents must parse there (sweep hides the verdict-only ones).
+    for v in possible_values(&subcommand("event"), "format") {
+        let parsed =
+            Cli::try_parse_from(["contract-gate", "sweep", "--base", "main", "--format", &v]);
+        assert!(
+            parsed.is_ok(),
+            "`sweep --format {v}` is refused: {parsed:?}"
+        );
     }
     // `command` values are subcommands: check runs `event`, sweep runs `sweep`.
     assert!(script.contains("check) args+=(event)"));

@@ -79,4 +79,7 @@ pub struct PrSnapshot {
     /// Set when the file list is known to be incomplete (GitHub stops at
     /// 3,000 files): the gate fails closed instead of judging part of it.
     pub files_truncated: Option<String>,
+    /// Interface commitments found at the base in the changed files, and
+    /// where each stands in the head (empty: none, or not collected).
+    pub interface: Vec<crate::interface::ItemScan>,
 }

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+/// How a pattern matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatternKind {
     /// Matches the path itself and everything below it.
@@ -27,17 +28,22 @@ pub enum PatternKind {
     Glob(String),
 }
 
+/// A path pattern of a contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     /// As written in the contract (backticks removed).
     pub text: String,
+    /// How it matches.
     pub kind: PatternKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid pattern `{text}`: {reason}")]
+/// A pattern that cannot be compiled.
 pub struct PatternError {
+    /// The pattern as written.
     pub text: String,
+    /// Why it is invalid.
     pub reason: String,
 }
 
@@ -68,6 +74,7 @@ fn normalise(s: &str) -> &str {
 }
 
 impl Pattern {
+    /// Reads a pattern as a contract writes it (see the module docs).
     pub fn parse(text: &str) -> Result<Pattern, PatternError> {
         let text = text.trim();
         let err = |reason: &str| PatternError {
@@ -115,6 +122,25 @@ impl Pattern {
         })
     }
 
+    /// The literal directory (or path) every match lies in or at: `src/api`
+    /// for `src/api/**` and `src/api/**/*.ts`, the path itself for a literal.
+    pub fn anchor(&self) -> &str {
+        match &self.kind {
+            PatternKind::Literal(p) | PatternKind::Below(p) => p,
+            PatternKind::Glob(g) => literal_dir_prefix(g),
+        }
+    }
+
+    /// A path this pattern matches, made up for overlap checks: wildcards
+    /// become `x` (`src/**/*.ts` → `src/x.ts`).
+    pub fn sample(&self) -> String {
+        match &self.kind {
+            PatternKind::Literal(p) => p.clone(),
+            PatternKind::Below(d) => format!("{d}/x"),
+            PatternKind::Glob(g) => glob_sample(g),
+        }
+    }
+
     /// Matches one path (compiles a glob each call: for tests and lint, not
     /// for evaluation, which uses [`PatternSet`]).
     pub fn matches(&self, path: &str) -> bool {
@@ -125,6 +151,26 @@ impl Pattern {
         set.matches_into(path, &mut out);
         !out.is_empty()
     }
+}
+
+/// Wildcards of a glob replaced by `x`, escapes and groups dropped.
+pub(crate) fn glob_sample(g: &str) -> String {
+    let g = g.replace("**/", "").replace("**", "x");
+    let mut out = String::with_capacity(g.len());
+    let mut chars = g.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => out.push('x'),
+            '\\' => out.extend(chars.next()),
+            '{' => {
+                // The first alternative of a `{a,b}` group.
+                let alt: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                out.push_str(alt.split(',').next().unwrap_or(""));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn build_glob(g: &str) -> Result<globset::Glob, globset::Error> {
@@ -156,6 +202,7 @@ struct Node {
     globs: Option<(GlobSet, Vec<u32>)>,
 }
 
+/// Collects patterns for a [`PatternSet`].
 #[derive(Debug, Default)]
 pub struct PatternSetBuilder {
     literal: HashMap<String, Vec<u32>>,
@@ -165,7 +212,7 @@ pub struct PatternSetBuilder {
 
 /// The leading directories of a glob that hold no glob syntax: `src/api`
 /// for `src/api/**/*.ts`, "" for `**/*.md`.
-fn literal_dir_prefix(glob: &str) -> &str {
+pub(crate) fn literal_dir_prefix(glob: &str) -> &str {
     let mut end = 0;
     for (i, b) in glob.bytes().enumerate() {
         match b {
@@ -178,6 +225,7 @@ fn literal_dir_prefix(glob: &str) -> &str {
 }
 
 impl PatternSetBuilder {
+    /// Adds a pattern with the tag [`PatternSet::matches_into`] reports.
     pub fn add(&mut self, pattern: &Pattern, tag: u32) {
         match &pattern.kind {
             PatternKind::Literal(p) => self.literal.entry(p.clone()).or_default().push(tag),
@@ -196,6 +244,7 @@ impl PatternSetBuilder {
         }
     }
 
+    /// Compiles the set.
     pub fn build(self) -> PatternSet {
         let mut nodes: HashMap<String, Node> = HashMap::new();
         for (k, tags) in self.literal {
@@ -213,6 +262,7 @@ impl PatternSetBuilder {
 }
 
 impl PatternSet {
+    /// An empty builder.
     pub fn builder() -> PatternSetBuilder {
         PatternSetBuilder::default()
     }

@@ -24,11 +24,16 @@ pub struct BodyEvidence {
     remaining_risk: bool,
 }
 
+/// What the body says about one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EvidenceStatus {
+    /// A checked item or a passed row names it.
     Passed,
+    /// An item or row naming it is marked failed, skipped or not run.
     Failed,
+    /// Only an unchecked item (`- [ ]`) names it.
     Unchecked,
+    /// Nothing names it.
     Missing,
 }
 
@@ -86,11 +91,16 @@ impl Frame {
 /// Parse a PR body (LF or CRLF line ends) into queryable evidence.
 pub fn read_body(body: &str) -> BodyEvidence {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
-    let parser = Parser::new_ext(&body, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS);
+    let parser = Parser::new_ext(
+        &body,
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH,
+    );
 
     let mut records: Vec<Record> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut in_comment = false;
+    // Struck-through text (`~~npm test~~`) is withdrawn: it never counts.
+    let mut struck = 0usize;
     // Whether a code block is open, and its text.
     let mut in_code = false;
     let mut code_text = String::new();
@@ -122,15 +132,18 @@ pub fn read_body(body: &str) -> BodyEvidence {
                     in_code = true;
                     code_text.clear();
                 }
+                Tag::Strikethrough => struck += 1,
                 _ => {}
             },
             Event::End(tag_end) => match tag_end {
+                TagEnd::Strikethrough => struck = struck.saturating_sub(1),
                 TagEnd::Item => {
                     if let Some(Frame::Item { task, text }) = stack.pop() {
                         records.push(Record {
                             kind: Kind::Item { task },
                             text: normalise(&text),
                         });
+                        push_lazy_lines(&text, &mut records);
                     }
                 }
                 TagEnd::Paragraph => {
@@ -142,10 +155,13 @@ pub fn read_body(body: &str) -> BodyEvidence {
                                 t.push(' ');
                                 t.push_str(&text);
                             }
-                            _ => records.push(Record {
-                                kind: Kind::Paragraph,
-                                text: normalise(&text),
-                            }),
+                            _ => {
+                                records.push(Record {
+                                    kind: Kind::Paragraph,
+                                    text: normalise(&text),
+                                });
+                                push_lazy_lines(&text, &mut records);
+                            }
                         }
                     }
                 }
@@ -195,6 +211,7 @@ pub fn read_body(body: &str) -> BodyEvidence {
                 _ => {}
             },
             _ if in_comment => {}
+            Event::Text(_) | Event::Code(_) if struck > 0 => {}
             Event::Text(t) | Event::Code(t) => {
                 if in_code {
                     code_text.push_str(&t);
@@ -206,7 +223,9 @@ pub fn read_body(body: &str) -> BodyEvidence {
                 if in_code {
                     code_text.push('\n');
                 } else if let Some(frame) = stack.last_mut() {
-                    frame.text_mut().push(' ');
+                    // Kept as a line break: a `Remaining risk:` line right
+                    // under a checklist (no blank line) is read as its own line.
+                    frame.text_mut().push('\n');
                 }
             }
             Event::TaskListMarker(checked) => {
@@ -244,6 +263,9 @@ impl BodyEvidence {
                 Kind::Item {
                     task: Some(checked),
                 } if names(&record.text, &needle) => {
+                    if marked_failed(&record.text) {
+                        return EvidenceStatus::Failed;
+                    }
                     if *checked {
                         passed = true;
                     } else {
@@ -299,10 +321,52 @@ pub fn is_pr_notes_check(check: &str) -> bool {
     n.contains("remaining risk") || n.contains("pr notes")
 }
 
+/// Words and marks saying a listed check did not pass.
+const FAILED_MARKERS: &[&str] = &[
+    "failed",
+    "fails",
+    "failing",
+    "could not run",
+    "couldn't run",
+    "could not be run",
+    "did not run",
+    "didn't run",
+    "not run",
+    "skipped",
+];
+
+/// Whether an item naming a check says it failed or did not run.
+fn marked_failed(text: &str) -> bool {
+    FAIL_SYMBOLS.iter().any(|s| text.contains(s)) || FAILED_MARKERS.iter().any(|m| names(text, m))
+}
+
+/// The lines of a multi-line paragraph or item, as paragraphs of their own
+/// (for remaining-risk detection only: paragraphs are never evidence).
+fn push_lazy_lines(text: &str, records: &mut Vec<Record>) {
+    if !text.trim().contains('\n') {
+        return;
+    }
+    for line in text.split('\n') {
+        let t = normalise(line);
+        if !t.is_empty() {
+            records.push(Record {
+                kind: Kind::Paragraph,
+                text: t,
+            });
+        }
+    }
+}
+
 /// Lowercase, drop backticks, collapse all (Unicode) whitespace to single spaces.
 fn normalise(s: &str) -> String {
     let lower = s.replace('`', " ").to_lowercase();
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether text starts with a command-line flag (`-x`, `--release`).
+fn is_flag(t: &str) -> bool {
+    let mut c = t.chars();
+    c.next() == Some('-') && c.next().is_some_and(|n| n == '-' || n.is_alphanumeric())
 }
 
 /// Whether `haystack` names `needle` (both normalised): a substring match that does not
@@ -320,11 +384,20 @@ fn names(haystack: &str, needle: &str) -> bool {
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric);
-        let after_ok = !last_alnum
-            || !haystack[at + needle.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
+        // Exact: `npm run check` is not named by `npm run check:quick` or
+        // `npm run check-all`; sentence punctuation after it is fine.
+        let after = &haystack[at + needle.len()..];
+        let mut next = after.chars();
+        let after_ok = match next.next() {
+            None => true,
+            // `cargo test --release` is another command than `cargo test`.
+            Some(c) if c.is_whitespace() => !is_flag(after.trim_start()),
+            Some(',' | ';' | ')' | ']' | '"' | '\'') => true,
+            Some('.' | ':' | '!' | '?') => next.next().is_none_or(char::is_whitespace),
+            Some(c) => {
+                !last_alnum || !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '=' | '@'))
+            }
+        };
         before_ok && after_ok
     })
 }
@@ -418,6 +491,17 @@ fn compute_remaining_risk(records: &[Record]) -> bool {
             {
                 return true;
             }
+            // A bold or plain `Remaining risk` line used as a heading.
+            Kind::Paragraph | Kind::Item { .. }
+                if matches!(
+                    record.text.trim_end_matches(':'),
+                    "remaining risk" | "remaining risks"
+                ) && records[i + 1..]
+                    .first()
+                    .is_some_and(|n| !n.text.is_empty() && !matches!(n.kind, Kind::Heading(_))) =>
+            {
+                return true;
+            }
             Kind::Heading(level) if is_risk_heading(&record.text) => {
                 for next in &records[i + 1..] {
                     match next.kind {
@@ -433,6 +517,9 @@ fn compute_remaining_risk(records: &[Record]) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod strict_tests;
 
 #[cfg(test)]
 mod tests {

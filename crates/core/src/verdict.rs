@@ -35,10 +35,22 @@ pub enum Rule {
     /// A worktree not at the contract's path or not on its agent's branch (a warning).
     #[serde(rename = "worktree")]
     Worktree,
+    /// A committed interface name or snippet is gone (or its line changed).
+    #[serde(rename = "interface")]
+    Interface,
+    /// A trial merge of two agents' branches has a textual conflict.
+    #[serde(rename = "conflict")]
+    Conflict,
+    /// Two branches add the same path, or same-numbered files in one directory.
+    #[serde(rename = "collision")]
+    Collision,
+    /// A name one branch removed is still referenced in the rehearsed tree.
+    #[serde(rename = "dangling-reference")]
+    DanglingReference,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 18] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -53,6 +65,10 @@ impl Rule {
         Rule::Incomplete,
         Rule::NeedsApproval,
         Rule::Worktree,
+        Rule::Interface,
+        Rule::Conflict,
+        Rule::Collision,
+        Rule::DanglingReference,
     ];
 
     pub fn id(self) -> &'static str {
@@ -71,6 +87,10 @@ impl Rule {
             Rule::Incomplete => "incomplete",
             Rule::NeedsApproval => "needs-approval",
             Rule::Worktree => "worktree",
+            Rule::Interface => "interface",
+            Rule::Conflict => "conflict",
+            Rule::Collision => "collision",
+            Rule::DanglingReference => "dangling-reference",
         }
     }
 
@@ -91,6 +111,10 @@ impl Rule {
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
             Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
             Rule::Worktree => "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
+            Rule::Interface => "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
+            Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
+            Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
+            Rule::DanglingReference => "a name one branch removed or renamed away is still referenced in the rehearsed tree",
         }
     }
 
@@ -111,6 +135,10 @@ impl Rule {
             Rule::Incomplete => "split the pull request so the whole change can be judged",
             Rule::NeedsApproval => "ask a human to approve the change, or revert it",
             Rule::Worktree => "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
+            Rule::Interface => "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
+            Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
+            Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",
+            Rule::DanglingReference => "keep the old name (or an alias) until every caller moved, or update the callers in the same merge",
         }
     }
 }

@@ -486,6 +486,7 @@ pub async fn load(
             body: Some(pr.body.clone().unwrap_or_default()),
             files,
             files_truncated: truncated,
+            interface: Vec::new(),
         },
         contracts,
         merge,

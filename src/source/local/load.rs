@@ -18,7 +18,7 @@ pub enum SourceError {
     Git(#[from] GitError),
     #[error("contract `{path}` does not exist at `{rev}` (contracts are read from the base, never from the working tree or the head)")]
     MissingContract { path: String, rev: String },
-    #[error("the head is detached, so its branch name is unknown: pass --branch NAME (in GitHub Actions, use ${{{{ github.head_ref }}}})")]
+    #[error("the head is detached, so its branch name is unknown: pass --branch NAME (in GitHub Actions, set `env: HEAD_REF: ${{{{ github.head_ref }}}}` and pass --branch \"$HEAD_REF\"; never paste the expression into `run:`)")]
     Detached,
     #[error("cannot read {path}: {source}")]
     Io {
@@ -176,6 +176,13 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
         }
         None => MergeState::new(),
     };
+    let interface = match claim.first() {
+        Some(Claim::Agent { contract, .. } | Claim::Integrator { contract }) => {
+            let p = super::merge_tree::Plumb::new(git.root());
+            super::interface_scan::scan(&p, &contracts[*contract], &base_sha, &head_sha, &files)?
+        }
+        None => Vec::new(),
+    };
     Ok(Loaded {
         pr: PrSnapshot {
             branch,
@@ -183,6 +190,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
             body: req.body.clone(),
             files,
             files_truncated: None,
+            interface,
         },
         contracts,
         merge,

@@ -2,6 +2,9 @@
 //! merge state, read from a repository or any of its worktrees.
 
 pub mod git;
+pub mod interface_scan;
 mod load;
+pub mod merge_tree;
+pub mod rehearsal;
 
 pub use load::*;

@@ -14,13 +14,22 @@ pub struct Cell {
     pub span: Range<usize>,
 }
 
+/// A top-level list item and its nested items (one level; deeper ones are
+/// part of their parent child's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub cell: Cell,
+    pub children: Vec<Cell>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    Item(Cell),
+    Item(Item),
     Table {
         header: Vec<Cell>,
         rows: Vec<Vec<Cell>>,
     },
+    /// One non-empty line of a paragraph.
     Paragraph(Cell),
 }
 
@@ -65,7 +74,78 @@ fn union(acc: &mut Option<Range<usize>>, r: &Range<usize>) {
     });
 }
 
+/// Blanks YAML (`---`) or TOML (`+++`) front matter with spaces, keeping
+/// every byte offset (spans stay valid) and every line break.
+fn blank_front_matter(src: &str) -> std::borrow::Cow<'_, str> {
+    let fence = if src.starts_with("---") {
+        "---"
+    } else if src.starts_with("+++") {
+        "+++"
+    } else {
+        return src.into();
+    };
+    let mut lines = src.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != fence {
+        return src.into();
+    }
+    let mut end = first.len();
+    for line in lines {
+        end += line.len();
+        let t = line.trim_end();
+        if t == fence || (fence == "---" && t == "...") {
+            let blanked: String = src[..end]
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+                .collect();
+            return format!("{blanked}{}", &src[end..]).into();
+        }
+    }
+    src.into()
+}
+
+/// A line written as a heading in bold only: `**Merge order**`, `__Scope:__`.
+fn bold_heading(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.trim_end_matches(':').strip_suffix("**"))
+        .or_else(|| {
+            t.strip_prefix("__")
+                .and_then(|r| r.trim_end_matches(':').strip_suffix("__"))
+        })?;
+    (!inner.is_empty() && !inner.contains("**") && !inner.contains('`')).then_some(inner.trim())
+}
+
+/// Level given to bold-only headings: deeper than any `#` heading, so an
+/// unknown one continues the section it is in.
+pub const BOLD_LEVEL: u8 = 7;
+
+/// Splits a paragraph into its lines; bold-only lines become headings.
+fn paragraph_lines(src: &str, range: Range<usize>, out: &mut Vec<Section>) {
+    let mut at = range.start;
+    for line in src[range.clone()].split_inclusive('\n') {
+        let span = at..at + line.trim_end().len();
+        at += line.len();
+        if let Some(h) = bold_heading(line) {
+            out.push(Section {
+                heading: collapse_ws(h),
+                level: BOLD_LEVEL,
+                span,
+                blocks: Vec::new(),
+            });
+            continue;
+        }
+        let c = cell(src, span);
+        if !c.raw.is_empty() {
+            push(out, Block::Paragraph(c));
+        }
+    }
+}
+
 pub fn sections(src: &str) -> Vec<Section> {
+    let blanked = blank_front_matter(src);
+    let src: &str = &blanked;
     let opts = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
     let mut out = vec![Section {
         heading: String::new(),
@@ -76,6 +156,8 @@ pub fn sections(src: &str) -> Vec<Section> {
     let mut heading: Option<(u8, Range<usize>, String)> = None;
     let mut list_depth = 0usize;
     let mut item: Option<Option<Range<usize>>> = None;
+    let mut children: Vec<Cell> = Vec::new();
+    let mut child: Option<Option<Range<usize>>> = None;
     let mut in_table = false;
     let mut table_head: Vec<Cell> = Vec::new();
     let mut table_rows: Vec<Vec<Cell>> = Vec::new();
@@ -111,12 +193,26 @@ pub fn sections(src: &str) -> Vec<Section> {
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
             Event::Start(Tag::List(_)) => list_depth += 1,
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
-            Event::Start(Tag::Item) if list_depth == 1 => item = Some(None),
+            Event::Start(Tag::Item) if list_depth == 1 => {
+                item = Some(None);
+                children.clear();
+            }
             Event::End(TagEnd::Item) if list_depth == 1 => {
-                if let Some(Some(span)) = item.take() {
+                if let Some(span) = item.take() {
+                    let span = span.unwrap_or(range.start..range.start);
+                    let c = cell(src, span);
+                    let children = std::mem::take(&mut children);
+                    if !c.raw.is_empty() || !children.is_empty() {
+                        push(&mut out, Block::Item(Item { cell: c, children }));
+                    }
+                }
+            }
+            Event::Start(Tag::Item) if list_depth == 2 => child = Some(None),
+            Event::End(TagEnd::Item) if list_depth == 2 => {
+                if let Some(Some(span)) = child.take() {
                     let c = cell(src, span);
                     if !c.raw.is_empty() {
-                        push(&mut out, Block::Item(c));
+                        children.push(c);
                     }
                 }
             }
@@ -140,15 +236,16 @@ pub fn sections(src: &str) -> Vec<Section> {
             Event::End(TagEnd::TableRow) => table_rows.push(std::mem::take(&mut row)),
             Event::Start(Tag::TableCell) if in_table => row.push(cell(src, range)),
             Event::Start(Tag::Paragraph) if list_depth == 0 && quote_depth == 0 && !in_table => {
-                let c = cell(src, range);
-                if !c.raw.is_empty() {
-                    push(&mut out, Block::Paragraph(c));
-                }
+                paragraph_lines(src, range, &mut out);
             }
             Event::TaskListMarker(_) => {}
             _ => {
                 if list_depth == 1 {
                     if let Some(acc) = item.as_mut() {
+                        union(acc, &range);
+                    }
+                } else if list_depth >= 2 {
+                    if let Some(acc) = child.as_mut() {
                         union(acc, &range);
                     }
                 }
@@ -174,7 +271,7 @@ mod tests {
         let s = sections(src);
         assert_eq!(s.len(), 3);
         assert_eq!(s[2].heading, "Scope");
-        let Block::Item(c) = &s[2].blocks[0] else {
+        let Block::Item(Item { cell: c, .. }) = &s[2].blocks[0] else {
             panic!("{:?}", s[2].blocks)
         };
         assert_eq!(
@@ -182,7 +279,7 @@ mod tests {
             "agent-3: tests/uploads/**, tests/fixtures/uploads/**"
         );
         assert_eq!(&src[c.span.clone()], c.raw);
-        let Block::Item(c) = &s[2].blocks[1] else {
+        let Block::Item(Item { cell: c, .. }) = &s[2].blocks[1] else {
             panic!()
         };
         assert_eq!(c.raw, "done `a`");
@@ -198,9 +295,25 @@ mod tests {
         assert_eq!(header[0].raw, "X");
         assert_eq!(rows[0][0].raw, "`a`");
         assert_eq!(rows[0][1].raw, "b c");
-        let Block::Item(c) = &s[1].blocks[1] else {
+        let Block::Item(Item { cell: c, .. }) = &s[1].blocks[1] else {
             panic!()
         };
         assert_eq!(c.raw, "one two");
+    }
+
+    #[test]
+    fn nested_items_front_matter_and_bold_headings() {
+        let src = "---\ntitle: x\n---\n**Scope**\n- agent-1\n  - `a/**`\n  - b.ts\n\nsome\nprose\n";
+        let s = sections(src);
+        assert_eq!(s.len(), 2, "{s:#?}");
+        assert_eq!((s[1].heading.as_str(), s[1].level), ("Scope", BOLD_LEVEL));
+        let Block::Item(it) = &s[1].blocks[0] else {
+            panic!()
+        };
+        assert_eq!(it.cell.raw, "agent-1");
+        let kids: Vec<_> = it.children.iter().map(|c| c.raw.as_str()).collect();
+        assert_eq!(kids, ["`a/**`", "b.ts"]);
+        assert!(matches!(&s[1].blocks[1], Block::Paragraph(c) if c.raw == "some"));
+        assert!(matches!(&s[1].blocks[2], Block::Paragraph(c) if c.raw == "prose"));
     }
 }

@@ -49,6 +49,100 @@ fn push_piece<'a>(raw: &'a str, start: usize, end: usize, out: &mut Vec<Piece<'a
     }
 }
 
+/// A name as written, without bold, backticks, a trailing colon or dash.
+pub fn clean_name(raw: &str) -> String {
+    let t = plain_text(&raw.replace("**", "").replace("__", ""));
+    t.trim()
+        .trim_end_matches([':', '—', '–', '-', ','])
+        .trim()
+        .to_string()
+}
+
+/// Splits a list of paths: on commas and semicolons outside groups, on
+/// ` and ` outside backticks, and inside one backtick span holding several
+/// comma-separated paths (`` `a/**, b.ts` ``).
+pub fn path_list(raw: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    for piece in split_list(raw) {
+        // ` and ` separates paths, not prose (`Mermaid and TOC checks`).
+        let mut parts = split_and(piece.text);
+        if parts.len() > 1 && !parts.iter().all(|p| looks_like_path(split_note(p.text).0)) {
+            parts = vec![Piece {
+                text: piece.text,
+                range: 0..piece.text.len(),
+            }];
+        }
+        for part in parts {
+            let off = piece.range.start + part.range.start;
+            let inner = unquote(part.text);
+            let wrapped = inner.len() + 2 <= part.text.len() && part.text.starts_with('`');
+            let inner_parts = if wrapped {
+                split_list(inner)
+            } else {
+                Vec::new()
+            };
+            if inner_parts.len() > 1 {
+                let base = off + part.text.find(inner).unwrap_or(0);
+                out.extend(inner_parts.into_iter().map(|p| Piece {
+                    text: p.text,
+                    range: base + p.range.start..base + p.range.end,
+                }));
+            } else {
+                out.push(Piece {
+                    text: part.text,
+                    range: off..off + part.text.len(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Splits on ` and ` (and a leading `and `) outside backticks.
+fn split_and(raw: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            in_code = !in_code;
+        } else if !in_code && raw[i..].starts_with(" and ") {
+            push_piece(raw, start, i, &mut out);
+            start = i + 5;
+            i += 5;
+            continue;
+        }
+        i += 1;
+    }
+    push_piece(raw, start, raw.len(), &mut out);
+    for p in &mut out {
+        if let Some(rest) = p.text.strip_prefix("and ") {
+            p.range.start += 4;
+            p.text = rest;
+        }
+    }
+    out
+}
+
+/// True when some word of a prose line looks like a path: it has a `/` or
+/// `*`, or is in backticks and looks like a path. Words like `and/or` or a
+/// URL are not paths.
+pub fn mentions_path(raw: &str) -> bool {
+    raw.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | ';' | '.' | ':' | '(' | ')' | '"'));
+        if w.starts_with('`') && w.ends_with('`') && w.len() > 2 {
+            return looks_like_path(&w[1..w.len() - 1]);
+        }
+        let w = w.trim_matches('`');
+        (w.contains('/') || w.contains('*'))
+            && !w.contains("://")
+            && !w.eq_ignore_ascii_case("and/or")
+            && w.chars().any(|c| c.is_alphanumeric() || c == '*')
+    })
+}
+
 /// Splits a trailing parenthesised note off: `a.ts (additions only)`.
 pub fn split_note(text: &str) -> (&str, Option<&str>) {
     let t = text.trim_end();
@@ -123,6 +217,22 @@ mod tests {
             .map(|p| p.text)
             .collect();
         assert_eq!(p, vec!["a/**", "src/{a,b}.ts", "`x, y`", "b (one, two)"]);
+    }
+
+    #[test]
+    fn path_lists_in_every_form() {
+        let p: Vec<_> = path_list("`a/**, b.ts`, c/ and `d e.md`")
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(p, vec!["a/**", "b.ts", "c/", "`d e.md`"]);
+        let raw = "`a/**, b.ts`, c/";
+        for piece in path_list(raw) {
+            assert_eq!(&raw[piece.range.clone()], piece.text);
+        }
+        assert_eq!(clean_name("**agent-1**:"), "agent-1");
+        assert!(mentions_path("keep `src/api/**` stable"));
+        assert!(!mentions_path("ask the planner and/or see https://x.y/z"));
     }
 
     #[test]

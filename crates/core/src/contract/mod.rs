@@ -1,8 +1,17 @@
 //! The context contract: its model, the markdown reader and validation.
 
+mod agents;
 mod blocks;
+mod code;
+mod heading;
 mod items;
+mod lookalike;
+mod order;
+mod others;
+mod overlap;
 mod parse;
+mod scope;
+mod shared;
 mod validate;
 
 use std::ops::Range;
@@ -11,46 +20,62 @@ use serde::Serialize;
 
 use crate::pattern::Pattern;
 
+pub use code::Code;
 pub use items::{looks_like_path, plain_text};
+pub use lookalike::{lookalike_branch, LookAlike};
 pub use parse::parse;
 pub use validate::{unmatched_pattern_warnings, validate_set};
 
 /// Name of the verification-matrix column for the integration-branch owner.
 pub const INTEGRATOR: &str = "Integrator";
 
+/// How serious a contract diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The contract is invalid: every PR it governs fails `contract-invalid`.
     Error,
+    /// Shown by `lint`; the contract still applies.
     Warning,
 }
 
 /// A problem found while reading a contract, with a byte span into its markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The stable code (see [`Code`]); tests assert on it, not on the message.
+    pub code: Code,
+    /// What is wrong, for a person.
     pub message: String,
+    /// Byte range in the contract's source.
     pub span: Range<usize>,
+    /// How to fix it, when there is a clear fix.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(span: Range<usize>, message: impl Into<String>) -> Self {
+    /// An error with its code.
+    pub fn error(code: Code, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             message: message.into(),
             span,
             help: None,
         }
     }
-    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Self {
+    /// A warning with its code.
+    pub fn warning(code: Code, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            code,
             message: message.into(),
             span,
             help: None,
         }
     }
+    /// Adds a help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -60,20 +85,28 @@ impl Diagnostic {
 /// One path pattern of a contract, where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternEntry {
+    /// The compiled pattern.
     pub pattern: Pattern,
+    /// Where it is written in the contract.
     pub span: Range<usize>,
     /// `(additions only)`: the agent may add lines, never remove or change them.
     pub additions_only: bool,
 }
 
+/// One agent of a contract: its branch, worktree and paths.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Agent {
+    /// The name as the Worktrees/Agents section writes it.
     pub name: String,
+    /// Where the agent is defined.
     pub span: Range<usize>,
+    /// The agent's branch (`None` is a contract error).
     pub branch: Option<String>,
+    /// The agent's worktree, when named.
     pub worktree: Option<String>,
     /// Every owned pattern, additions-only ones included.
     pub owns: Vec<PatternEntry>,
+    /// Paths the agent may never change, even inside its scope.
     pub cannot_touch: Vec<PatternEntry>,
     /// Interface commitments, as written.
     pub interface: Vec<String>,
@@ -84,18 +117,24 @@ pub struct Agent {
 /// A shared file's policy: one agent owns it, or nobody edits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedRule {
+    /// The shared file (or pattern).
     pub pattern: Pattern,
     /// `None`: nobody edits.
     pub owner: Option<String>,
     /// The policy as written.
     pub policy: String,
+    /// Where the rule is written.
     pub span: Range<usize>,
 }
 
+/// One step of the merge order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeStep {
+    /// The agent, in the contract's own spelling (or as written when unknown).
     pub agent: String,
+    /// Text in parentheses after the name.
     pub note: Option<String>,
+    /// Where the step is written.
     pub span: Range<usize>,
 }
 
@@ -104,6 +143,7 @@ pub struct MergeStep {
 pub struct MatrixRow {
     /// The check as plain text (backticks removed, whitespace collapsed).
     pub check: String,
+    /// Where the row is written.
     pub span: Range<usize>,
     /// Required flag per column, in `Contract::matrix_columns` order.
     pub required: Vec<bool>,
@@ -117,30 +157,58 @@ impl MatrixRow {
     }
 }
 
+/// A context contract as read from its markdown, with every diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Contract {
     /// Repository-relative path (or the path given on the command line).
     pub path: String,
+    /// The markdown as given (spans index into it).
     pub source: String,
+    /// The first `#` heading.
     pub title: Option<String>,
+    /// Agents in the order the contract defines them.
     pub agents: Vec<Agent>,
+    /// Shared files and who may edit them.
     pub shared_state: Vec<SharedRule>,
+    /// The merge order; empty when the agents are independent.
     pub merge_order: Vec<MergeStep>,
+    /// The branch agents merge into, when the contract names one.
     pub integration_branch: Option<String>,
+    /// Verification-matrix columns after the check column.
     pub matrix_columns: Vec<String>,
+    /// Verification-matrix rows.
     pub matrix: Vec<MatrixRow>,
     /// Permission policy table, header first, as plain text.
     pub permission_policy: Vec<Vec<String>>,
+    /// Every problem found while reading, in source order per pass.
     pub diagnostics: Vec<Diagnostic>,
+    /// Prose lines of known sections (kept, shown, never enforced).
+    pub notes: Vec<String>,
+    /// How the lines of known sections were accounted for.
+    pub lines: LineStats,
+}
+
+/// Per contract: how many lines (list items, table rows, paragraph lines) of
+/// known sections were read into the model, kept as prose notes, or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LineStats {
+    /// Read into the model.
+    pub read: usize,
+    /// Pure prose, kept as a note.
+    pub notes: usize,
+    /// Named an agent or a path but could not be read (an error each).
+    pub refused: usize,
 }
 
 impl Contract {
+    /// The agent of this name (case-insensitive).
     pub fn agent(&self, name: &str) -> Option<&Agent> {
         self.agents
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
+    /// The agent whose branch this is.
     pub fn agent_for_branch(&self, branch: &str) -> Option<&Agent> {
         self.agents
             .iter()
@@ -163,6 +231,7 @@ impl Contract {
             .collect()
     }
 
+    /// True when any diagnostic is an error (the contract is invalid).
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -189,3 +258,9 @@ impl Contract {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_checks;
+#[cfg(test)]
+mod tests_forms;
+#[cfg(test)]
+mod tests_prop;

@@ -1,88 +1,36 @@
 //! Markdown → [`Contract`]: reads each known section; never fails, records
-//! every problem as a [`Diagnostic`] with a span instead.
+//! every problem as a [`Diagnostic`] with a span instead. Every line of a
+//! known section is read into the model, kept as a prose note, or refused
+//! with an error ([`LineStats`](super::LineStats)).
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::blocks::{sections, Block, Cell, Section};
-use super::items::{looks_like_path, plain_text, split_list, split_note, unquote};
-use super::{
-    Agent, Contract, Diagnostic, MatrixRow, MergeStep, PatternEntry, SharedRule, INTEGRATOR,
-};
-use crate::pattern::Pattern;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Agents,
-    Scope,
-    CannotTouch,
-    Interface,
-    SharedState,
-    MergeOrder,
-    IntegrationBranch,
-    Matrix,
-    Permissions,
-    Other,
-}
-
-fn kind_of(heading: &str) -> Kind {
-    let h = heading.to_lowercase();
-    let h = h.trim().trim_end_matches(':');
-    let starts = |keys: &[&str]| {
-        keys.iter()
-            .any(|k| h == *k || h.starts_with(&format!("{k} ")))
-    };
-    if starts(&[
-        "worktrees",
-        "agents",
-        "agent worktrees",
-        "worktree",
-        "agent",
-    ]) {
-        Kind::Agents
-    } else if starts(&["scope", "scopes", "ownership", "owned paths"]) && !h.contains("rule") {
-        Kind::Scope
-    } else if starts(&[
-        "cannot touch",
-        "must not touch",
-        "do not touch",
-        "read-only",
-    ]) {
-        Kind::CannotTouch
-    } else if starts(&[
-        "interface boundary",
-        "interface boundaries",
-        "interface",
-        "interfaces",
-    ]) {
-        Kind::Interface
-    } else if starts(&["shared state", "shared files", "shared-state"]) {
-        Kind::SharedState
-    } else if starts(&["merge order"]) {
-        Kind::MergeOrder
-    } else if starts(&["integration branch", "integration"]) {
-        Kind::IntegrationBranch
-    } else if starts(&["verification matrix", "verification"]) {
-        Kind::Matrix
-    } else if starts(&["permission policy", "permissions", "permission"]) {
-        Kind::Permissions
-    } else {
-        Kind::Other
-    }
-}
+use super::heading::{kind_of, title, Kind};
+use super::items::{clean_name, mentions_path};
+use super::{Code, Contract, Diagnostic};
 
 /// Byte span in the source of `needle` within a cell (falls back to the cell).
-fn locate(src: &str, cell: &Range<usize>, needle: &str) -> Range<usize> {
-    src[cell.clone()]
-        .find(needle)
+pub(super) fn locate(src: &str, cell: &Range<usize>, needle: &str) -> Range<usize> {
+    src.get(cell.clone())
+        .and_then(|s| s.find(needle))
         .map(|i| cell.start + i..cell.start + i + needle.len())
         .unwrap_or_else(|| cell.clone())
 }
 
-struct Reader<'a> {
-    src: &'a str,
-    c: Contract,
+pub(super) struct Reader<'a> {
+    pub src: &'a str,
+    pub c: Contract,
+    /// Lowercase agent name → index, so lookups stay O(1) with 10,000 agents.
+    names: HashMap<String, usize>,
+    /// Most words in one agent name (`Metadata agent` has two).
+    max_words: usize,
+    /// Agents already placed in the merge order.
+    pub ordered: HashSet<usize>,
 }
 
+/// Reads a contract's markdown into the model, with every diagnostic.
 pub fn parse(path: &str, source: &str) -> Contract {
     // GitHub and editors on Windows write CRLF; spans stay byte offsets into
     // the text as given, which miette draws correctly either way.
@@ -94,49 +42,44 @@ pub fn parse(path: &str, source: &str) -> Contract {
             source: source.to_string(),
             ..Contract::default()
         },
+        names: HashMap::new(),
+        max_words: 1,
+        ordered: HashSet::new(),
     };
     r.c.title = secs
         .iter()
         .find(|s| s.level == 1)
         .map(|s| s.heading.clone());
-
-    // Resolve each section's kind; deeper unknown headings continue the
-    // enclosing known section (`## Scope` / `### Backend`).
-    let mut kinds = Vec::with_capacity(secs.len());
-    let mut current: Option<(Kind, u8)> = None;
-    for s in &secs {
-        let k = if s.level == 0 {
-            Kind::Other
-        } else {
-            kind_of(&s.heading)
-        };
-        let k = match (k, current) {
-            (Kind::Other, Some((ck, cl))) if s.level > cl => ck,
-            _ => k,
-        };
-        current = (k != Kind::Other || s.level == 0).then_some((k, s.level));
-        if k == Kind::Other {
-            current = None;
-        }
-        kinds.push(k);
-    }
-    if !kinds.contains(&Kind::Agents) {
+    let kinds = resolve_kinds(&secs);
+    if !kinds.iter().any(|(k, _)| *k == Kind::Agents) && !has_agent_sections(&secs, &kinds) {
         r.c.diagnostics.push(
-            Diagnostic::error(0..source.len().min(1), "the contract has no Worktrees or Agents section: no branch is assigned to any agent")
+            Diagnostic::error(Code::NoAgentsSection, 0..source.len().min(1), "the contract has no Worktrees or Agents section: no branch is assigned to any agent")
                 .help("add `## Worktrees` with items like `- wt-api  branch: agents/api  agent: agent-1`"),
         );
     }
-    for (s, k) in secs.iter().zip(&kinds) {
+    for (s, (k, _)) in secs.iter().zip(&kinds) {
         if *k == Kind::Agents {
             r.agents_section(s);
+        } else if *k == Kind::Other && s.level > 0 && r.is_agent_section(s) {
+            r.per_agent_section(s, &s.heading);
         }
     }
-    for (s, k) in secs.iter().zip(&kinds) {
-        if s.level > 0 && *k != Kind::Other && s.blocks.is_empty() {
-            r.c.diagnostics.push(Diagnostic::warning(
+    let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
+    for (i, (s, (k, cont))) in secs.iter().zip(&kinds).enumerate() {
+        // Empty when neither it nor its sub-headings hold anything.
+        let empty = !cont
+            && s.blocks.is_empty()
+            && !secs[i + 1..]
+                .iter()
+                .zip(&kinds[i + 1..])
+                .take_while(|(_, (_, c))| *c)
+                .any(|(t, _)| !t.blocks.is_empty());
+        if s.level > 0 && *k != Kind::Other && !cont && empty {
+            r.warn(
+                Code::EmptySection,
                 s.span.clone(),
                 format!("section `{}` is empty", s.heading),
-            ));
+            );
         }
         match k {
             Kind::Scope => r.pattern_section(s, false),
@@ -147,62 +90,147 @@ pub fn parse(path: &str, source: &str) -> Contract {
             Kind::IntegrationBranch => r.integration_section(s),
             Kind::Matrix => r.matrix_section(s),
             Kind::Permissions => r.permissions_section(s),
+            Kind::Other if s.level > 0 && !r.is_agent_section(s) => r.misplaced(s),
             Kind::Agents | Kind::Other => {}
         }
     }
-    super::validate::check_contract(&mut r.c);
+    super::validate::check_contract(&mut r.c, has_scope);
     r.c
 }
 
-const KEYS: &[&str] = &["branch", "agent", "worktree", "wt", "name"];
+/// Each section's kind, and whether it continues an enclosing known section
+/// (`## Scope` / `### Backend`): deeper unknown headings do.
+fn resolve_kinds(secs: &[Section]) -> Vec<(Kind, bool)> {
+    let mut out = Vec::with_capacity(secs.len());
+    let mut current: Option<(Kind, u8)> = None;
+    for s in secs {
+        let own = if s.level == 0 {
+            Kind::Other
+        } else {
+            kind_of(&s.heading)
+        };
+        let (k, cont) = match (own, current) {
+            (Kind::Other, Some((ck, cl))) if s.level > cl => (ck, true),
+            _ => (own, false),
+        };
+        if !cont {
+            current = (k != Kind::Other).then_some((k, s.level));
+        }
+        out.push((k, cont));
+    }
+    out
+}
+
+fn has_agent_sections(secs: &[Section], kinds: &[(Kind, bool)]) -> bool {
+    secs.iter()
+        .zip(kinds)
+        .any(|(s, (k, _))| *k == Kind::Other && s.level > 0 && keyed_branch(s))
+}
+
+/// A section whose items include `branch: …` (a per-agent section).
+fn keyed_branch(s: &Section) -> bool {
+    s.blocks.iter().any(|b| match b {
+        Block::Item(it) => {
+            let t = clean_name(&it.cell.raw).to_lowercase();
+            t.starts_with("branch:") || t.starts_with("branch ")
+        }
+        _ => false,
+    })
+}
 
 impl Reader<'_> {
-    fn err(&mut self, span: Range<usize>, msg: String) {
-        self.c.diagnostics.push(Diagnostic::error(span, msg));
+    pub fn err(&mut self, code: Code, span: Range<usize>, msg: String) {
+        self.c.diagnostics.push(Diagnostic::error(code, span, msg));
     }
 
-    fn warn(&mut self, span: Range<usize>, msg: String) {
-        self.c.diagnostics.push(Diagnostic::warning(span, msg));
-    }
-
-    /// The agent a leading name refers to: the longest agent name that
-    /// prefixes `text` (case-insensitive), with what follows it.
-    fn leading_agent<'t>(&self, text: &'t str) -> Option<(String, &'t str)> {
+    pub fn warn(&mut self, code: Code, span: Range<usize>, msg: String) {
         self.c
-            .agents
-            .iter()
-            .filter(|a| {
-                let n = a.name.len();
-                // Compare the same bytes of both: case folding can change
-                // lengths (`K` KELVIN SIGN), so never slice by a folded length.
-                text.is_char_boundary(n.min(text.len()))
-                    && text.len() >= n
-                    && text[..n].to_lowercase() == a.name.to_lowercase()
-                    && text[n..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric() && c != '-' && c != '_')
-            })
-            .max_by_key(|a| a.name.len())
-            .map(|a| (a.name.clone(), &text[a.name.len()..]))
+            .diagnostics
+            .push(Diagnostic::warning(code, span, msg));
     }
 
-    fn register_agent(
+    /// A line read into the model.
+    pub fn read_line(&mut self) {
+        self.c.lines.read += 1;
+    }
+
+    /// A line of a known section that could not be read: an error when it
+    /// names an agent or a path (it meant something the gate would drop),
+    /// otherwise a prose note.
+    pub fn unreadable(&mut self, cell: &Cell, section: &str) {
+        if self.mentions_agent(&cell.raw) || mentions_path(&cell.raw) {
+            self.c.lines.refused += 1;
+            self.c.diagnostics.push(
+                Diagnostic::error(
+                    Code::UnreadableLine,
+                    cell.span.clone(),
+                    format!("{section}: cannot read `{}`", cell.raw),
+                )
+                .help("write it in one of the forms the README lists, or as prose without agent names or paths"),
+            );
+        } else {
+            self.c.lines.notes += 1;
+            self.c.notes.push(cell.raw.clone());
+        }
+    }
+
+    pub fn agent_index(&self, name: &str) -> Option<usize> {
+        self.names.get(&name.to_lowercase()).copied()
+    }
+
+    /// The agent a line starts with (bold, backticks and case ignored), and
+    /// the rest of the line after the name.
+    pub fn leading_agent<'t>(&self, text: &'t str) -> Option<(usize, &'t str)> {
+        let mut ends = Vec::new();
+        let mut in_word = false;
+        for (i, ch) in text.char_indices() {
+            let word = ch.is_alphanumeric() || matches!(ch, '-' | '_');
+            if in_word && !word {
+                ends.push(i);
+            }
+            in_word = word;
+        }
+        if in_word {
+            ends.push(text.len());
+        }
+        // Try the longest name first (`Metadata agent` before `Metadata`).
+        for &end in ends.iter().take(self.max_words + 1).rev() {
+            let cand = clean_name(&text[..end]);
+            if let Some(&i) = self.names.get(&cand.to_lowercase()) {
+                let rest = text[end..].trim_start_matches(['*', '`', '_']);
+                return Some((i, rest));
+            }
+        }
+        None
+    }
+
+    /// Whether a line names any agent of the contract as a word.
+    pub fn mentions_agent(&self, text: &str) -> bool {
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        (0..words.len()).any(|i| {
+            (1..=self.max_words.min(words.len() - i)).any(|n| {
+                self.names
+                    .contains_key(&words[i..i + n].join(" ").to_lowercase())
+            })
+        })
+    }
+
+    /// Adds an agent (or completes one already named), returning its index.
+    pub fn register_agent(
         &mut self,
         name: String,
         span: Range<usize>,
         branch: Option<String>,
         worktree: Option<String>,
     ) -> usize {
-        if let Some(i) = self
-            .c
-            .agents
-            .iter()
-            .position(|a| a.name.eq_ignore_ascii_case(&name))
-        {
+        if let Some(i) = self.agent_index(&name) {
             let prev = self.c.agents[i].branch.clone();
             match (&prev, &branch) {
                 (Some(p), Some(b)) if p != b => self.err(
+                    Code::AgentTwoBranches,
                     span,
                     format!("agent `{name}` has two branches: `{p}` and `{b}`"),
                 ),
@@ -215,460 +243,67 @@ impl Reader<'_> {
             return i;
         }
         if branch.is_none() {
-            self.err(span.clone(), format!("agent `{name}` names no branch"));
+            self.err(
+                Code::AgentWithoutBranch,
+                span.clone(),
+                format!("agent `{name}` names no branch"),
+            );
         }
-        self.c.agents.push(Agent {
+        self.max_words = self.max_words.max(name.split_whitespace().count());
+        self.names.insert(name.to_lowercase(), self.c.agents.len());
+        self.c.agents.push(super::Agent {
             name,
             span,
             branch,
             worktree,
-            ..Agent::default()
+            ..super::Agent::default()
         });
         self.c.agents.len() - 1
     }
 
-    fn agents_section(&mut self, s: &Section) {
+    /// An unknown section that names agents together with paths or arrows
+    /// was probably meant as a known one: say which.
+    fn misplaced(&mut self, s: &Section) {
+        let mut arrows = false;
+        let mut paths = false;
+        let mut agents = false;
         for b in &s.blocks {
-            match b {
-                Block::Item(cell) => self.agent_item(cell),
-                Block::Table { header, rows } => self.agents_table(header, rows),
-                Block::Paragraph(_) => {}
+            for cell in block_cells(b) {
+                agents |= self.mentions_agent(&cell.raw);
+                paths |= mentions_path(&cell.raw);
+                arrows |= ["→", "->", "=>", "⇒"].iter().any(|a| cell.raw.contains(a));
             }
         }
-    }
-
-    /// `- wt-uploads  branch: agents/uploads  agent: agent-1`
-    fn agent_item(&mut self, cell: &Cell) {
-        let mut fields: Vec<(String, Vec<&str>)> = vec![(String::new(), Vec::new())];
-        for tok in cell.raw.split_whitespace() {
-            let (key, rest) = match tok.split_once(':') {
-                Some((k, r)) if KEYS.contains(&k.to_lowercase().as_str()) => (Some(k), r),
-                _ => (None, tok),
-            };
-            if let Some(k) = key {
-                fields.push((k.to_lowercase(), Vec::new()));
-            }
-            let rest = rest.trim_end_matches(',');
-            if !rest.is_empty() {
-                if let Some(f) = fields.last_mut() {
-                    f.1.push(rest);
-                }
-            }
-        }
-        let get = |k: &[&str]| {
-            fields
-                .iter()
-                .find(|(key, v)| k.contains(&key.as_str()) && !v.is_empty())
-                .map(|(_, v)| unquote(&v.join(" ")).to_string())
-        };
-        let lead = fields[0].1.join(" ");
-        let name = get(&["agent", "name"]);
-        let branch = get(&["branch"]);
-        let mut worktree = get(&["worktree", "wt"]);
-        if worktree.is_none() && !lead.is_empty() {
-            worktree = Some(unquote(&lead).to_string());
-        }
-        let Some(name) = name else {
-            self.warn(
-                cell.span.clone(),
-                format!(
-                    "item `{}` names no agent (write `agent: NAME`); ignored",
-                    cell.raw
-                ),
-            );
+        if !agents || !(paths || arrows) {
             return;
-        };
-        self.register_agent(name, cell.span.clone(), branch, worktree);
-    }
-
-    fn agents_table(&mut self, header: &[Cell], rows: &[Vec<Cell>]) {
-        let col = |names: &[&str]| {
-            header.iter().position(|h| {
-                let h = plain_text(&h.raw).to_lowercase();
-                names.contains(&h.as_str())
-            })
-        };
-        let name_col = col(&["agent", "name", "agent name"]);
-        let branch_col = col(&["branch"]);
-        let wt_col = col(&["worktree", "worktree path"]);
-        let owns_col = col(&["owns", "scope", "owned paths", "files"]);
-        let cannot_col = col(&[
-            "cannot touch",
-            "must not touch",
-            "read-only",
-            "do not touch",
-        ]);
-        let Some(name_col) = name_col else {
-            if let Some(h) = header.first() {
-                self.err(
-                    h.span.clone(),
-                    "the agents table has no `Agent` column".to_string(),
-                );
-            }
-            return;
-        };
-        for row in rows {
-            let Some(name_cell) = row.get(name_col) else {
-                continue;
-            };
-            let name = plain_text(&name_cell.raw);
-            if name.is_empty() {
-                continue;
-            }
-            let cell_text = |c: Option<usize>| {
-                c.and_then(|i| row.get(i))
-                    .map(|c| unquote(&c.raw).to_string())
-                    .filter(|s| !s.is_empty())
-            };
-            let branch = cell_text(branch_col);
-            let worktree = cell_text(wt_col);
-            let idx = self.register_agent(name, name_cell.span.clone(), branch, worktree);
-            if let Some(c) = owns_col.and_then(|i| row.get(i)) {
-                self.add_patterns(idx, c, &c.raw, false);
-            }
-            if let Some(c) = cannot_col.and_then(|i| row.get(i)) {
-                self.add_patterns(idx, c, &c.raw, true);
-            }
         }
-    }
-
-    /// Adds a comma-separated list of paths (and prose notes) to an agent.
-    fn add_patterns(&mut self, agent: usize, cell: &Cell, list: &str, cannot: bool) {
-        for piece in split_list(list) {
-            let (item, note) = split_note(piece.text);
-            let span = locate(self.src, &cell.span, piece.text);
-            if !looks_like_path(item) {
-                let what = if cannot { "cannot-touch" } else { "owned" };
-                self.c.agents[agent].notes.push(piece.text.to_string());
-                self.warn(
-                    span,
-                    format!(
-                        "`{}` is not a path: kept as a note for `{}`, not enforced as {what}",
-                        piece.text, self.c.agents[agent].name
-                    ),
-                );
-                continue;
-            }
-            let additions_only = note.is_some_and(|n| {
-                let n = n.to_lowercase();
-                n.contains("additions only")
-                    || n.contains("additions-only")
-                    || n.contains("append only")
-            });
-            match Pattern::parse(unquote(item)) {
-                Ok(pattern) => {
-                    let entry = PatternEntry {
-                        pattern,
-                        span,
-                        additions_only,
-                    };
-                    let a = &mut self.c.agents[agent];
-                    if cannot {
-                        a.cannot_touch.push(entry);
-                    } else {
-                        a.owns.push(entry);
-                    }
-                }
-                Err(e) => self.err(span, e.to_string()),
-            }
-        }
-    }
-
-    /// Scope / Cannot touch: `- agent-1: src/api/**, src/api/router.ts (additions only)`
-    fn pattern_section(&mut self, s: &Section, cannot: bool) {
-        for b in &s.blocks {
-            let Block::Item(cell) = b else { continue };
-            let Some((name, list)) = cell.raw.split_once(':') else {
-                self.warn(
-                    cell.span.clone(),
-                    format!("`{}` does not start with `AGENT:`; ignored", cell.raw),
-                );
-                continue;
-            };
-            let name = plain_text(name);
-            let Some(idx) = self
-                .c
-                .agents
-                .iter()
-                .position(|a| a.name.eq_ignore_ascii_case(&name))
-            else {
-                self.err(
-                    locate(self.src, &cell.span, name.as_str()),
-                    format!("no Worktrees/Agents entry names agent `{name}`"),
-                );
-                continue;
-            };
-            self.add_patterns(idx, cell, list, cannot);
-        }
-    }
-
-    fn interface_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            let (Block::Item(cell) | Block::Paragraph(cell)) = b else {
-                continue;
-            };
-            match self.leading_agent(&cell.raw) {
-                Some((name, rest)) => {
-                    let rest = rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
-                    let text = ["commits to:", "commits to"]
-                        .iter()
-                        .find_map(|p| rest.strip_prefix(p))
-                        .unwrap_or(rest)
-                        .trim()
-                        .to_string();
-                    if let Some(a) = self.c.agent(&name).map(|a| a.name.clone()) {
-                        if let Some(agent) = self.c.agents.iter_mut().find(|x| x.name == a) {
-                            agent.interface.push(text);
-                        }
-                    }
-                }
-                None => self.warn(
-                    cell.span.clone(),
-                    "interface item names no agent of the contract; kept nowhere".to_string(),
-                ),
-            }
-        }
-    }
-
-    /// `- package.json: agent-1 owns. …` / `- tsconfig.json: nobody edits.`
-    fn shared_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            let (pattern_text, policy, cell) = match b {
-                Block::Item(cell) => {
-                    let split = cell
-                        .raw
-                        .find(": ")
-                        .map(|i| (&cell.raw[..i], &cell.raw[i + 2..]))
-                        .or_else(|| cell.raw.split_once(':'));
-                    let Some((p, pol)) = split else {
-                        self.err(
-                            cell.span.clone(),
-                            format!(
-                                "shared-state item `{}` has no `PATH: POLICY` form",
-                                cell.raw
-                            ),
-                        );
-                        continue;
-                    };
-                    (p.to_string(), pol.to_string(), cell.clone())
-                }
-                Block::Table { rows, .. } => {
-                    for row in rows {
-                        if let [p, pol, ..] = row.as_slice() {
-                            self.shared_rule(&p.raw.clone(), &pol.raw.clone(), p);
-                        }
-                    }
-                    continue;
-                }
-                Block::Paragraph(_) => continue,
-            };
-            self.shared_rule(&pattern_text, &policy, &cell);
-        }
-    }
-
-    fn shared_rule(&mut self, pattern_text: &str, policy: &str, cell: &Cell) {
-        let span = locate(self.src, &cell.span, pattern_text.trim());
-        let pattern = match Pattern::parse(unquote(pattern_text)) {
-            Ok(p) => p,
-            Err(e) => return self.err(span, e.to_string()),
-        };
-        if !looks_like_path(pattern_text) {
-            self.warn(
-                span.clone(),
-                format!("`{pattern_text}` does not look like a path; read as one"),
-            );
-        }
-        let lower = plain_text(policy).to_lowercase();
-        let nobody = [
-            "nobody",
-            "no agent",
-            "no one",
-            "noone",
-            "human only",
-            "humans only",
-        ]
-        .iter()
-        .any(|k| lower.contains(k));
-        let owner = if nobody {
-            None
+        let meant = if arrows {
+            Kind::MergeOrder
         } else {
-            let found = self.c.agents.iter().find(|a| {
-                let n = a.name.to_lowercase();
-                lower.starts_with(&format!("{n} owns"))
-                    || lower.contains(&format!(" {n} owns"))
-                    || lower.contains(&format!("owned by {n}"))
-            });
-            match found {
-                Some(a) => Some(a.name.clone()),
-                None => {
-                    self.c.diagnostics.push(
-                        Diagnostic::error(
-                            locate(self.src, &cell.span, policy.trim()),
-                            format!("shared-state policy for `{pattern_text}` names no owner: `{}`", policy.trim()),
-                        )
-                        .help("write `AGENT owns.` with an agent of this contract, or `nobody edits.`"),
-                    );
-                    return;
-                }
-            }
+            Kind::Scope
         };
-        self.c.shared_state.push(SharedRule {
-            pattern,
-            owner,
-            policy: plain_text(policy),
-            span,
-        });
+        self.c.diagnostics.push(
+            Diagnostic::warning(
+                Code::MisplacedSection,
+                s.span.clone(),
+                format!(
+                    "section `{}` is not one the gate reads, but it names agents with {}: did you mean `## {}`?",
+                    s.heading,
+                    if arrows { "arrows" } else { "paths" },
+                    title(meant)
+                ),
+            )
+            .help("rename the heading (the README lists every accepted name); as written, nothing in it is enforced"),
+        );
     }
+}
 
-    fn merge_order_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            match b {
-                Block::Item(cell) => self.merge_step(&cell.raw, cell),
-                Block::Paragraph(cell) => {
-                    // A one-line order: `agent-2 → agent-1 → agent-3`.
-                    let line = cell.raw.replace("->", "→").replace(" then ", "→");
-                    if line.contains('→') {
-                        for part in line.split('→') {
-                            self.merge_step(part.trim(), cell);
-                        }
-                    }
-                }
-                Block::Table { .. } => {}
-            }
-        }
-    }
-
-    fn merge_step(&mut self, raw: &str, cell: &Cell) {
-        let (head, note) = match raw.find('(') {
-            Some(i) => (
-                raw[..i].trim(),
-                Some(raw[i + 1..].trim().trim_end_matches(')').trim().to_string()),
-            ),
-            None => (raw.trim(), None),
-        };
-        let head = plain_text(head);
-        let name = match self.leading_agent(&head) {
-            Some((n, _)) => n,
-            None => head.trim_end_matches([':', '.', ',']).to_string(),
-        };
-        let span = locate(self.src, &cell.span, raw.trim());
-        if self.c.agent(&name).is_none() {
-            self.err(
-                span.clone(),
-                format!("merge order names unknown agent `{name}`"),
-            );
-        } else if self.c.merge_position(&name).is_some() {
-            self.err(span.clone(), format!("merge order lists `{name}` twice"));
-        }
-        self.c.merge_order.push(MergeStep {
-            agent: name,
-            note: note.filter(|n| !n.is_empty()),
-            span,
-        });
-    }
-
-    fn integration_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            let (Block::Paragraph(cell) | Block::Item(cell)) = b else {
-                continue;
-            };
-            let raw = &cell.raw;
-            let branch = match raw.find('`') {
-                Some(i) => raw[i + 1..].split('`').next().unwrap_or("").to_string(),
-                None => raw
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches([',', '.', ';'])
-                    .to_string(),
-            };
-            if branch.is_empty() || branch.contains(char::is_whitespace) {
-                self.err(
-                    cell.span.clone(),
-                    "the integration branch section names no branch (write it in backticks)"
-                        .to_string(),
-                );
-            } else {
-                self.c.integration_branch = Some(branch);
-            }
-            return;
-        }
-    }
-
-    fn matrix_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            let Block::Table { header, rows } = b else {
-                continue;
-            };
-            let columns: Vec<String> = header.iter().skip(1).map(|h| plain_text(&h.raw)).collect();
-            for (h, name) in header.iter().skip(1).zip(&columns) {
-                if !name.eq_ignore_ascii_case(INTEGRATOR) && self.c.agent(name).is_none() {
-                    self.warn(
-                        h.span.clone(),
-                        format!("matrix column `{name}` names no agent of the contract"),
-                    );
-                }
-            }
-            // Use the contract's own spelling of agent names for columns.
-            let columns: Vec<String> = columns
-                .into_iter()
-                .map(|c| self.c.agent(&c).map(|a| a.name.clone()).unwrap_or(c))
-                .collect();
-            for row in rows {
-                let Some(check_cell) = row.first() else {
-                    continue;
-                };
-                let mut required = Vec::with_capacity(columns.len());
-                for (i, col) in columns.iter().enumerate() {
-                    let cell = row.get(i + 1);
-                    let text = cell
-                        .map(|c| plain_text(&c.raw).to_lowercase())
-                        .unwrap_or_default();
-                    let req = match text.as_str() {
-                        "required" | "yes" | "y" | "✓" | "✔" | "x" | "must" => true,
-                        "not required" | "no" | "n" | "-" | "—" | "" | "optional" | "n/a" => {
-                            false
-                        }
-                        other => {
-                            if let Some(c) = cell {
-                                self.warn(
-                                    c.span.clone(),
-                                    format!("matrix cell `{other}` for `{col}` is neither Required nor Not required; read as Required"),
-                                );
-                            }
-                            true
-                        }
-                    };
-                    required.push(req);
-                }
-                self.c.matrix.push(MatrixRow {
-                    check: plain_text(&check_cell.raw),
-                    span: check_cell.span.clone(),
-                    required,
-                });
-            }
-            self.c.matrix_columns = columns;
-            return;
-        }
-    }
-
-    fn permissions_section(&mut self, s: &Section) {
-        for b in &s.blocks {
-            match b {
-                Block::Table { header, rows } => {
-                    self.c
-                        .permission_policy
-                        .push(header.iter().map(|c| plain_text(&c.raw)).collect());
-                    for row in rows {
-                        self.c
-                            .permission_policy
-                            .push(row.iter().map(|c| plain_text(&c.raw)).collect());
-                    }
-                }
-                Block::Item(c) | Block::Paragraph(c) => {
-                    self.c.permission_policy.push(vec![plain_text(&c.raw)])
-                }
-            }
-        }
+/// Every cell of a block: an item and its children, each table row's cells,
+/// or a paragraph line.
+pub(super) fn block_cells(b: &Block) -> Vec<&Cell> {
+    match b {
+        Block::Item(it) => std::iter::once(&it.cell).chain(&it.children).collect(),
+        Block::Table { rows, .. } => rows.iter().flatten().collect(),
+        Block::Paragraph(c) => vec![c],
     }
 }

@@ -1,19 +1,21 @@
 //! Checks that need the whole contract (or every contract) at once. Every
 //! problem is recorded; nothing stops at the first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::{Contract, Diagnostic};
+use super::{Code, Contract, Diagnostic};
 use crate::pattern::PatternSet;
 
-/// Within one contract: a branch claimed by two agents, a pattern owned by two agents.
-pub(super) fn check_contract(c: &mut Contract) {
+/// Within one contract: a branch claimed by two agents, scopes that overlap,
+/// an agent without scope, a merge order that leaves agents out.
+pub(super) fn check_contract(c: &mut Contract, has_scope_section: bool) {
     let mut diags = Vec::new();
     let mut branches: HashMap<&str, &str> = HashMap::new();
     for a in &c.agents {
         if let Some(b) = a.branch.as_deref() {
             if let Some(other) = branches.insert(b, &a.name) {
                 diags.push(Diagnostic::error(
+                    Code::DuplicateBranch,
                     a.span.clone(),
                     format!(
                         "branch `{b}` is claimed by two agents: `{other}` and `{}`",
@@ -24,6 +26,7 @@ pub(super) fn check_contract(c: &mut Contract) {
         }
         if c.integration_branch.as_deref() == a.branch.as_deref() && a.branch.is_some() {
             diags.push(Diagnostic::error(
+                Code::IntegrationBranchReused,
                 a.span.clone(),
                 format!(
                     "agent `{}` uses the integration branch as its own branch",
@@ -31,22 +34,42 @@ pub(super) fn check_contract(c: &mut Contract) {
                 ),
             ));
         }
-    }
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    for a in &c.agents {
-        for p in &a.owns {
-            match owners.get(p.pattern.text.as_str()) {
-                Some(other) if *other != a.name => diags.push(Diagnostic::error(
-                    p.span.clone(),
+        if has_scope_section && a.owns.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    Code::AgentWithoutScope,
+                    a.span.clone(),
                     format!(
-                        "`{}` is owned by two agents: `{other}` and `{}`",
-                        p.pattern.text, a.name
+                        "agent `{}` owns nothing, but the contract has a Scope section: every file it commits would be blocked",
+                        a.name
                     ),
-                )),
-                _ => {
-                    owners.insert(&p.pattern.text, &a.name);
-                }
-            }
+                )
+                .help("give the agent its paths in the Scope section"),
+            );
+        }
+    }
+    diags.extend(super::overlap::pattern_overlaps(c).0);
+    if let Some(first) = c.merge_order.first() {
+        let listed: HashSet<String> = c
+            .merge_order
+            .iter()
+            .map(|s| s.agent.to_lowercase())
+            .collect();
+        let missing: Vec<&str> = c
+            .agents
+            .iter()
+            .filter(|a| !listed.contains(&a.name.to_lowercase()))
+            .map(|a| a.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::MergeOrderIncomplete,
+                    first.span.clone(),
+                    format!("the merge order leaves out `{}`", missing.join("`, `")),
+                )
+                .help("list every agent, or drop the Merge order section if they are independent"),
+            );
         }
     }
     c.diagnostics.extend(diags);
@@ -76,6 +99,7 @@ pub fn validate_set(contracts: &mut [Contract]) {
         let names: Vec<String> = files.iter().map(|&i| contracts[i].path.clone()).collect();
         for (i, span) in claims {
             contracts[i].diagnostics.push(Diagnostic::error(
+                Code::BranchInTwoContracts,
                 span,
                 format!(
                     "branch `{branch}` is claimed by two contracts: {}",
@@ -86,7 +110,9 @@ pub fn validate_set(contracts: &mut [Contract]) {
     }
 }
 
-/// Warnings for patterns that match no file of the given tree (the base branch).
+/// Diagnostics against the files of the base tree: patterns that match no
+/// file (warnings) and files two agents' scopes both match (errors, unless
+/// Shared state gives the file one owner).
 pub fn unmatched_pattern_warnings(c: &Contract, files: &[String]) -> Vec<Diagnostic> {
     let mut entries = Vec::new();
     for a in &c.agents {
@@ -111,16 +137,19 @@ pub fn unmatched_pattern_warnings(c: &Contract, files: &[String]) -> Vec<Diagnos
             hit[t as usize] = true;
         }
     }
-    entries
+    let mut diags: Vec<Diagnostic> = entries
         .iter()
         .zip(hit)
         .filter(|(_, h)| !h)
         .map(|((p, span), _)| {
             Diagnostic::warning(
+                Code::UnmatchedPattern,
                 span.clone(),
                 format!("`{}` matches no file on the base branch", p.text),
             )
             .help("fine for files the agent will create; otherwise check the spelling")
         })
-        .collect()
+        .collect();
+    diags.extend(super::overlap::file_overlaps(c, files));
+    diags
 }

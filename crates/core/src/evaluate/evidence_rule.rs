@@ -4,7 +4,7 @@
 use crate::change::PrSnapshot;
 use crate::contract::Contract;
 use crate::pr_body::{is_pr_notes_check, read_body, EvidenceStatus};
-use crate::verdict::{EvidenceRow, Finding, Level, Rule};
+use crate::verdict::{EvidenceRow, Finding, Rule};
 
 pub(super) fn check(
     c: &Contract,
@@ -16,18 +16,24 @@ pub(super) fn check(
     if checks.is_empty() {
         return Vec::new();
     }
+    // No body (offline without `--body`): every required check is
+    // unevidenced; failing closed says how to give one.
     let Some(body) = &pr.body else {
-        out.push(
-            Finding::failure(
+        let mut rows = Vec::with_capacity(checks.len());
+        for row in checks {
+            out.push(Finding::failure(
                 Rule::Evidence,
                 format!(
-                    "evidence not checked: no PR body given ({} required check(s); pass --body FILE)",
-                    checks.len()
+                    "no evidence for required check `{}`: no PR body was given (pass `--body FILE`)",
+                    row.check
                 ),
-            )
-            .with_level(Level::Notice),
-        );
-        return Vec::new();
+            ));
+            rows.push(EvidenceRow {
+                check: row.check.clone(),
+                found: false,
+            });
+        }
+        return rows;
     };
     let ev = read_body(body);
     let mut rows = Vec::with_capacity(checks.len());

@@ -2,10 +2,12 @@
 //! No I/O, no clock, no environment; each rule group lives in its own module.
 
 mod evidence_rule;
+mod interface_rule;
 mod order;
 mod paths;
 mod permission_rule;
 
+pub use interface_rule::findings as interface_findings;
 pub use paths::needs_removals;
 
 use crate::change::{MergeState, PrSnapshot};
@@ -23,8 +25,10 @@ pub enum Unassigned {
     Block,
 }
 
+/// How to evaluate.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What to do with a branch no contract names (look-alikes always fail).
     pub unassigned: Unassigned,
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
@@ -59,8 +63,18 @@ impl Default for Options {
 /// Who the head branch is in which contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    Agent { contract: usize, agent: usize },
-    Integrator { contract: usize },
+    /// An agent's branch: indices of the contract and the agent.
+    Agent {
+        /// Index into the contracts.
+        contract: usize,
+        /// Index into the contract's agents.
+        agent: usize,
+    },
+    /// The contract's integration branch.
+    Integrator {
+        /// Index into the contracts.
+        contract: usize,
+    },
 }
 
 /// Every contract claim on a branch (more than one is a contract error).
@@ -82,6 +96,8 @@ pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
     out
 }
 
+/// Judges one pull request against the contracts: every finding, the
+/// merge progress and the evidence rows.
 pub fn evaluate(
     contracts: &[Contract],
     pr: &PrSnapshot,
@@ -105,13 +121,23 @@ pub fn evaluate(
                 let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
                 format!("no agent of {} has it", names.join(", "))
             };
-            findings.push(
-                Finding::failure(
+            // A branch that looks like an agent's fails whatever
+            // `--unassigned` says: a typo must not slip past the contract.
+            let finding = match crate::contract::lookalike_branch(contracts, &pr.branch) {
+                Some(l) => Finding::failure(
+                    Rule::UnassignedBranch,
+                    format!(
+                        "branch `{}` is assigned to no agent, but it looks like an agent branch of {}: did you mean `{}` ({})?",
+                        pr.branch, l.contract, l.branch, l.agent
+                    ),
+                ),
+                None => Finding::failure(
                     Rule::UnassignedBranch,
                     format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
                 )
                 .with_level(level),
-            );
+            };
+            findings.push(finding);
             return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
         }
         [one] => *one,
@@ -162,6 +188,7 @@ pub fn evaluate(
     order::base_branch(contract, agent_idx, pr, &mut findings);
     paths::check(contract, agent_idx, pr, options, &mut findings);
     permission_rule::check(contract, agent_idx, pr, options, &mut findings);
+    findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
 

@@ -17,6 +17,7 @@ fn pr(branch: &str, files: Vec<ChangedFile>) -> PrSnapshot {
         body: None,
         files,
         files_truncated: None,
+        interface: Vec::new(),
     }
 }
 
@@ -234,6 +235,50 @@ fn unassigned_is_neutral_or_blocked() {
     assert_eq!(v.conclusion, Conclusion::Failure);
 }
 
+#[test]
+fn lookalike_branch_fails_whatever_unassigned_says() {
+    for branch in ["agents/upload", "agents/uplaods", "agents/something-else"] {
+        let p = pr(branch, vec![m("src/api/uploads/a.ts")]);
+        let v = run(&uploads(), &p, &MergeState::new());
+        assert_eq!(v.conclusion, Conclusion::Failure, "{branch}");
+        assert_eq!(rules(&v), [(Rule::UnassignedBranch, None, None)]);
+        if branch != "agents/something-else" {
+            assert!(
+                v.findings[0]
+                    .message
+                    .ends_with("did you mean `agents/uploads` (agent-1)?"),
+                "{}",
+                v.findings[0].message
+            );
+        }
+    }
+    // Unrelated human branches stay neutral.
+    for branch in ["feature/uploads", "main-fix", "docs"] {
+        let v = run(&uploads(), &pr(branch, vec![m("a")]), &MergeState::new());
+        assert_eq!(v.conclusion, Conclusion::Neutral, "{branch}");
+    }
+}
+
+#[test]
+fn no_body_fails_each_required_check() {
+    let c = vec![parse("blog.md", BLOG)];
+    let mut p = pr(
+        "agent/metadata-filter-contract",
+        vec![m("src/content/config.ts")],
+    );
+    p.base = "integration/blog-discovery".into();
+    let v = run(&c, &p, &MergeState::new());
+    let ev: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::Evidence)
+        .map(|f| (f.level, f.message.contains("pass `--body FILE`")))
+        .collect();
+    assert_eq!(ev, [(Level::Failure, true); 3]);
+    assert_eq!(v.evidence.len(), 3);
+    assert!(v.evidence.iter().all(|r| !r.found));
+}
+
 fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PrSnapshot {
     PrSnapshot {
         branch: branch.into(),
@@ -241,6 +286,7 @@ fn blog_pr(branch: &str, base: &str, files: Vec<ChangedFile>, body: &str) -> PrS
         body: Some(body.into()),
         files,
         files_truncated: None,
+        interface: Vec::new(),
     }
 }
 

@@ -1,32 +1,15 @@
-//! `contract-gate demo`: builds a temporary repository reproducing the
-//! uploads example (three agents in three `git worktree add` worktrees,
-//! plus the blog-discovery contract beside it), then runs the real
-//! `contract-gate check` binary on branches that pass and branches that
-//! break each rule, and prints the verdicts.
+//! The demo's scenarios: each step builds history the way the article's
+//! agents would, then judges a branch with the real binary.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const UPLOADS: &str = include_str!("../../fixtures/contracts/uploads.md");
-const BLOG: &str = include_str!("../../fixtures/contracts/blog-discovery.md");
+use super::Demo;
+
+const UPLOADS: &str = include_str!("../../../fixtures/contracts/uploads.md");
+const BLOG: &str = include_str!("../../../fixtures/contracts/blog-discovery.md");
 
 const ROUTER: &str = "import { Router } from './http';\n\nexport const router = new Router();\nrouter.get('/health', health);\nrouter.get('/users', listUsers);\n";
-
-struct Demo {
-    root: PathBuf,
-    exe: PathBuf,
-    rows: Vec<Row>,
-}
-
-struct Row {
-    name: &'static str,
-    branch: String,
-    expected: &'static str,
-    expected_rules: Vec<&'static str>,
-    got: String,
-    got_rules: Vec<String>,
-    exit: i32,
-}
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")
@@ -70,149 +53,32 @@ fn commit(dir: &Path, msg: &str) -> Result<(), String> {
     Ok(())
 }
 
-impl Demo {
-    /// Runs the real binary's `check` and records the verdict.
-    fn check(
-        &mut self,
-        name: &'static str,
-        dir: &Path,
-        args: &[&str],
-        expected: &'static str,
-        expected_rules: &[&'static str],
-    ) -> Result<(), String> {
-        let out = Command::new(&self.exe)
-            .arg("check")
-            .args(args)
-            .args(["--format", "json"])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-            format!(
-                "check printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })?;
-        let mut rules: Vec<String> = v["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|f| f["level"] != "notice")
-            .filter_map(|f| f["rule"].as_str().map(String::from))
-            .collect();
-        rules.sort();
-        rules.dedup();
-        if let Some(e) = v["error"].as_str() {
-            rules.push(format!("error: {e}"));
-        }
-        let got = match v["conclusion"].as_str() {
-            Some("success") => "PASS",
-            Some("neutral") => "NEUTRAL",
-            Some("failure") if out.status.code() == Some(2) => "ERROR",
-            Some("failure") => "BLOCKED",
-            _ => "?",
-        };
-        self.rows.push(Row {
-            name,
-            branch: v["branch"].as_str().unwrap_or("?").to_string(),
-            expected,
-            expected_rules: expected_rules.to_vec(),
-            got: got.to_string(),
-            got_rules: rules,
-            exit: out.status.code().unwrap_or(-1),
-        });
-        Ok(())
+/// Every scenario, in the order the demo prints them.
+pub(super) fn scenarios(d: &mut Demo) -> Result<(), String> {
+    let repo = setup(d)?;
+    let root = d.root.clone();
+    let wt = |n: &str| root.join(n);
+    // The three worktrees of the uploads contract, as the article makes them.
+    for (dir, branch) in [
+        ("wt-migrations", "agents/migrations"),
+        ("wt-uploads", "agents/uploads"),
+        ("wt-tests", "agents/tests"),
+    ] {
+        git(
+            &repo,
+            &["worktree", "add", "-q", "-b", branch, &format!("../{dir}")],
+        )?;
     }
+    let (mig, upl, tst) = (wt("wt-migrations"), wt("wt-uploads"), wt("wt-tests"));
+    migrations_then_uploads(d, &repo, &mig, &upl)?;
+    uploads_edits_router(d, &upl)?;
+    tests_agent(d, &repo, &tst)?;
+    blog_discovery(d, &repo, &wt("repo-agent-metadata"))?;
+    human_and_broken_contract(d, &repo)
 }
 
-pub fn run(keep: bool) -> i32 {
-    let tmp = match tempfile::Builder::new()
-        .prefix("contract-gate-demo-")
-        .tempdir()
-    {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("contract-gate demo: cannot create a temporary directory: {e}");
-            return 2;
-        }
-    };
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("contract-gate demo: cannot find my own binary: {e}");
-            return 2;
-        }
-    };
-    let mut demo = Demo {
-        root: tmp.path().to_path_buf(),
-        exe,
-        rows: Vec::new(),
-    };
-    if let Err(e) = scenarios(&mut demo) {
-        eprintln!("contract-gate demo: {e}");
-        return 2;
-    }
-    let ok = print(&demo);
-    if keep {
-        let kept = tmp.keep();
-        crate::term::emit(&format!(
-            "\nDemo repository kept at {}\n",
-            kept.join("repo").display()
-        ));
-    }
-    if ok {
-        0
-    } else {
-        1
-    }
-}
-
-fn print(demo: &Demo) -> bool {
-    use std::fmt::Write as _;
-    let mut o = String::new();
-    let _ = writeln!(o, "contract-gate demo — the uploads contract (3 agents, 3 worktrees) and the blog-discovery contract\n");
-    let _ = writeln!(
-        o,
-        "{:<3} {:<58} {:<32} {:<8} {:<5} findings",
-        "#", "scenario", "branch", "verdict", "exit"
-    );
-    let mut ok = true;
-    for (i, r) in demo.rows.iter().enumerate() {
-        let matches = r.got == r.expected && r.got_rules == r.expected_rules;
-        ok &= matches;
-        let rules = if r.got_rules.is_empty() {
-            "—".to_string()
-        } else {
-            r.got_rules.join(", ")
-        };
-        let _ = writeln!(
-            o,
-            "{:<3} {:<58} {:<32} {:<8} {:<5} {rules}{}",
-            i + 1,
-            r.name,
-            r.branch,
-            r.got,
-            r.exit,
-            if matches {
-                String::new()
-            } else {
-                format!("   (expected {} {:?})", r.expected, r.expected_rules)
-            }
-        );
-    }
-    let _ = writeln!(
-        o,
-        "\n{} scenarios; every verdict came from running `contract-gate check` on a real git repository.",
-        demo.rows.len()
-    );
-    if !ok {
-        let _ = writeln!(o, "Some verdicts differ from what the demo expects.");
-    }
-    crate::term::emit(&o);
-    ok
-}
-
-fn scenarios(d: &mut Demo) -> Result<(), String> {
+/// The base repository: both contracts and the files they name.
+fn setup(d: &mut Demo) -> Result<PathBuf, String> {
     let repo = d.root.join("repo");
     std::fs::create_dir_all(&repo).map_err(|e| e.to_string())?;
     git(&repo, &["init", "-q", "-b", "main"])?;
@@ -239,21 +105,17 @@ fn scenarios(d: &mut Demo) -> Result<(), String> {
     }
     commit(&repo, "Add the context contracts")?;
     git(&repo, &["branch", "integration/blog-discovery"])?;
+    Ok(repo)
+}
 
-    // The three worktrees of the uploads contract, as the article makes them.
-    let root = d.root.clone();
-    let wt = |n: &str| root.join(n);
-    for (dir, branch) in [
-        ("wt-migrations", "agents/migrations"),
-        ("wt-uploads", "agents/uploads"),
-        ("wt-tests", "agents/tests"),
-    ] {
-        git(
-            &repo,
-            &["worktree", "add", "-q", "-b", branch, &format!("../{dir}")],
-        )?;
-    }
-    let (mig, upl, tst) = (wt("wt-migrations"), wt("wt-uploads"), wt("wt-tests"));
+/// agent-2 merges first; agent-1 waits for it, then rebases.
+fn migrations_then_uploads(
+    d: &mut Demo,
+    repo: &Path,
+    mig: &Path,
+    upl: &Path,
+) -> Result<(), String> {
+    let (repo, mig, upl) = (repo.to_path_buf(), mig.to_path_buf(), upl.to_path_buf());
 
     write(
         &mig,
@@ -324,8 +186,12 @@ fn scenarios(d: &mut Demo) -> Result<(), String> {
         "PASS",
         &[],
     )?;
+    Ok(())
+}
 
-    // A variant of agent-1's work that edits a line of the additions-only router.
+/// A variant of agent-1's work that edits a line of the additions-only router.
+fn uploads_edits_router(d: &mut Demo, upl: &Path) -> Result<(), String> {
+    let upl = upl.to_path_buf();
     git(&upl, &["checkout", "-q", "-b", "demo/uploads-edits-router"])?;
     write(
         &upl,
@@ -341,7 +207,12 @@ fn scenarios(d: &mut Demo) -> Result<(), String> {
         &["additions-only"],
     )?;
     git(&upl, &["checkout", "-q", "agents/uploads"])?;
+    Ok(())
+}
 
+/// agent-3 waits for agent-1, then a "helpful refactor" breaks four rules.
+fn tests_agent(d: &mut Demo, repo: &Path, tst: &Path) -> Result<(), String> {
+    let (repo, tst) = (repo.to_path_buf(), tst.to_path_buf());
     write(
         &tst,
         "tests/uploads/upload.test.ts",
@@ -406,9 +277,12 @@ fn scenarios(d: &mut Demo) -> Result<(), String> {
         "PASS",
         &[],
     )?;
+    Ok(())
+}
 
-    // The blog-discovery contract: an integration branch and evidence.
-    let meta = wt("repo-agent-metadata");
+/// The blog-discovery contract: an integration branch and evidence.
+fn blog_discovery(d: &mut Demo, repo: &Path, meta: &Path) -> Result<(), String> {
+    let (repo, meta) = (repo.to_path_buf(), meta.to_path_buf());
     git(
         &repo,
         &[
@@ -477,7 +351,12 @@ fn scenarios(d: &mut Demo) -> Result<(), String> {
         "BLOCKED",
         &["cannot-touch"],
     )?;
+    Ok(())
+}
 
+/// A branch no contract names, and one whose contract is broken.
+fn human_and_broken_contract(d: &mut Demo, repo: &Path) -> Result<(), String> {
+    let repo = repo.to_path_buf();
     git(&repo, &["checkout", "-q", "-b", "fix/readme-typo", "main"])?;
     write(&repo, "README.md", "# Demo\n")?;
     commit(&repo, "Fix a typo")?;

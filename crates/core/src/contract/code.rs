@@ -1,0 +1,73 @@
+//! Stable codes for contract diagnostics: tests, scripts and the README refer
+//! to a diagnostic by its code, never by its message text.
+
+use serde::Serialize;
+
+macro_rules! codes {
+    ($( $variant:ident = $num:literal, $id:literal, $desc:literal; )*) => {
+        /// The stable code of a contract diagnostic (`CG001`…), with a kebab id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( #[doc = $desc] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in number order (the README table lists them all).
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The numbered code, e.g. `CG004`.
+            pub fn code(self) -> &'static str {
+                match self { $(Code::$variant => $num,)* }
+            }
+
+            /// The kebab id, e.g. `duplicate-branch`.
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $desc,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    NoAgentsSection = "CG001", "no-agents-section", "the contract has no Worktrees/Agents section: no branch is assigned";
+    AgentWithoutBranch = "CG002", "agent-without-branch", "an agent names no branch";
+    AgentTwoBranches = "CG003", "agent-two-branches", "one agent is given two different branches";
+    DuplicateBranch = "CG004", "duplicate-branch", "two agents of one contract claim the same branch";
+    BranchInTwoContracts = "CG005", "branch-in-two-contracts", "two contracts claim the same branch";
+    IntegrationBranchReused = "CG006", "integration-branch-reused", "an agent uses the integration branch as its own";
+    UnknownAgent = "CG007", "unknown-agent", "a section names an agent the Worktrees/Agents section does not define";
+    UnreadableLine = "CG008", "unreadable-line", "a line names an agent or a path but could not be read (fails closed)";
+    InvalidPattern = "CG009", "invalid-pattern", "a path pattern is not a valid glob";
+    ScopeOverlap = "CG010", "scope-overlap", "two agents own patterns that can match the same file";
+    AgentWithoutScope = "CG011", "agent-without-scope", "the contract has a Scope section but an agent owns nothing";
+    MergeOrderDuplicate = "CG012", "merge-order-duplicate", "the merge order names an agent twice";
+    MergeOrderIncomplete = "CG013", "merge-order-incomplete", "the merge order omits an agent the contract defines";
+    SharedStateNoOwner = "CG014", "shared-state-no-owner", "a shared-state policy names neither an agent owner nor `nobody`";
+    ProseNote = "CG015", "prose-note", "an owns/cannot-touch entry is prose: kept as a note, not enforced";
+    EmptySection = "CG016", "empty-section", "a known section has no content";
+    MisplacedSection = "CG017", "misplaced-section", "an unknown section names agents with paths or arrows: probably a known one";
+    MatrixUnknownColumn = "CG018", "matrix-unknown-column", "a verification-matrix column names no agent";
+    MatrixUnclearCell = "CG019", "matrix-unclear-cell", "a verification-matrix cell is neither Required nor Not required";
+    UnmatchedPattern = "CG020", "unmatched-pattern", "a pattern matches no file of the base tree";
+    NoIntegrationBranch = "CG021", "no-integration-branch", "the integration-branch section names no branch";
+    AgentsTableNoAgent = "CG022", "agents-table-no-agent", "an agents table has no Agent column";
+    InterfaceNoAgent = "CG023", "interface-no-agent", "an interface item names no agent";
+    SharedNotPath = "CG024", "shared-not-path", "a shared-state entry does not look like a path (read as one)";
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code(), self.id())
+    }
+}

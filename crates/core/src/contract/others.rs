@@ -1,0 +1,207 @@
+//! Interface boundary, Integration branch, Verification matrix and
+//! Permission policy sections.
+
+use super::blocks::{Block, Section};
+use super::items::plain_text;
+use super::parse::{block_cells, Reader};
+use super::{Code, MatrixRow, INTEGRATOR};
+
+impl Reader<'_> {
+    pub(super) fn interface_section(&mut self, s: &Section) {
+        let mut last: Option<usize> = None;
+        for b in &s.blocks {
+            let cell = match b {
+                Block::Item(it) => &it.cell,
+                Block::Paragraph(c) => c,
+                Block::Table { .. } => {
+                    for c in block_cells(b) {
+                        self.unreadable(c, "Interface boundary");
+                    }
+                    continue;
+                }
+            };
+            match self.leading_agent(&cell.raw) {
+                Some((idx, rest)) => {
+                    let rest = rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+                    let text = ["commits to:", "commits to"]
+                        .iter()
+                        .find_map(|p| rest.strip_prefix(p))
+                        .unwrap_or(rest)
+                        .trim()
+                        .to_string();
+                    self.c.agents[idx].interface.push(text);
+                    self.read_line();
+                    last = Some(idx);
+                }
+                // A paragraph line continuing the previous commitment.
+                None if matches!(b, Block::Paragraph(_)) && last.is_some() => {
+                    if let Some(t) = last.and_then(|i| self.c.agents[i].interface.last_mut()) {
+                        t.push(' ');
+                        t.push_str(&cell.raw);
+                    }
+                    self.read_line();
+                }
+                None => {
+                    self.warn(
+                        Code::InterfaceNoAgent,
+                        cell.span.clone(),
+                        "interface item names no agent of the contract; kept as a note".to_string(),
+                    );
+                    self.c.lines.notes += 1;
+                    self.c.notes.push(cell.raw.clone());
+                }
+            }
+            if let Block::Item(it) = b {
+                for c in &it.children {
+                    match last.and_then(|i| self.c.agents[i].interface.last_mut()) {
+                        Some(t) => {
+                            t.push_str("; ");
+                            t.push_str(&c.raw);
+                        }
+                        None => continue,
+                    }
+                    self.read_line();
+                }
+            }
+        }
+    }
+
+    pub(super) fn integration_section(&mut self, s: &Section) {
+        let mut done = false;
+        for b in &s.blocks {
+            for cell in block_cells(b) {
+                if done {
+                    self.c.lines.notes += 1;
+                    self.c.notes.push(cell.raw.clone());
+                    continue;
+                }
+                done = true;
+                let raw = &cell.raw;
+                let branch = match raw.find('`') {
+                    Some(i) => raw[i + 1..].split('`').next().unwrap_or("").to_string(),
+                    None => raw
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches([',', '.', ';'])
+                        .to_string(),
+                };
+                if branch.is_empty() || branch.contains(char::is_whitespace) {
+                    self.c.lines.refused += 1;
+                    self.err(
+                        Code::NoIntegrationBranch,
+                        cell.span.clone(),
+                        "the integration branch section names no branch (write it in backticks)"
+                            .to_string(),
+                    );
+                } else {
+                    self.read_line();
+                    self.c.integration_branch = Some(branch);
+                }
+            }
+        }
+    }
+
+    pub(super) fn matrix_section(&mut self, s: &Section) {
+        let mut done = false;
+        for b in &s.blocks {
+            match b {
+                Block::Table { header, rows } if !done => {
+                    done = true;
+                    self.matrix_table(header, rows);
+                }
+                _ => {
+                    for c in block_cells(b) {
+                        self.unreadable(c, "Verification matrix");
+                    }
+                }
+            }
+        }
+    }
+
+    fn matrix_table(&mut self, header: &[super::blocks::Cell], rows: &[Vec<super::blocks::Cell>]) {
+        let columns: Vec<String> = header.iter().skip(1).map(|h| plain_text(&h.raw)).collect();
+        for (h, name) in header.iter().skip(1).zip(&columns) {
+            if !name.eq_ignore_ascii_case(INTEGRATOR) && self.agent_index(name).is_none() {
+                self.warn(
+                    Code::MatrixUnknownColumn,
+                    h.span.clone(),
+                    format!("matrix column `{name}` names no agent of the contract"),
+                );
+            }
+        }
+        // Use the contract's own spelling of agent names for columns.
+        let columns: Vec<String> = columns
+            .into_iter()
+            .map(|c| match self.agent_index(&c) {
+                Some(i) => self.c.agents[i].name.clone(),
+                None => c,
+            })
+            .collect();
+        for row in rows {
+            let Some(check_cell) = row.first() else {
+                continue;
+            };
+            let mut required = Vec::with_capacity(columns.len());
+            for (i, col) in columns.iter().enumerate() {
+                let cell = row.get(i + 1);
+                let text = cell
+                    .map(|c| plain_text(&c.raw).to_lowercase())
+                    .unwrap_or_default();
+                let req = match text.as_str() {
+                    "required" | "yes" | "y" | "✓" | "✔" | "x" | "must" => true,
+                    "not required" | "no" | "n" | "-" | "—" | "" | "optional" | "n/a" => false,
+                    other => {
+                        if let Some(c) = cell {
+                            self.warn(
+                                Code::MatrixUnclearCell,
+                                c.span.clone(),
+                                format!("matrix cell `{other}` for `{col}` is neither Required nor Not required; read as Required"),
+                            );
+                        }
+                        true
+                    }
+                };
+                required.push(req);
+            }
+            self.read_line();
+            self.c.matrix.push(MatrixRow {
+                check: plain_text(&check_cell.raw),
+                span: check_cell.span.clone(),
+                required,
+            });
+        }
+        self.c.matrix_columns = columns;
+    }
+
+    pub(super) fn permissions_section(&mut self, s: &Section) {
+        for b in &s.blocks {
+            match b {
+                Block::Table { header, rows } => {
+                    self.c
+                        .permission_policy
+                        .push(header.iter().map(|c| plain_text(&c.raw)).collect());
+                    for row in rows {
+                        self.read_line();
+                        self.c
+                            .permission_policy
+                            .push(row.iter().map(|c| plain_text(&c.raw)).collect());
+                    }
+                }
+                Block::Item(it) => {
+                    self.read_line();
+                    self.c
+                        .permission_policy
+                        .push(vec![plain_text(&it.cell.raw)]);
+                    for c in &it.children {
+                        self.c.permission_policy.push(vec![plain_text(&c.raw)]);
+                    }
+                }
+                Block::Paragraph(c) => {
+                    self.read_line();
+                    self.c.permission_policy.push(vec![plain_text(&c.raw)])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `contract-gate check`: judges a branch of a local repository.
+
+use std::path::{Path, PathBuf};
+
+use super::args::CheckArgs;
+use super::error::{deprecated, CliError, Outcome};
+use crate::report::{self, Format};
+use crate::source::local::git::Git;
+use crate::source::local::{self, Request};
+use contract_gate_core::evaluate::{evaluate, Options};
+
+/// Reads the change from git, evaluates it and prints the verdict.
+pub fn run(a: &CheckArgs) -> Result<Outcome, CliError> {
+    let format = a.judge.format();
+    let dir = match &a.old_repo_dir {
+        Some(d) => {
+            deprecated(
+                "`check --repo DIR`",
+                "-C/--dir DIR (--repo means a GitHub OWNER/NAME)",
+            );
+            d.clone()
+        }
+        None => a.dir.dir.clone(),
+    };
+    judge(a, &dir, format).map_err(|e| {
+        e.in_format(format)
+            .about(a.branch.as_deref(), Some(&a.base))
+    })
+}
+
+fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError> {
+    let body = match &a.body {
+        Some(p) => Some(
+            read_body(p)
+                .map_err(|e| CliError::new(format!("cannot read --body {}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    let git = Git::open(dir).map_err(|e| CliError::new(e.to_string()))?;
+    let contracts = a.judge.policy.contract.contracts.clone();
+    let req = Request {
+        base: a.base.clone(),
+        head: a.head.clone(),
+        branch: head_branch(a),
+        body,
+        contracts: contracts.clone(),
+    };
+    let mut loaded = local::load(&git, &req).map_err(|e| CliError::new(e.to_string()))?;
+    let mut warnings = Vec::new();
+    if a.worktree {
+        warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
+            .map_err(CliError::new)?;
+    }
+    let mut options = Options {
+        unassigned: a.judge.policy.unassigned.into(),
+        ..Options::default()
+    };
+    // A contract named on the command line is protected like the default ones.
+    for c in &contracts {
+        let p = format!("path:{}", local::normalise_path(c));
+        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
+            options.protected.push(p);
+        }
+    }
+    options.generated = crate::agent::generated::at_base(git.root(), &a.base, &loaded.pr.files)
+        .map_err(CliError::new)?;
+    let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    v.findings.extend(warnings);
+    v.findings.sort_by_key(|f| (f.level, f.rule));
+    crate::term::emit(&report::render(format, &v));
+    Ok(Outcome::of(&v))
+}
+
+/// CI checkouts of a pull request are detached; Actions names the head
+/// branch in GITHUB_HEAD_REF.
+fn head_branch(a: &CheckArgs) -> Option<String> {
+    a.branch.clone().or_else(|| {
+        (a.head == "HEAD")
+            .then(|| std::env::var("GITHUB_HEAD_REF").ok())
+            .flatten()
+            .filter(|b| !b.trim().is_empty())
+    })
+}
+
+fn read_body(p: &PathBuf) -> std::io::Result<String> {
+    if p.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(p)
+    }
+}

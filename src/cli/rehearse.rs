@@ -1,0 +1,137 @@
+//! `contract-gate rehearse`: trial-merge every agent branch that has not
+//! merged yet, in contract order, onto the base, and report the seam:
+//! conflicts, collisions, dangling references and broken interface
+//! commitments. With `--run`, the verification matrix's commands run on each
+//! step's tree in a temporary directory. Exit 0 clean, 1 findings, 2 could
+//! not rehearse.
+
+mod render;
+mod run;
+
+use std::time::Duration;
+
+use crate::source::local::git::Git;
+use crate::source::local::merge_tree::Plumb;
+use crate::source::local::rehearsal::{rehearse, Rehearsed};
+use crate::source::local::{self};
+use crate::term::emit;
+
+pub use run::{commands, RunReport};
+
+/// Output formats of `rehearse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RehearseFormat {
+    /// One line per step, like `git log --graph`.
+    #[default]
+    Text,
+    /// Steps, findings and runs with fixed field names (see the README).
+    Json,
+    /// A summary with a mermaid diagram of the merge order.
+    Markdown,
+}
+
+/// Arguments of `rehearse`.
+#[derive(Debug, clap::Args)]
+pub struct RehearseArgs {
+    /// The base the branches merge into; contracts are read from it.
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
+    pub format: RehearseFormat,
+    /// Materialise each step's tree in a temporary directory and run the
+    /// verification matrix's commands there (never without this flag).
+    #[arg(long)]
+    pub run: bool,
+    /// With --run: seconds each command may take before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub dir: crate::cli::args::DirArgs,
+}
+
+/// One contract's rehearsal, with its runs when `--run` was given.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome {
+    /// What the trial merges found.
+    #[serde(flatten)]
+    pub rehearsed: Rehearsed,
+    /// The command runs (`--run` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunReport>,
+}
+
+impl Outcome {
+    /// Findings, or a command that failed on some step.
+    pub fn has_findings(&self) -> bool {
+        !self.rehearsed.findings.is_empty()
+            || self.run.as_ref().is_some_and(|r| r.first_failure.is_some())
+    }
+}
+
+/// Runs the command; returns the exit code.
+pub fn main(a: &RehearseArgs) -> i32 {
+    match outcomes(a) {
+        Ok(outs) => {
+            let text = match a.format {
+                RehearseFormat::Text => render::text(&outs),
+                RehearseFormat::Json => format!("{}\n", render::json(&outs)),
+                RehearseFormat::Markdown => render::markdown(&outs),
+            };
+            emit(&text);
+            i32::from(outs.iter().any(Outcome::has_findings))
+        }
+        Err(msg) => {
+            match a.format {
+                RehearseFormat::Json => emit(&format!(
+                    "{}\n",
+                    serde_json::json!({"contracts": [], "error": msg})
+                )),
+                _ => eprintln!("contract-gate: could not rehearse: {msg}"),
+            }
+            2 // could not rehearse: the one code `error::from_action` reads as reported
+        }
+    }
+}
+
+fn outcomes(a: &RehearseArgs) -> Result<Vec<Outcome>, String> {
+    let git = Git::open(&a.dir.dir).map_err(|e| e.to_string())?;
+    let base_commit = git.resolve(&a.base).map_err(|e| e.to_string())?;
+    let contracts =
+        local::contracts_at(&git, &base_commit, &a.contracts).map_err(|e| e.to_string())?;
+    let contracts: Vec<_> = contracts
+        .into_iter()
+        .filter(|c| !c.agents.is_empty())
+        .collect();
+    if contracts.is_empty() {
+        return Err(format!(
+            "no contract with agents at `{}`: add CONTRACT.md or .github/contracts/*.md, or pass --contract",
+            a.base
+        ));
+    }
+    if let Some(bad) = contracts.iter().find(|c| c.has_errors()) {
+        return Err(format!(
+            "contract {} has errors; run `contract-gate lint`",
+            bad.path
+        ));
+    }
+    let plumb = Plumb::new(git.root());
+    let mut out = Vec::new();
+    for c in &contracts {
+        let rehearsed = rehearse(&plumb, c, &a.base, &base_commit).map_err(|e| e.to_string())?;
+        let run = if a.run {
+            let cmds = commands(c);
+            Some(
+                run::run_steps(&plumb, &rehearsed, &cmds, Duration::from_secs(a.timeout))
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
+        out.push(Outcome { rehearsed, run });
+    }
+    Ok(out)
+}

@@ -1,0 +1,177 @@
+//! The three outputs of `rehearse`, as pure string functions.
+
+use std::fmt::Write as _;
+
+use super::Outcome;
+use contract_gate_core::rehearsal::{Step, StepState};
+use contract_gate_core::verdict::Level;
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(7)]
+}
+
+fn step_line(s: &Step) -> String {
+    let branch = s.branch.as_deref().unwrap_or("(no branch named)");
+    let what = match s.state {
+        StepState::Clean => format!("merged cleanly ({} files changed)", s.changed.len()),
+        StepState::Conflict => {
+            let files: Vec<String> = s
+                .conflicts
+                .iter()
+                .map(|c| format!("{} ({})", c.path, c.kind))
+                .collect();
+            if files.is_empty() {
+                "CONFLICT (git listed no file); left out of later steps".to_string()
+            } else {
+                format!("CONFLICT {}; left out of later steps", files.join(", "))
+            }
+        }
+        StepState::NoBranch => "no branch yet".to_string(),
+        StepState::AlreadyMerged => "already merged".to_string(),
+    };
+    format!("{} {branch}: {what}", s.agent)
+}
+
+/// One line per step, like `git log --graph`, then the findings and runs.
+pub fn text(outs: &[Outcome]) -> String {
+    let mut o = String::new();
+    for out in outs {
+        let r = &out.rehearsed;
+        let verdict = if out.has_findings() {
+            "FINDINGS"
+        } else {
+            "CLEAN"
+        };
+        let _ = writeln!(
+            o,
+            "contract-gate rehearse: {verdict}  {} onto {}",
+            r.contract, r.base
+        );
+        let _ = writeln!(o, "* {} ({})", r.base, short(&r.base_commit));
+        for s in &r.steps {
+            let mark = match s.state {
+                StepState::Clean => "*",
+                StepState::Conflict => "x",
+                StepState::NoBranch | StepState::AlreadyMerged => "o",
+            };
+            let _ = writeln!(o, "|\n{mark} {}", step_line(s));
+        }
+        for f in &r.findings {
+            let mark = if f.level == Level::Failure {
+                "✗"
+            } else {
+                "!"
+            };
+            let at = match (&f.path, f.line) {
+                (Some(p), Some(l)) => format!("  {p}:{l}"),
+                (Some(p), None) => format!("  {p}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "{mark} {}: {}{at}", f.rule, f.message);
+            let _ = writeln!(o, "  → {}", f.rule.next_step());
+        }
+        if let Some(run) = &out.run {
+            if run.commands.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "--run: the verification matrix names no command in backticks"
+                );
+            }
+            for st in &run.stages {
+                let label = st.agent.as_deref().unwrap_or(&r.base);
+                for c in &st.results {
+                    let res = if c.ok {
+                        "ok"
+                    } else if c.timed_out {
+                        "TIMED OUT"
+                    } else {
+                        "FAILED"
+                    };
+                    let _ = writeln!(o, "  run after {label}: `{}` {res}", c.command);
+                }
+            }
+            if let Some(f) = &run.first_failure {
+                let _ = writeln!(o, "✗ run: {f}");
+            }
+            let fin = if run.final_ok { "passes" } else { "fails" };
+            let _ = writeln!(o, "  the fully integrated tree {fin}");
+        }
+    }
+    o
+}
+
+/// `{"contracts": [...]}`: see the README ("The seam") for the fields.
+pub fn json(outs: &[Outcome]) -> String {
+    let clean = !outs.iter().any(Outcome::has_findings);
+    serde_json::json!({
+        "conclusion": if clean { "clean" } else { "findings" },
+        "contracts": outs,
+    })
+    .to_string()
+}
+
+/// A summary with the merge order as a mermaid diagram coloured by state.
+pub fn markdown(outs: &[Outcome]) -> String {
+    let mut o = String::new();
+    for out in outs {
+        let r = &out.rehearsed;
+        let verdict = if out.has_findings() {
+            "findings"
+        } else {
+            "clean"
+        };
+        let _ = writeln!(
+            o,
+            "## Merge rehearsal: {} onto `{}` ({verdict})\n",
+            r.contract, r.base
+        );
+        let _ = writeln!(o, "```mermaid\nflowchart LR");
+        let _ = writeln!(o, "  base[\"{}\"]:::base", r.base);
+        let mut prev = "base".to_string();
+        for (i, s) in r.steps.iter().enumerate() {
+            let id = format!("s{i}");
+            let _ = writeln!(
+                o,
+                "  {id}[\"{}: {}\"]:::{}",
+                s.agent,
+                s.state.as_str(),
+                class(s.state)
+            );
+            let _ = writeln!(o, "  {prev} --> {id}");
+            prev = id;
+        }
+        let _ = writeln!(
+            o,
+            "  classDef base fill:#eee,stroke:#999\n  classDef clean fill:#d4f7d4,stroke:#2a2\n  classDef conflict fill:#f9d0d0,stroke:#c22\n  classDef none fill:#f4f4f4,stroke:#bbb,stroke-dasharray:3\n  classDef merged fill:#d6e4ff,stroke:#36c\n```\n"
+        );
+        for s in &r.steps {
+            let _ = writeln!(o, "- {}", step_line(s));
+        }
+        if !r.findings.is_empty() {
+            let _ = writeln!(o, "\n| rule | where | message |\n|---|---|---|");
+            for f in &r.findings {
+                let at = match (&f.path, f.line) {
+                    (Some(p), Some(l)) => format!("`{p}:{l}`"),
+                    (Some(p), None) => format!("`{p}`"),
+                    _ => String::new(),
+                };
+                let msg = f.message.replace('|', "\\|");
+                let _ = writeln!(o, "| `{}` | {at} | {msg} |", f.rule);
+            }
+        }
+        if let Some(f) = out.run.as_ref().and_then(|r| r.first_failure.as_ref()) {
+            let _ = writeln!(o, "\n**Run:** {f}");
+        }
+        o.push('\n');
+    }
+    o
+}
+
+fn class(s: StepState) -> &'static str {
+    match s {
+        StepState::Clean => "clean",
+        StepState::Conflict => "conflict",
+        StepState::NoBranch => "none",
+        StepState::AlreadyMerged => "merged",
+    }
+}

@@ -1,0 +1,252 @@
+//! `rehearse --run`: materialise the base and each merged step's tree in a
+//! temporary directory (a private index, `git checkout-index`; no worktree
+//! is registered and the directory is removed when done, also on failure)
+//! and run the verification matrix's commands there with a timeout.
+
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::source::local::git::GitError;
+use crate::source::local::merge_tree::{failed, Plumb};
+use crate::source::local::rehearsal::Rehearsed;
+use contract_gate_core::contract::{Contract, INTEGRATOR};
+use contract_gate_core::rehearsal::StepState;
+
+/// One command on one tree.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CommandResult {
+    /// The command line (run with `sh -c`).
+    pub command: String,
+    /// Exit 0 within the timeout.
+    pub ok: bool,
+    /// Killed after the timeout.
+    pub timed_out: bool,
+    /// The exit code, when it exited.
+    pub exit_code: Option<i32>,
+    /// The last lines of its output (stdout and stderr).
+    pub output_tail: String,
+}
+
+/// The commands on one tree: the base, or the tree after an agent's step.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StageRun {
+    /// `null` for the base; else the agent merged at this stage.
+    pub agent: Option<String>,
+    /// The tree the commands ran on.
+    pub tree: String,
+    /// One result per command.
+    pub results: Vec<CommandResult>,
+}
+
+/// Every stage's runs, and where a command first failed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunReport {
+    /// The commands, in matrix order.
+    pub commands: Vec<String>,
+    /// Base first, then one stage per merged step.
+    pub stages: Vec<StageRun>,
+    /// "`cmd` fails after merging agent-1 onto agent-2; passed before".
+    pub first_failure: Option<String>,
+    /// Whether every command passed on the fully integrated tree.
+    pub final_ok: bool,
+}
+
+/// The commands to run: the matrix rows required for the integrator, else
+/// rows required for any agent; a row counts when it names a command in
+/// backticks (rows the gate verifies itself are left out).
+pub fn commands(c: &Contract) -> Vec<String> {
+    let integrator = c
+        .matrix_columns
+        .iter()
+        .position(|col| col.eq_ignore_ascii_case(INTEGRATOR));
+    let mut out: Vec<String> = Vec::new();
+    for row in &c.matrix {
+        let required = match integrator {
+            Some(i) => row.required.get(i).copied().unwrap_or(false),
+            None => row.required.iter().any(|r| *r),
+        };
+        if !required || row.verified_by_gate() {
+            continue;
+        }
+        let raw = c.source.get(row.span.clone()).unwrap_or("");
+        let first_cell = raw
+            .trim()
+            .trim_start_matches('|')
+            .split('|')
+            .next()
+            .unwrap_or("");
+        if let Some(cmd) = first_cell.split('`').nth(1).map(str::trim) {
+            if !cmd.is_empty() && !out.iter().any(|o| o == cmd) {
+                out.push(cmd.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Runs `cmds` on the base and after each merged step.
+pub fn run_steps(
+    p: &Plumb,
+    r: &Rehearsed,
+    cmds: &[String],
+    timeout: Duration,
+) -> Result<RunReport, GitError> {
+    let mut stages = vec![(None, r.base_tree.clone())];
+    for s in r.steps.iter().filter(|s| s.state == StepState::Clean) {
+        if let Some(t) = &s.tree {
+            stages.push((Some(s.agent.clone()), t.clone()));
+        }
+    }
+    let mut runs = Vec::new();
+    for (agent, tree) in stages {
+        let results = on_tree(p, &tree, cmds, timeout)?;
+        runs.push(StageRun {
+            agent,
+            tree,
+            results,
+        });
+    }
+    let first_failure = first_failure(&runs, &r.base);
+    let final_ok = runs.last().is_none_or(|s| s.results.iter().all(|c| c.ok));
+    Ok(RunReport {
+        commands: cmds.to_vec(),
+        stages: runs,
+        first_failure,
+        final_ok,
+    })
+}
+
+fn first_failure(runs: &[StageRun], base: &str) -> Option<String> {
+    for (i, stage) in runs.iter().enumerate() {
+        let Some(bad) = stage.results.iter().find(|c| !c.ok) else {
+            continue;
+        };
+        let why = if bad.timed_out { "times out" } else { "fails" };
+        return Some(match (&stage.agent, i) {
+            (None, _) | (_, 0) => format!("`{}` {why} on the base {base} already", bad.command),
+            (Some(agent), _) => {
+                let before = runs[i - 1].agent.as_deref().unwrap_or(base);
+                format!(
+                    "`{}` {why} after merging {agent} onto {before}; passed before",
+                    bad.command
+                )
+            }
+        });
+    }
+    None
+}
+
+fn on_tree(
+    p: &Plumb,
+    tree: &str,
+    cmds: &[String],
+    timeout: Duration,
+) -> Result<Vec<CommandResult>, GitError> {
+    // Removed on drop, whatever happens below.
+    let tmp = tempfile::Builder::new()
+        .prefix("contract-gate-rehearse-")
+        .tempdir()
+        .map_err(GitError::Spawn)?;
+    let index = tmp.path().join("index");
+    let dir = tmp.path().join("tree");
+    std::fs::create_dir_all(&dir).map_err(GitError::Spawn)?;
+    for args in [
+        vec!["read-tree".to_string(), tree.to_string()],
+        vec![
+            "checkout-index".into(),
+            "-a".into(),
+            "-f".into(),
+            format!("--prefix={}/", dir.display()),
+        ],
+    ] {
+        let out = p
+            .command()
+            .env("GIT_INDEX_FILE", &index)
+            .args(&args)
+            .output()
+            .map_err(GitError::Spawn)?;
+        if !out.status.success() {
+            return Err(failed(&args, &out));
+        }
+    }
+    let mut results = Vec::new();
+    for c in cmds {
+        results.push(run_one(c, &dir, tmp.path(), timeout)?);
+    }
+    Ok(results)
+}
+
+/// A Ctrl-C kills this process before any cleanup runs, and the command
+/// sits in its own process group (so a timeout can kill all of it), out of
+/// the terminal's reach. A watchdog in yet another group waits for this
+/// process to go away, then kills the command's group and removes the
+/// temporary directory. Stopped as soon as the command ends.
+fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
+    use std::os::unix::process::CommandExt as _;
+    let script = r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; rm -rf "$3""#;
+    Command::new("sh")
+        .args(["-c", script, "watchdog"])
+        .arg(std::process::id().to_string())
+        .arg(pgid.to_string())
+        .arg(tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .ok()
+}
+
+fn run_one(
+    cmd: &str,
+    dir: &Path,
+    tmp: &Path,
+    timeout: Duration,
+) -> Result<CommandResult, GitError> {
+    use std::os::unix::process::CommandExt as _;
+    let log = tmp.join("output.log");
+    let file = File::create(&log).map_err(GitError::Spawn)?;
+    let err = file.try_clone().map_err(GitError::Spawn)?;
+    let mut child = Command::new("sh")
+        .args(["-c", cmd])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        // Its own process group, so a timeout kills everything it started.
+        .process_group(0)
+        .spawn()
+        .map_err(GitError::Spawn)?;
+    let mut guard = watchdog(child.id(), tmp);
+    let start = Instant::now();
+    let (exit_code, timed_out) = loop {
+        if let Some(st) = child.try_wait().map_err(GitError::Spawn)? {
+            break (st.code(), false);
+        }
+        if start.elapsed() >= timeout {
+            let _ = Command::new("kill")
+                .args(["-KILL", &format!("-{}", child.id())])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+            break (None, true);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if let Some(g) = guard.as_mut() {
+        let _ = g.kill();
+        let _ = g.wait();
+    }
+    let output = std::fs::read_to_string(&log).unwrap_or_default();
+    let lines: Vec<&str> = output.lines().collect();
+    let tail = lines[lines.len().saturating_sub(10)..].join("\n");
+    Ok(CommandResult {
+        command: cmd.to_string(),
+        ok: exit_code == Some(0) && !timed_out,
+        timed_out,
+        exit_code,
+        output_tail: tail,
+    })
+}

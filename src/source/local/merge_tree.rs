@@ -1,0 +1,467 @@
+//! Trial merges without touching anything: `git merge-tree --write-tree`
+//! (git ≥ 2.38) merges two commits into a tree object; the tree is wrapped in
+//! an unreferenced commit (`git commit-tree`) so the next branch merges onto
+//! it. No ref, index or worktree changes; only unreferenced objects are
+//! written (git's gc removes them).
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::git::GitError;
+use contract_gate_core::rehearsal::ConflictFile;
+
+/// Runs plumbing commands in one repository, with the settings the rest of
+/// the local source uses (no prompts, C locale, raw UTF-8 paths, the
+/// caller's `GIT_DIR`-style variables removed).
+#[derive(Debug, Clone)]
+pub struct Plumb {
+    root: PathBuf,
+}
+
+const REPO_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+];
+
+impl Plumb {
+    /// Plumbing in the repository whose work tree root is `root`.
+    pub fn new(root: &Path) -> Plumb {
+        Plumb {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The work tree root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A `git` command with the common settings.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(&self.root)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .args(["-c", "core.quotepath=false"]);
+        for var in REPO_ENV {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+
+    /// Runs git and returns its output whatever the exit code.
+    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
+        self.command().args(args).output().map_err(GitError::Spawn)
+    }
+
+    /// Runs git with `input` on stdin; whatever the exit code.
+    pub fn output_stdin<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        input: &[u8],
+    ) -> Result<Output, GitError> {
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Spawn)?;
+        // Written from a thread: git may fill its stdout pipe before it has
+        // read all of stdin.
+        let mut stdin = child.stdin.take();
+        let data = input.to_vec();
+        let writer = std::thread::spawn(move || {
+            if let Some(s) = stdin.as_mut() {
+                let _ = s.write_all(&data);
+            }
+        });
+        let out = child.wait_with_output().map_err(GitError::Spawn)?;
+        let _ = writer.join();
+        Ok(out)
+    }
+
+    /// Runs git; a non-zero exit is an error with git's words.
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
+        let out = self.output(args)?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(failed(args, &out))
+        }
+    }
+
+    /// The first line of a successful run, trimmed.
+    pub fn line<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String, GitError> {
+        let out = self.run(args)?;
+        Ok(String::from_utf8_lossy(&out)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string())
+    }
+}
+
+/// A failed git run as an error.
+pub fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
+    let args = args
+        .iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if stderr.is_empty() {
+        stderr = match out.status.code() {
+            Some(code) => format!("exit code {code}"),
+            None => "killed by a signal".to_string(),
+        };
+    }
+    GitError::Failed { args, stderr }
+}
+
+/// git ≥ 2.38 is needed for `merge-tree --write-tree`; says so clearly.
+pub fn require_merge_tree(p: &Plumb) -> Result<(), GitError> {
+    let v = p.line(&["--version"])?;
+    let nums: Vec<u32> = v
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("")
+        .split('.')
+        .take(2)
+        .map(|n| n.parse().unwrap_or(0))
+        .collect();
+    let ok = matches!(nums.as_slice(), [major, minor] if (*major, *minor) >= (2, 38));
+    if ok {
+        Ok(())
+    } else {
+        Err(GitError::Failed {
+            args: "merge-tree --write-tree".into(),
+            stderr: format!(
+                "rehearsing needs git 2.38 or newer (`git merge-tree --write-tree`); this is `{v}`"
+            ),
+        })
+    }
+}
+
+/// The result of one trial merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trial {
+    /// The merged tree (with conflict markers when not clean).
+    pub tree: String,
+    /// Conflicted files; empty when clean.
+    pub conflicts: Vec<ConflictFile>,
+    /// True when git reported a conflict (some conflicts list no file).
+    pub conflicted: bool,
+}
+
+/// Merges commit `theirs` onto commit `ours` (`git merge-tree --write-tree`).
+/// Exit 0 is clean, 1 is conflicted, anything else is an error.
+pub fn trial_merge(p: &Plumb, ours: &str, theirs: &str) -> Result<Trial, GitError> {
+    let args = [
+        "merge-tree",
+        "--write-tree",
+        "--name-only",
+        "--messages",
+        ours,
+        theirs,
+    ];
+    let out = p.output(&args)?;
+    let conflicted = match out.status.code() {
+        Some(0) => false,
+        Some(1) => true,
+        _ => return Err(failed(&args, &out)),
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let tree = lines.next().unwrap_or("").trim().to_string();
+    if tree.is_empty() {
+        return Err(failed(&args, &out));
+    }
+    let mut paths: Vec<String> = Vec::new();
+    let mut messages: Vec<&str> = Vec::new();
+    let mut in_paths = conflicted;
+    for l in lines {
+        if in_paths {
+            if l.is_empty() {
+                in_paths = false;
+            } else if !paths.iter().any(|x| x == l) {
+                paths.push(l.to_string());
+            }
+        } else {
+            messages.push(l);
+        }
+    }
+    let conflicts = paths
+        .into_iter()
+        .map(|path| {
+            let kind = messages
+                .iter()
+                .filter(|m| m.starts_with("CONFLICT (") && m.contains(path.as_str()))
+                .find_map(|m| m["CONFLICT (".len()..].split(')').next())
+                .unwrap_or("content")
+                .to_string();
+            ConflictFile { path, kind }
+        })
+        .collect();
+    Ok(Trial {
+        tree,
+        conflicts,
+        conflicted,
+    })
+}
+
+/// Wraps a trial tree in an unreferenced commit with both parents, so the
+/// next branch can merge onto it (its merge base is then found by git).
+pub fn trial_commit(p: &Plumb, tree: &str, parents: &[&str]) -> Result<String, GitError> {
+    let mut args: Vec<&str> = vec!["commit-tree", tree];
+    for parent in parents {
+        args.extend(["-p", parent]);
+    }
+    args.extend(["-m", "contract-gate rehearsal (unreferenced)"]);
+    let mut cmd = p.command();
+    // A fixed identity: the machine may have none, and the object is never
+    // referenced.
+    for (k, v) in [
+        ("GIT_AUTHOR_NAME", "contract-gate"),
+        ("GIT_AUTHOR_EMAIL", "contract-gate@localhost"),
+        ("GIT_COMMITTER_NAME", "contract-gate"),
+        ("GIT_COMMITTER_EMAIL", "contract-gate@localhost"),
+    ] {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(&args).output().map_err(GitError::Spawn)?;
+    if !out.status.success() {
+        return Err(failed(&args, &out));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The commit a branch name points at (local, else `origin/`), if any.
+pub fn branch_commit(p: &Plumb, branch: &str) -> Result<Option<String>, GitError> {
+    if branch.starts_with('-') || branch.contains("..") {
+        return Ok(None);
+    }
+    for r in [
+        format!("refs/heads/{branch}^{{commit}}"),
+        format!("refs/remotes/origin/{branch}^{{commit}}"),
+    ] {
+        let out = p.output(&["rev-parse", "--verify", "-q", &r])?;
+        if out.status.success() {
+            return Ok(Some(
+                String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+/// `git merge-base --is-ancestor a b`.
+pub fn is_ancestor(p: &Plumb, a: &str, b: &str) -> Result<bool, GitError> {
+    let args = ["merge-base", "--is-ancestor", a, b];
+    let out = p.output(&args)?;
+    match out.status.code() {
+        Some(0) => Ok(true),
+        Some(1) => Ok(false),
+        _ => Err(failed(&args, &out)),
+    }
+}
+
+/// Paths changed between two tree-ish, without rename pairing: (status
+/// letter, path). A rename shows as a deletion and an addition.
+pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)>, GitError> {
+    let out = p.run(&[
+        "diff",
+        "--no-renames",
+        "--name-status",
+        "-z",
+        "--no-ext-diff",
+        from,
+        to,
+    ])?;
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut v = Vec::new();
+    while let (Some(st), Some(path)) = (fields.next(), fields.next()) {
+        let status = st.first().map(|&b| b as char).unwrap_or('M');
+        v.push((status, String::from_utf8_lossy(path).into_owned()));
+    }
+    Ok(v)
+}
+
+/// Blob ids on both sides of every changed path (`git diff --raw`, no
+/// rename pairing): path → (old, new); an all-zero id means absent.
+pub fn raw_diff(
+    p: &Plumb,
+    from: &str,
+    to: &str,
+) -> Result<std::collections::BTreeMap<String, (String, String)>, GitError> {
+    let out = p.run(&[
+        "diff",
+        "--raw",
+        "--no-renames",
+        "-z",
+        "--no-abbrev",
+        from,
+        to,
+    ])?;
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut map = std::collections::BTreeMap::new();
+    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+        let meta = String::from_utf8_lossy(meta);
+        let mut m = meta.split_whitespace().skip(2);
+        if let (Some(old), Some(new)) = (m.next(), m.next()) {
+            map.insert(
+                String::from_utf8_lossy(path).into_owned(),
+                (old.to_string(), new.to_string()),
+            );
+        }
+    }
+    Ok(map)
+}
+
+/// Which of `words` occur (word-bounded) in the given paths of a tree-ish.
+pub fn words_present(
+    p: &Plumb,
+    rev: &str,
+    words: &[String],
+    paths: &[String],
+) -> Result<BTreeSet<String>, GitError> {
+    let mut found = BTreeSet::new();
+    if words.is_empty() || paths.is_empty() {
+        return Ok(found);
+    }
+    for chunk in paths.chunks(2000) {
+        let mut args: Vec<String> = vec![
+            "grep".into(),
+            "-h".into(),
+            "-o".into(),
+            "-w".into(),
+            "-F".into(),
+        ];
+        for w in words {
+            args.extend(["-e".into(), w.clone()]);
+        }
+        args.push(rev.into());
+        args.push("--".into());
+        args.extend(chunk.iter().map(|c| format!(":(literal){c}")));
+        let out = p.output(&args)?;
+        if out.status.code() == Some(1) {
+            continue;
+        }
+        if !out.status.success() {
+            return Err(failed(&args, &out));
+        }
+        found.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_string),
+        );
+    }
+    Ok(found)
+}
+
+/// Lines of a tree-ish holding any of `words` (word-bounded when `whole`):
+/// (path, line, text). `paths` empty: the whole tree.
+pub fn grep_lines(
+    p: &Plumb,
+    rev: &str,
+    words: &[String],
+    paths: &[String],
+    whole: bool,
+) -> Result<Vec<(String, u32, String)>, GitError> {
+    let mut hits = Vec::new();
+    if words.is_empty() {
+        return Ok(hits);
+    }
+    let mut args: Vec<String> = vec![
+        "grep".into(),
+        "-n".into(),
+        "-z".into(),
+        "-I".into(),
+        "-F".into(),
+    ];
+    if whole {
+        args.push("-w".into());
+    }
+    for w in words {
+        args.extend(["-e".into(), w.clone()]);
+    }
+    args.push(rev.into());
+    args.push("--".into());
+    args.extend(paths.iter().map(|c| format!(":(literal){c}")));
+    let out = p.output(&args)?;
+    if out.status.code() == Some(1) {
+        return Ok(hits);
+    }
+    if !out.status.success() {
+        return Err(failed(&args, &out));
+    }
+    let prefix = format!("{rev}:");
+    for rec in out.stdout.split(|&b| b == b'\n').filter(|r| !r.is_empty()) {
+        let mut parts = rec.splitn(3, |&b| b == 0);
+        let (Some(path), Some(line), Some(text)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let path = String::from_utf8_lossy(path);
+        let path = path.strip_prefix(&prefix).unwrap_or(&path).to_string();
+        let line = String::from_utf8_lossy(line).parse().unwrap_or(0);
+        hits.push((path, line, String::from_utf8_lossy(text).into_owned()));
+    }
+    Ok(hits)
+}
+
+/// File texts of `rev:path` for each path (`None`: missing or not a blob),
+/// read in one `git cat-file --batch`.
+pub fn texts(p: &Plumb, rev: &str, paths: &[String]) -> Result<Vec<Option<String>>, GitError> {
+    let names: Vec<String> = paths.iter().map(|path| format!("{rev}:{path}")).collect();
+    objects(p, &names)
+}
+
+/// Texts of objects named any way `cat-file` takes (a blob id is the
+/// fastest: `rev:path` walks the trees for every name).
+pub fn objects(p: &Plumb, names: &[String]) -> Result<Vec<Option<String>>, GitError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = Vec::new();
+    for n in names {
+        input.extend_from_slice(n.as_bytes());
+        input.push(b'\n');
+    }
+    let args = ["cat-file", "--batch"];
+    let out = p.output_stdin(&args, &input)?;
+    if !out.status.success() {
+        return Err(failed(&args, &out));
+    }
+    let mut rest: &[u8] = &out.stdout;
+    let mut v = Vec::with_capacity(names.len());
+    for _ in names {
+        let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+            v.push(None);
+            continue;
+        };
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        rest = &rest[nl + 1..];
+        let mut h = header.split(' ');
+        let (_, kind, size) = (h.next(), h.next(), h.next());
+        match (kind, size.and_then(|s| s.parse::<usize>().ok())) {
+            (Some(kind), Some(size)) if size <= rest.len() => {
+                let body = &rest[..size];
+                rest = rest.get(size + 1..).unwrap_or(&[]);
+                v.push((kind == "blob").then(|| String::from_utf8_lossy(body).into_owned()));
+            }
+            _ => v.push(None),
+        }
+    }
+    Ok(v)
+}

@@ -1,0 +1,199 @@
+//! A merge rehearsal on a local repository: every agent branch that has not
+//! merged yet is trial-merged onto the base in contract order, each step on
+//! top of the previous one, with `git merge-tree` (nothing in the repository
+//! changes but unreferenced objects). What each step added, changed and
+//! removed is read from git and judged by the pure
+//! [`contract_gate_core::rehearsal`] functions.
+
+use std::collections::BTreeMap;
+
+use super::git::GitError;
+use super::interface_scan;
+use super::merge_tree::{
+    branch_commit, grep_lines, is_ancestor, name_status, require_merge_tree, trial_commit,
+    trial_merge, words_present, Plumb,
+};
+use contract_gate_core::change::{ChangeStatus, ChangedFile};
+use contract_gate_core::contract::Contract;
+use contract_gate_core::evaluate::interface_findings;
+use contract_gate_core::interface::{self, Needle};
+use contract_gate_core::rehearsal::{self, Reference, Step, StepState};
+use contract_gate_core::verdict::Finding;
+
+/// A finished rehearsal of one contract.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rehearsed {
+    /// The contract's path.
+    pub contract: String,
+    /// The base as given.
+    pub base: String,
+    /// The base commit.
+    pub base_commit: String,
+    /// The base's tree.
+    pub base_tree: String,
+    /// One entry per agent of the merge order.
+    pub steps: Vec<Step>,
+    /// Cross-branch findings.
+    pub findings: Vec<Finding>,
+    /// The tree with every clean step merged.
+    pub final_tree: String,
+}
+
+/// Rehearses `contract` onto `base_commit` (a full SHA; `base` is its name).
+pub fn rehearse(
+    p: &Plumb,
+    contract: &Contract,
+    base: &str,
+    base_commit: &str,
+) -> Result<Rehearsed, GitError> {
+    require_merge_tree(p)?;
+    let committed: Vec<String> = interface::commitments(contract)
+        .into_iter()
+        .filter_map(|k| match k.needle {
+            Needle::Name(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let base_tree = p.line(&["rev-parse", &format!("{base_commit}^{{tree}}")])?;
+    let mut cur = base_commit.to_string();
+    let mut cur_tree = base_tree.clone();
+    let mut steps = Vec::new();
+    for name in order(contract) {
+        let branch = contract.agent(&name).and_then(|a| a.branch.clone());
+        let mut step = Step {
+            agent: name,
+            branch: branch.clone(),
+            state: StepState::NoBranch,
+            conflicts: Vec::new(),
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+            tree: Some(cur_tree.clone()),
+        };
+        let commit = match &branch {
+            Some(b) => branch_commit(p, b)?,
+            None => None,
+        };
+        let Some(commit) = commit else {
+            steps.push(step);
+            continue;
+        };
+        if is_ancestor(p, &commit, base_commit)? {
+            step.state = StepState::AlreadyMerged;
+            steps.push(step);
+            continue;
+        }
+        let mb = p.line(&["merge-base", base_commit, &commit])?;
+        for (status, path) in name_status(p, &mb, &commit)? {
+            if status == 'A' {
+                step.added.push(path.clone());
+            }
+            step.changed.push(path);
+        }
+        let trial = trial_merge(p, &cur, &commit)?;
+        if trial.conflicted {
+            step.state = StepState::Conflict;
+            step.conflicts = trial.conflicts;
+        } else {
+            cur = trial_commit(p, &trial.tree, &[&cur, &commit])?;
+            cur_tree = trial.tree;
+            step.state = StepState::Clean;
+            step.tree = Some(cur_tree.clone());
+            step.removed = removed_names(p, &mb, &commit, &step.changed, &committed)?;
+        }
+        steps.push(step);
+    }
+    let mut findings = rehearsal::conflicts(&steps);
+    findings.extend(rehearsal::collisions(&steps));
+    findings.extend(dangling(p, &steps, &cur_tree)?);
+    let changed: Vec<ChangedFile> = name_status(p, &base_tree, &cur_tree)?
+        .into_iter()
+        .map(|(st, path)| ChangedFile::new(path, status_of(st)))
+        .collect();
+    let scans = interface_scan::scan(p, contract, &base_tree, &cur_tree, &changed)?;
+    findings.extend(interface_findings(&scans));
+    findings.sort_by_key(|f| (f.level, f.rule));
+    Ok(Rehearsed {
+        contract: contract.path.clone(),
+        base: base.to_string(),
+        base_commit: base_commit.to_string(),
+        base_tree,
+        steps,
+        findings,
+        final_tree: cur_tree,
+    })
+}
+
+/// The merge order, then any agent it leaves out (in contract order).
+fn order(c: &Contract) -> Vec<String> {
+    let mut names: Vec<String> = c.merge_order.iter().map(|s| s.agent.clone()).collect();
+    for a in &c.agents {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&a.name)) {
+            names.push(a.name.clone());
+        }
+    }
+    names
+}
+
+fn status_of(st: char) -> ChangeStatus {
+    match st {
+        'A' => ChangeStatus::Added,
+        'D' => ChangeStatus::Deleted,
+        _ => ChangeStatus::Modified,
+    }
+}
+
+/// Names the branch removed: defined on a removed line (or committed and on
+/// a removed line), and gone from every file it changed.
+fn removed_names(
+    p: &Plumb,
+    mb: &str,
+    commit: &str,
+    changed: &[String],
+    committed: &[String],
+) -> Result<Vec<String>, GitError> {
+    let diff = p.run(&[
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-renames",
+        mb,
+        commit,
+    ])?;
+    let diff = String::from_utf8_lossy(&diff);
+    let mut names = rehearsal::removed_definitions(&diff);
+    for c in committed {
+        let needle = Needle::Name(c.clone());
+        let on_removed = diff
+            .lines()
+            .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+            .any(|l| !needle.lines_in(&l[1..]).is_empty());
+        if on_removed && !names.contains(c) {
+            names.push(c.clone());
+        }
+    }
+    if names.is_empty() {
+        return Ok(names);
+    }
+    let still = words_present(p, commit, &names, changed)?;
+    names.retain(|n| !still.contains(n));
+    Ok(names)
+}
+
+fn dangling(p: &Plumb, steps: &[Step], tree: &str) -> Result<Vec<Finding>, GitError> {
+    let names: Vec<String> = steps.iter().flat_map(|s| s.removed.clone()).collect();
+    let mut refs: BTreeMap<String, Vec<Reference>> = BTreeMap::new();
+    for (path, line, text) in grep_lines(p, tree, &names, &[], true)? {
+        for n in &names {
+            if !Needle::Name(n.clone()).lines_in(&text).is_empty() {
+                refs.entry(n.clone()).or_default().push(Reference {
+                    path: path.clone(),
+                    line,
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    Ok(rehearsal::dangling(steps, &refs))
+}

@@ -1,0 +1,211 @@
+//! `contract-gate rehearse`: trial merges in contract order, on real repositories.
+
+use super::seam_support::*;
+
+/// agent-1 renames an uncommitted `requireAuth`; agent-2's new admin panel
+/// still calls it: a `dangling-reference` at the caller's line.
+#[test]
+fn uncommitted_rename_dangles_where_another_branch_calls_it() {
+    let r = repo(false);
+    rename_require_auth(&r);
+    r.branch("agents/user", "main")
+        .write(
+            "src/admin/panel.ts",
+            "import { requireAuth } from '../middleware/auth';\nadmin.use(requireAuth);\n",
+        )
+        .commit("Admin panel");
+    r.checkout("main");
+    let run = rehearse(&r, &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let f = findings(&run, "dangling-reference");
+    assert_eq!(f.len(), 2, "{}", run.stdout);
+    assert_eq!(
+        (f[0]["path"].as_str(), f[0]["line"].as_i64()),
+        (Some("src/admin/panel.ts"), Some(1))
+    );
+    assert_eq!(
+        (f[1]["path"].as_str(), f[1]["line"].as_i64()),
+        (Some("src/admin/panel.ts"), Some(2))
+    );
+    assert_eq!(
+        f[1]["message"],
+        "agent-1 removed `requireAuth`, but agent-2's src/admin/panel.ts still references it"
+    );
+    assert_eq!(f[1]["agent"], "agent-2");
+    let steps = &run.json()["contracts"][0]["steps"];
+    assert_eq!(steps[0]["state"], "clean");
+    assert_eq!(steps[1]["state"], "clean");
+    assert_eq!(steps[2]["state"], "no-branch");
+}
+
+/// Two branches add `20260506120000_*.sql` in one directory: `collision`.
+#[test]
+fn migration_timestamps_collide() {
+    let r = repo(false);
+    r.branch("agents/user", "main")
+        .write(
+            "db/migrations/20260506120000_users.sql",
+            "create table users ();\n",
+        )
+        .commit("users");
+    r.branch("agents/tests", "main")
+        .write(
+            "db/migrations/20260506120000_seed.sql",
+            "insert into users values ();\n",
+        )
+        .commit("seed");
+    r.checkout("main");
+    let run = rehearse(&r, &[]);
+    assert_eq!(run.code, 1);
+    let f = findings(&run, "collision");
+    assert_eq!(f.len(), 1, "{}", run.stdout);
+    assert_eq!(
+        f[0]["message"],
+        "files numbered 20260506120000 in db/migrations/ from two branches: db/migrations/20260506120000_users.sql (agent-2), db/migrations/20260506120000_seed.sql (agent-3)"
+    );
+}
+
+/// agent-1 and agent-3 change the same line: `conflict` names both and the
+/// file; the conflicting step is left out of what follows.
+#[test]
+fn textual_conflict_between_agent_1_and_agent_3() {
+    let r = repo(false);
+    r.branch("agents/auth", "main")
+        .write(
+            "src/routes/admin.ts",
+            &ROUTES_TS.replace(
+                "router.use(requireAuth);",
+                "router.use(requireAuth, audit);",
+            ),
+        )
+        .commit("audit");
+    r.branch("agents/tests", "main")
+        .write(
+            "src/routes/admin.ts",
+            &ROUTES_TS.replace(
+                "router.use(requireAuth);",
+                "router.use(requireAuth, trace);",
+            ),
+        )
+        .commit("trace");
+    r.checkout("main");
+    let run = rehearse(&r, &[]);
+    assert_eq!(run.code, 1);
+    let f = findings(&run, "conflict");
+    assert_eq!(f.len(), 1, "{}", run.stdout);
+    assert_eq!(
+        f[0]["message"],
+        "agent-3 conflicts with agent-1 in src/routes/admin.ts (content)"
+    );
+    assert_eq!(f[0]["agent"], "agent-1");
+    let steps = &run.json()["contracts"][0]["steps"];
+    assert_eq!(steps[2]["state"], "conflict");
+    assert_eq!(steps[2]["conflicts"][0]["path"], "src/routes/admin.ts");
+    // Nothing in the repository moved.
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+    assert_eq!(r.git(&["rev-parse", "--abbrev-ref", "HEAD"]), "main");
+}
+
+/// Branches that fit together: exit 0, one line per step in the text output.
+#[test]
+fn clean_rehearsal_exits_0() {
+    let r = repo(true);
+    r.branch("agents/auth", "main")
+        .write("src/routes/health.ts", "router.get('/health', ok);\n")
+        .commit("health");
+    r.branch("agents/user", "main")
+        .write("src/types/role.ts", "export type Role = 'admin';\n")
+        .commit("role");
+    r.checkout("main");
+    let run = r.gate(&["rehearse", "--base", "main"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "contract-gate rehearse: CLEAN  CONTRACT.md onto main"
+    );
+    assert!(lines[1].starts_with("* main ("));
+    assert_eq!(
+        &lines[2..],
+        [
+            "|",
+            "* agent-1 agents/auth: merged cleanly (1 files changed)",
+            "|",
+            "* agent-2 agents/user: merged cleanly (1 files changed)",
+            "|",
+            "o agent-3 agents/tests: no branch yet",
+        ]
+    );
+    let md = r.gate(&["rehearse", "--base", "main", "--format", "markdown"]);
+    assert!(md.stdout.contains("```mermaid\nflowchart LR\n  base[\"main\"]:::base\n  s0[\"agent-1: clean\"]:::clean\n  base --> s0\n"), "{}", md.stdout);
+}
+
+/// A check that fails only when agent-1's and agent-3's files are both in
+/// the tree: `--run` names the step where it starts failing.
+#[test]
+fn run_localises_a_failure_to_the_combining_step() {
+    let r = repo(false);
+    r.write(
+        "check.sh",
+        "if [ -f src/routes/flag_a ] && [ -f tests/flag_b ]; then echo both; exit 3; fi\n",
+    )
+    .commit("A check that needs both");
+    r.branch("agents/auth", "main")
+        .write("src/routes/flag_a", "a\n")
+        .commit("a");
+    r.branch("agents/tests", "main")
+        .write("tests/flag_b", "b\n")
+        .commit("b");
+    r.checkout("main");
+    let plain = rehearse(&r, &[]);
+    assert_eq!(plain.code, 0, "{}", plain.stdout);
+    assert!(plain.json()["contracts"][0].get("run").is_none());
+    let run = rehearse(&r, &["--run", "--timeout", "60"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let rep = &run.json()["contracts"][0]["run"];
+    assert_eq!(rep["commands"], serde_json::json!(["sh check.sh"]));
+    assert_eq!(
+        rep["first_failure"],
+        "`sh check.sh` fails after merging agent-3 onto agent-1; passed before"
+    );
+    assert_eq!(rep["final_ok"], false);
+    let stages = rep["stages"].as_array().unwrap();
+    let ok: Vec<bool> = stages
+        .iter()
+        .map(|s| s["results"][0]["ok"].as_bool().unwrap())
+        .collect();
+    assert_eq!(ok, [true, true, false]);
+    assert_eq!(stages[2]["results"][0]["exit_code"], 3);
+    assert_eq!(stages[2]["results"][0]["output_tail"], "both");
+    // No worktree was registered, and the working tree is untouched.
+    assert_eq!(r.git(&["worktree", "list"]).lines().count(), 1);
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+}
+
+/// A base that does not resolve: exit 2 and a reason.
+#[test]
+fn unknown_base_exits_2() {
+    let r = repo(false);
+    let run = r.gate(&["rehearse", "--base", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("could not rehearse") && run.stderr.contains("nope"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A command that outlives `--timeout` is killed and reported as timed out.
+#[test]
+fn run_kills_a_command_at_its_timeout() {
+    let r = repo(false);
+    r.write("check.sh", "sleep 30\n").commit("A slow check");
+    let run = rehearse(&r, &["--run", "--timeout", "1"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let rep = &run.json()["contracts"][0]["run"];
+    assert_eq!(
+        rep["first_failure"],
+        "`sh check.sh` times out on the base main already"
+    );
+    assert_eq!(rep["stages"][0]["results"][0]["timed_out"], true);
+}
