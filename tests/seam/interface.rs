@@ -65,7 +65,21 @@ fn a_changed_line_keeping_the_name_warns() {
             &AUTH_TS.replace("next) {", "next) { // checked"),
         )
         .commit("Comment");
-    let run = r.check(&["--base", "main", "--head", "agents/auth"]);
+    // The matrix requires `sh check.sh`: evidence it, so only the interface speaks.
+    let run = r.gate_stdin(
+        &[
+            "check",
+            "--base",
+            "main",
+            "--head",
+            "agents/auth",
+            "--body",
+            "-",
+            "--format",
+            "json",
+        ],
+        "- [x] `sh check.sh`\n",
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     let f = run.finding("interface");
     assert_eq!(
