@@ -79,8 +79,12 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
     /// Hooks for the agent's own loop: `claude-code`, `codex`, `gemini` (edit-time) and `pre-push`.
+    #[command(
+        after_help = "Exit codes: 0 allow (claude-code/codex may print an ask or deny decision as JSON), 2 deny (the reason on stderr; also for an event that cannot be read); pre-push: 0 push, 1 refused, 2 could not evaluate (refused)."
+    )]
     Hook(crate::cli::hook::HookArgs),
     /// Create each agent's branch and worktree from the contract at the base, write its brief, install its hooks.
+    #[command(after_help = EXIT_CODES)]
     Setup(crate::cli::setup::SetupArgs),
     /// Print shell completions.
     #[command(after_help = "Exit codes: 0 printed, 2 bad arguments.")]

@@ -21,8 +21,8 @@ pub struct SetupArgs {
     /// Agent CLIs to install edit-time hooks for (comma-separated: claude-code,codex,gemini).
     #[arg(long, value_delimiter = ',', default_value = "claude-code")]
     pub hooks: Vec<String>,
-    /// Repository directory (default: the current directory).
-    #[arg(long, short = 'C', value_name = "DIR", default_value = ".")]
+    /// Work in DIR, as if started there (default: the current directory).
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
 }
 
