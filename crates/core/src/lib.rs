@@ -10,9 +10,11 @@
 pub mod change;
 pub mod contract;
 pub mod diff;
+pub mod edit_guard;
 pub mod evaluate;
 pub mod interface;
 pub mod pattern;
+pub mod permission;
 pub mod pr_body;
 pub mod rehearsal;
 pub mod verdict;

@@ -41,6 +41,12 @@ pub enum Rule {
     /// The gate could not see the whole change (it fails closed).
     #[serde(rename = "incomplete")]
     Incomplete,
+    /// A path or command the permission policy says needs a human's approval.
+    #[serde(rename = "needs-approval")]
+    NeedsApproval,
+    /// A worktree not at the contract's path or not on its agent's branch (a warning).
+    #[serde(rename = "worktree")]
+    Worktree,
     /// A committed interface name or snippet is gone (or its line changed).
     #[serde(rename = "interface")]
     Interface,
@@ -57,7 +63,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order reports list them.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 18] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -70,6 +76,8 @@ impl Rule {
         Rule::StaleBase,
         Rule::Evidence,
         Rule::Incomplete,
+        Rule::NeedsApproval,
+        Rule::Worktree,
         Rule::Interface,
         Rule::Conflict,
         Rule::Collision,
@@ -91,6 +99,8 @@ impl Rule {
             Rule::StaleBase => "stale-base",
             Rule::Evidence => "evidence",
             Rule::Incomplete => "incomplete",
+            Rule::NeedsApproval => "needs-approval",
+            Rule::Worktree => "worktree",
             Rule::Interface => "interface",
             Rule::Conflict => "conflict",
             Rule::Collision => "collision",
@@ -113,6 +123,8 @@ impl Rule {
             Rule::StaleBase => "a predecessor merged, but the head does not contain it: rebase",
             Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
+            Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
+            Rule::Worktree => "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
             Rule::Interface => "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
             Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
             Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
@@ -135,6 +147,8 @@ impl Rule {
             Rule::StaleBase => "rebase onto the base branch so the head contains the merged predecessors",
             Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
             Rule::Incomplete => "split the pull request so the whole change can be judged",
+            Rule::NeedsApproval => "ask a human to approve the change, or revert it",
+            Rule::Worktree => "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
             Rule::Interface => "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
             Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
             Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",

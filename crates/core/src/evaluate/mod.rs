@@ -5,6 +5,7 @@ mod evidence_rule;
 mod interface_rule;
 mod order;
 mod paths;
+mod permission_rule;
 
 pub use interface_rule::findings as interface_findings;
 pub use paths::needs_removals;
@@ -32,6 +33,9 @@ pub struct Options {
     /// Paths an agent branch may never change: contract files and the
     /// workflows that run the gate (a PR cannot edit its own gate away).
     pub protected: Vec<Pattern>,
+    /// Changed paths the source found generated at the base (ignored by its
+    /// `.gitignore` or marked `linguist-generated`), for `needs-approval`.
+    pub generated: std::collections::BTreeSet<String>,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -51,6 +55,7 @@ impl Default for Options {
                 .iter()
                 .filter_map(|p| Pattern::parse(p).ok())
                 .collect(),
+            generated: Default::default(),
         }
     }
 }
@@ -182,6 +187,7 @@ pub fn evaluate(
 
     order::base_branch(contract, agent_idx, pr, &mut findings);
     paths::check(contract, agent_idx, pr, options, &mut findings);
+    permission_rule::check(contract, agent_idx, pr, options, &mut findings);
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, &mut findings);
