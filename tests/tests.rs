@@ -14,6 +14,8 @@ mod evidence;
 mod github_api;
 #[path = "github/runtime.rs"]
 mod github_runtime;
+#[path = "house/layers.rs"]
+mod house_layers;
 #[path = "offline/lint.rs"]
 mod lint;
 #[path = "offline/order.rs"]

@@ -1,5 +1,10 @@
-//! The GitHub Actions runtime: events, dry runs, the sweep, and check-run
-//! posting.
+//! The GitHub Actions runtime: the shared entry points ([`run`]), a dry run
+//! of one PR, workflow events, the sweep, the step's outputs, and
+//! check-run posting.
 
+mod dry_run;
+mod events;
+mod outputs;
 pub mod post;
 pub mod run;
+mod sweep;

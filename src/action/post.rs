@@ -21,12 +21,15 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn now() -> Stamp {
-        let d = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        Stamp::at(d.as_millis() as u64)
+        Stamp::at(
+            jiff::Timestamp::now()
+                .as_millisecond()
+                .max(0)
+                .unsigned_abs(),
+        )
     }
 
+    /// The stamp of an instant, in milliseconds since the epoch.
     pub fn at(millis: u64) -> Stamp {
         Stamp {
             millis,
@@ -41,7 +44,11 @@ impl Stamp {
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(secs: u64) -> String {
-    crate::source::github::client::iso_utc(secs)
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or(jiff::Timestamp::MAX)
+        .to_string()
 }
 
 fn stamp_of(run: &CheckRun) -> Option<u64> {
@@ -70,15 +77,63 @@ pub async fn begin(
     head_sha: &str,
     stamp: &Stamp,
 ) -> Result<Option<u64>, ApiError> {
-    let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
-    match api
-        .post_json::<CheckRun>(&repo.path("/check-runs"), &body)
-        .await
-    {
-        Ok(run) => Ok(Some(run.id)),
+    match create(api, repo, head_sha, stamp).await {
+        Ok(id) => Ok(Some(id)),
         Err(ApiError::Forbidden { .. }) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Creates the run, at most once: a POST that failed without an answer
+/// (a 5xx, a timeout) may still have created it, so before posting again
+/// the run is looked up on the head SHA by name and `external_id`, and
+/// reused when there.
+async fn create(api: &Api, repo: &RepoId, head_sha: &str, stamp: &Stamp) -> Result<u64, ApiError> {
+    let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match api
+            .post_json_once::<CheckRun>(&repo.path("/check-runs"), &body)
+            .await
+        {
+            Ok(run) => return Ok(run.id),
+            Err(e) if e.is_transient() && tried < api.max_attempts() => {
+                api.pause_before_retry(tried).await;
+                if let Some(id) = find_run(api, repo, head_sha, stamp).await? {
+                    return Ok(id);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// This evaluation's run on `head_sha`, when a failed create made it.
+async fn find_run(
+    api: &Api,
+    repo: &RepoId,
+    head_sha: &str,
+    stamp: &Stamp,
+) -> Result<Option<u64>, ApiError> {
+    let list = runs_on(api, repo, head_sha).await?;
+    let mine = stamp.external_id();
+    Ok(list
+        .check_runs
+        .iter()
+        .find(|r| r.external_id.as_deref() == Some(mine.as_str()))
+        .map(|r| r.id))
+}
+
+async fn runs_on(api: &Api, repo: &RepoId, head_sha: &str) -> Result<CheckRunList, ApiError> {
+    api.get_json(
+        &repo.path(&format!("/commits/{head_sha}/check-runs")),
+        &[
+            ("check_name", CHECK_NAME.to_string()),
+            ("per_page", "100".to_string()),
+        ],
+    )
+    .await
 }
 
 /// Guards, then completes `run` (or creates one) with the plan.
@@ -108,15 +163,7 @@ pub async fn report(
             return Ok(Posted::Skipped(why));
         }
     }
-    let list: CheckRunList = api
-        .get_json(
-            &repo.path(&format!("/commits/{head_sha}/check-runs")),
-            &[
-                ("check_name", CHECK_NAME.to_string()),
-                ("per_page", "100".to_string()),
-            ],
-        )
-        .await?;
+    let list = runs_on(api, repo, head_sha).await?;
     let newer = list
         .check_runs
         .iter()
@@ -133,9 +180,8 @@ pub async fn report(
     let id = match run {
         Some(id) => id,
         None => {
-            let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
-            match api.post_json::<CheckRun>(&repo.path("/check-runs"), &body).await {
-                Ok(r) => r.id,
+            match create(api, repo, head_sha, stamp).await {
+                Ok(id) => id,
                 Err(ApiError::Forbidden { .. }) => {
                     return Ok(Posted::Forbidden(
                         "the token cannot create check-runs (403): a fork PR's token is read-only; the job's annotations and exit code still report"
@@ -156,6 +202,20 @@ pub async fn report(
         id,
         requests: api.requests() - before,
     })
+}
+
+/// Completes `id` as failed: the gate could not evaluate, and says why.
+pub async fn fail_run(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({
+        "status": "completed",
+        "conclusion": "failure",
+        "completed_at": Stamp::now().rfc3339,
+        "output": {"title": "contract-gate could not evaluate", "summary": why},
+    });
+    let _: Value = api
+        .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
+        .await?;
+    Ok(())
 }
 
 /// Completes an outdated run so it never stays pending: `cancelled` does

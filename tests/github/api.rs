@@ -63,13 +63,9 @@ async fn get_decodes_pr_and_sends_headers() {
     assert_eq!(r.header("authorization"), Some("present"));
     assert_eq!(r.header_all("accept"), ["application/vnd.github+json"]);
     assert_eq!(r.header_all("x-github-api-version"), ["2022-11-28"]);
-    // octocrab always adds its own `User-Agent: octocrab` line as well (see
-    // the module docs of `github::api`).
-    assert_eq!(
-        r.header_all("user-agent"),
-        ["octocrab", USER_AGENT],
-        "{r:?}"
-    );
+    // Exactly one `User-Agent`: ours (octocrab's default builder would add
+    // `octocrab` as a second line).
+    assert_eq!(r.header_all("user-agent"), [USER_AGENT], "{r:?}");
     assert!(USER_AGENT.starts_with("contract-gate/"));
 }
 
@@ -236,6 +232,7 @@ async fn post_and_patch_bodies() {
             .starts_with("application/json"));
         assert_eq!(r.header_all("accept"), ["application/vnd.github+json"]);
         assert_eq!(r.header_all("x-github-api-version"), ["2022-11-28"]);
+        assert_eq!(r.header_all("user-agent"), [USER_AGENT]);
         assert!(r.auth_is_bearer(TOKEN));
     }
 }
@@ -532,6 +529,61 @@ async fn timeout_is_retried_then_fails() {
     );
     assert_eq!(api.requests(), 2);
     assert_eq!(mock.count(), 2);
+}
+
+/// `post_json_once` never retries: a 502 comes back after one request, as a
+/// transient error the caller can look behind.
+#[tokio::test]
+async fn post_once_is_not_retried() {
+    let mock = GhMock::start();
+    mock.on("POST", "/repos/o/r/check-runs", Reply::status(502));
+    let api = api(&mock);
+    let e = api
+        .post_json_once::<Value>("/repos/o/r/check-runs", &json!({}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::Server {
+                status: 502,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.is_transient());
+    assert_eq!((api.requests(), mock.count()), (1, 1));
+    assert_eq!(api.waited(), Duration::ZERO);
+}
+
+/// A 404 without a token says the token is missing and how to get one.
+#[tokio::test]
+async fn not_found_without_token_names_the_token() {
+    let mock = GhMock::start();
+    let api = Api::new(&mock.api_url(), None, policy()).unwrap();
+    let e = api
+        .get_json::<Value>("/repos/o/private/pulls/1", &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::NotFound {
+                token_set: false,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let s = e.to_string();
+    assert!(
+        s.contains("no token was sent: the token is missing")
+            && s.contains("GH_TOKEN")
+            && s.contains("gh auth login"),
+        "{s}"
+    );
 }
 
 /// Without a token no Authorization header is sent.

@@ -7,6 +7,8 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+use contract_gate::source::github::client::RETRY_BASE_MS_ENV;
+
 use crate::support::ghmock::{fixture, GhMock, Recorded, Reply};
 
 const TOKEN: &str = "ghs_RuntimeTestSecret_51c2";
@@ -150,6 +152,7 @@ impl World {
             .env("GITHUB_REPOSITORY", "Codertocat/Hello-World")
             .env("GITHUB_API_URL", self.mock.api_url())
             .env("GITHUB_TOKEN", TOKEN)
+            .env(RETRY_BASE_MS_ENV, "0")
             // A merge commit on pull_request: the gate must never report on it.
             .env("GITHUB_SHA", "0000000000000000000000000000000000000bad")
             .env("GITHUB_STEP_SUMMARY", &summary)
@@ -173,6 +176,7 @@ impl World {
             ])
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env(RETRY_BASE_MS_ENV, "0")
             .current_dir(self.dir.path())
             .output()
             .unwrap();
@@ -482,7 +486,7 @@ fn faults_retry_and_fail_closed() {
             ],
         );
     });
-    // The real first backoff is 1 s, within the retry budget.
+    // The end-to-end runs set CONTRACT_GATE_RETRY_BASE_MS=0: retried at once.
     let o = w.cli(&["--pr", "2", "--format", "json"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(w.sent("GET", "/pulls/2").len(), 2);
@@ -832,6 +836,7 @@ fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, S
             .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
             .env("GITHUB_API_URL", w.mock.api_url())
             .env("GITHUB_TOKEN", TOKEN)
+            .env(RETRY_BASE_MS_ENV, "0")
             .output()
             .unwrap(),
         Path::new("/nonexistent"),
@@ -887,4 +892,73 @@ fn merge_group_counts_a_predecessor_queued_ahead() {
         .any(|r| r.path.ends_with(&format!("/compare/{PRED_HEAD}...{gb}"))));
     let patch = w.first_body("PATCH");
     assert_eq!(patch["conclusion"], "success", "{patch}");
+}
+
+/// A create that GitHub carried out but answered 502 (or timed out) is not
+/// posted again: the run is found on the head SHA by name and
+/// `external_id` and reused, so the commit gets one run.
+#[test]
+fn retried_create_never_makes_a_second_run() {
+    let w = World::build("", ALL_FILES, true, |m| {
+        // The first create is recorded (the run exists) but answered 502.
+        m.on_fn("POST", &format!("{R}/check-runs"), |_, before| {
+            let made = before.iter().any(|r| r.method == "POST");
+            if made {
+                Reply::fixture(201, "rest/check-run.create.in-progress.response.json")
+            } else {
+                Reply::github_error(502, "Server Error")
+            }
+        });
+        // Listing the head's runs shows what the posts created.
+        m.on_fn(
+            "GET",
+            &format!("{R}/commits/{HEAD}/check-runs"),
+            |_, before| {
+                let runs: Vec<Value> = before
+                    .iter()
+                    .filter(|r| r.method == "POST")
+                    .map(|r| {
+                        let b = r.body_json();
+                        json!({"id": RUN_ID, "name": b["name"], "head_sha": b["head_sha"],
+                            "external_id": b["external_id"]})
+                    })
+                    .collect();
+                Reply::json(200, json!({"total_count": runs.len(), "check_runs": runs}))
+            },
+        );
+    });
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(w.sent("POST", "/check-runs").len(), 1, "one create");
+    let patches = w.patches();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0]["conclusion"], "success");
+}
+
+/// `--pr` without any token stops at once, sends nothing, and says how to
+/// get one.
+#[test]
+fn pr_without_a_token_says_so_at_once() {
+    let w = World::new(ALL_FILES, true);
+    let out = Command::new(env!("CARGO_BIN_EXE_contract-gate"))
+        .args(["--pr", "2", "--format", "json"])
+        .args([
+            "--api-url",
+            &w.mock.api_url(),
+            "--repo",
+            "Codertocat/Hello-World",
+        ])
+        .env_clear()
+        // No `gh` on PATH: `gh auth token` cannot supply one either.
+        .env("PATH", w.dir.path())
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = v["error"].as_str().unwrap();
+    for way in ["GITHUB_TOKEN", "GH_TOKEN", "gh auth login"] {
+        assert!(e.contains(way), "{e}");
+    }
+    assert_eq!(w.mock.count(), 0, "{:#?}", w.mock.requests());
 }

@@ -1,10 +1,9 @@
-//! A local HTTP/1.1 server that answers like GitHub's REST API, for tests.
+//! A local mock of GitHub's REST API for tests, on `wiremock`.
 //!
-//! One background thread accepts on `127.0.0.1:0`; each connection gets a
-//! thread that reads one request (request line, headers, a `Content-Length`
-//! or chunked body), records it, and answers with `Connection: close`.
-//! Routes are registered by the test; unregistered routes answer GitHub's
-//! 404 JSON and are recorded too. Dropping the mock stops the server.
+//! wiremock serves HTTP on its own thread; one catch-all mock hands every
+//! request to the routes a test registers here, which answer with recorded
+//! GitHub payloads (`fixtures/github`). Every request is recorded, and
+//! unregistered routes answer GitHub's 404 JSON. Dropping the mock stops it.
 //!
 //! ```ignore
 //! let mock = GhMock::start();
@@ -14,14 +13,12 @@
 //! ```
 
 use std::fmt;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
+use wiremock::{matchers, Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// GitHub's 404 body.
 pub const NOT_FOUND_BODY: &str =
@@ -46,7 +43,7 @@ impl Reply {
     pub fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status,
-            headers: vec![("Content-Type".into(), content_type.into())],
+            headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
             hang: false,
         }
@@ -88,7 +85,7 @@ impl Reply {
         Reply::bytes(404, "application/json; charset=utf-8", NOT_FOUND_BODY)
     }
 
-    /// Never answers: holds the connection until the mock is dropped.
+    /// Never answers while the test runs (the client's timeout fires first).
     pub fn hang() -> Reply {
         Reply {
             hang: true,
@@ -100,6 +97,17 @@ impl Reply {
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
         self.headers.push((name.to_string(), value.into()));
         self
+    }
+
+    fn template(&self) -> ResponseTemplate {
+        let mut t = ResponseTemplate::new(self.status).set_body_bytes(self.body.clone());
+        for (k, v) in &self.headers {
+            t = t.append_header(k.as_str(), v.as_str());
+        }
+        if self.hang {
+            t = t.set_delay(Duration::from_secs(3600));
+        }
+        t
     }
 }
 
@@ -126,11 +134,12 @@ pub struct Recorded {
     pub path: String,
     /// The raw query string, without `?` ("" when none).
     pub query: String,
-    /// Header names in lower case, in the order received; the
-    /// `authorization` value is replaced by `present`.
+    /// Header names in lower case; the `authorization` value is replaced by
+    /// `present`.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     authorization: Option<String>,
+    pairs: Vec<(String, String)>,
 }
 
 impl fmt::Debug for Recorded {
@@ -146,6 +155,29 @@ impl fmt::Debug for Recorded {
 }
 
 impl Recorded {
+    fn of(req: &Request) -> Recorded {
+        let mut headers = Vec::new();
+        let mut authorization = None;
+        for (k, v) in &req.headers {
+            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            if k == http::header::AUTHORIZATION {
+                authorization = Some(v);
+                headers.push((k.as_str().to_string(), "present".to_string()));
+            } else {
+                headers.push((k.as_str().to_string(), v));
+            }
+        }
+        Recorded {
+            method: req.method.as_str().to_string(),
+            path: req.url.path().to_string(),
+            query: req.url.query().unwrap_or("").to_string(),
+            headers,
+            body: req.body.clone(),
+            authorization,
+            pairs: req.url.query_pairs().into_owned().collect(),
+        }
+    }
+
     /// The first value of a header (name in any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.header_all(name).into_iter().next()
@@ -172,7 +204,7 @@ impl Recorded {
 
     /// Decoded query pairs.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        parse_query(&self.query)
+        self.pairs.clone()
     }
 
     pub fn body_text(&self) -> String {
@@ -184,11 +216,20 @@ impl Recorded {
     }
 }
 
+/// An answer computed from the request and everything received before it.
+type ReplyFn = dyn Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync;
+
+enum Replies {
+    /// In turn; the last one repeats.
+    Seq(Vec<Reply>),
+    Computed(Box<ReplyFn>),
+}
+
 struct Route {
     method: String,
     path: String,
     query: Option<Vec<(String, String)>>,
-    replies: Vec<Reply>,
+    replies: Replies,
     served: usize,
 }
 
@@ -196,19 +237,28 @@ struct Route {
 struct State {
     routes: Mutex<Vec<Route>>,
     log: Mutex<Vec<Recorded>>,
-    shutdown: AtomicBool,
-    /// Hanging replies wait on this until shutdown.
-    released: Mutex<bool>,
-    release: Condvar,
+}
+
+/// The catch-all wiremock responder: records, then routes.
+struct Router {
+    state: Arc<State>,
+    prefix: String,
+}
+
+impl Respond for Router {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let rec = Recorded::of(req);
+        let reply = route(&self.state, &self.prefix, &rec);
+        self.state.log.lock().unwrap().push(rec);
+        reply.template()
+    }
 }
 
 /// The mock server. Stops when dropped.
 pub struct GhMock {
-    addr: SocketAddr,
+    server: Option<MockServer>,
     prefix: String,
     state: Arc<State>,
-    acceptor: Option<JoinHandle<()>>,
-    conns: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl GhMock {
@@ -221,37 +271,41 @@ impl GhMock {
     /// `/api/v3`). Routes are registered relative to the prefix; a request
     /// outside it answers 404.
     pub fn start_with_prefix(prefix: &str) -> GhMock {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().unwrap();
         let prefix = prefix.trim_end_matches('/').to_string();
         let state = Arc::new(State::default());
-        let conns: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let acceptor = {
-            let (state, conns, prefix) = (state.clone(), conns.clone(), prefix.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if state.shutdown.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let (state, prefix) = (state.clone(), prefix.clone());
-                    let h = std::thread::spawn(move || serve(stream, &state, &prefix));
-                    conns.lock().unwrap().push(h);
-                }
-            })
+        let router = Router {
+            state: state.clone(),
+            prefix: prefix.clone(),
         };
+        // wiremock's start is async and needs a tokio runtime; a thread of
+        // its own works from sync and async tests alike. The server itself
+        // runs on wiremock's own thread.
+        let server = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let server = MockServer::builder().start().await;
+                Mock::given(matchers::any())
+                    .respond_with(router)
+                    .mount(&server)
+                    .await;
+                server
+            })
+        })
+        .join()
+        .expect("the mock server starts");
         GhMock {
-            addr,
+            server: Some(server),
             prefix,
             state,
-            acceptor: Some(acceptor),
-            conns,
         }
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.as_ref().unwrap().uri()
     }
 
     /// [`GhMock::url`] plus the prefix: the API root to give the client.
@@ -261,19 +315,32 @@ impl GhMock {
 
     /// Answers `method path` (any query) with `reply`, every time.
     pub fn on(&self, method: &str, path: &str, reply: Reply) -> &Self {
-        self.add(method, path, None, vec![reply])
+        self.add(method, path, None, Replies::Seq(vec![reply]))
     }
 
     /// Answers `method path` with `replies` in turn; the last one repeats.
     pub fn on_seq(&self, method: &str, path: &str, replies: Vec<Reply>) -> &Self {
-        self.add(method, path, None, replies)
+        assert!(!replies.is_empty(), "a route needs a reply");
+        self.add(method, path, None, Replies::Seq(replies))
+    }
+
+    /// Answers `method path` with what `f` makes of the request and of the
+    /// requests received before it (a server that remembers what it made).
+    pub fn on_fn(
+        &self,
+        method: &str,
+        path: &str,
+        f: impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static,
+    ) -> &Self {
+        self.add(method, path, None, Replies::Computed(Box::new(f)))
     }
 
     /// Answers `method path` only when the query holds every pair of
     /// `query` (`"page=2&per_page=100"`, any order). Routes with a query
     /// matcher win over routes without.
     pub fn on_query(&self, method: &str, path: &str, query: &str, reply: Reply) -> &Self {
-        self.add(method, path, Some(parse_query(query)), vec![reply])
+        let pairs = url_pairs(query);
+        self.add(method, path, Some(pairs), Replies::Seq(vec![reply]))
     }
 
     fn add(
@@ -281,9 +348,8 @@ impl GhMock {
         method: &str,
         path: &str,
         query: Option<Vec<(String, String)>>,
-        replies: Vec<Reply>,
+        replies: Replies,
     ) -> &Self {
-        assert!(!replies.is_empty(), "a route needs a reply");
         self.state.routes.lock().unwrap().push(Route {
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
@@ -314,67 +380,36 @@ impl GhMock {
 
 impl Drop for GhMock {
     fn drop(&mut self) {
-        self.state.shutdown.store(true, Ordering::SeqCst);
-        *self.state.released.lock().unwrap() = true;
-        self.state.release.notify_all();
-        // Wake the acceptor; it sees the flag and stops.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(h) = self.acceptor.take() {
-            let _ = h.join();
-        }
-        let handles: Vec<_> = self.conns.lock().unwrap().drain(..).collect();
-        for h in handles {
-            let _ = h.join();
+        // Dropped on a thread of its own: wiremock's drop may block on its
+        // state, which must not happen on a tokio test's worker.
+        if let Some(server) = self.server.take() {
+            let _ = std::thread::spawn(move || drop(server)).join();
         }
     }
-}
-
-/// One connection: read a request, record it, answer, close.
-fn serve(stream: TcpStream, state: &State, prefix: &str) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let Some(req) = read_request(&mut reader) else {
-        return;
-    };
-    let reply = route(state, prefix, &req);
-    state.log.lock().unwrap().push(req);
-    if reply.hang {
-        let mut released = state.released.lock().unwrap();
-        while !*released {
-            released = state.release.wait(released).unwrap();
-        }
-        return;
-    }
-    let _ = write_reply(stream, &reply);
 }
 
 fn route(state: &State, prefix: &str, req: &Recorded) -> Reply {
     let Some(path) = strip_prefix(&req.path, prefix) else {
         return Reply::not_found();
     };
-    let pairs = req.query_pairs();
     let mut routes = state.routes.lock().unwrap();
     let matching = |r: &Route| r.method == req.method && r.path == path;
     let with_query = routes.iter().position(|r| {
         matching(r)
             && r.query
                 .as_ref()
-                .is_some_and(|q| q.iter().all(|p| pairs.contains(p)))
+                .is_some_and(|q| q.iter().all(|p| req.pairs.contains(p)))
     });
     let chosen =
         with_query.or_else(|| routes.iter().position(|r| matching(r) && r.query.is_none()));
-    match chosen {
-        Some(i) => {
-            let r = &mut routes[i];
-            let reply = r.replies[r.served.min(r.replies.len() - 1)].clone();
-            r.served += 1;
-            reply
-        }
-        None => Reply::not_found(),
+    let Some(i) = chosen else {
+        return Reply::not_found();
+    };
+    let r = &mut routes[i];
+    r.served += 1;
+    match &r.replies {
+        Replies::Seq(replies) => replies[(r.served - 1).min(replies.len() - 1)].clone(),
+        Replies::Computed(f) => f(req, &state.log.lock().unwrap()),
     }
 }
 
@@ -386,151 +421,8 @@ fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    let mut authorization = None;
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end_matches(['\r', '\n']);
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(':')?;
-        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
-        if k == "authorization" {
-            authorization = Some(v);
-            headers.push((k, "present".to_string()));
-        } else {
-            headers.push((k, v));
-        }
-    }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        read_chunked(reader)?
-    } else {
-        let len: usize = find("content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).ok()?;
-        body
-    };
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_string(), q.to_string()),
-        None => (target, String::new()),
-    };
-    Some(Recorded {
-        method,
-        path,
-        query,
-        headers,
-        body,
-        authorization,
-    })
-}
-
-fn read_chunked(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let mut size = String::new();
-        reader.read_line(&mut size).ok()?;
-        let size = usize::from_str_radix(size.trim().split(';').next()?, 16).ok()?;
-        if size == 0 {
-            // Trailers, up to the blank line.
-            loop {
-                let mut t = String::new();
-                if reader.read_line(&mut t).ok()? == 0 || t.trim().is_empty() {
-                    return Some(body);
-                }
-            }
-        }
-        let mut chunk = vec![0; size + 2];
-        reader.read_exact(&mut chunk).ok()?;
-        chunk.truncate(size);
-        body.extend_from_slice(&chunk);
-    }
-}
-
-fn write_reply(mut stream: TcpStream, reply: &Reply) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    for (k, v) in &reply.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.body.len()
-    ));
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(&reply.body)?;
-    stream.flush()?;
-    stream.shutdown(std::net::Shutdown::Write)
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
-/// `a=1&b=x%20y` → pairs, percent- and `+`-decoded.
-fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-fn decode(s: &str) -> String {
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push(hi * 16 + lo);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// `a=1&b=x%20y` → decoded pairs (the same decoding as received queries).
+fn url_pairs(q: &str) -> Vec<(String, String)> {
+    let url = url::Url::parse(&format!("http://x/?{q}")).expect("a query");
+    url.query_pairs().into_owned().collect()
 }

@@ -8,6 +8,7 @@ use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
 use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
+use super::target::encode_file_path;
 use crate::source::local::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
 use contract_gate_core::change::{
     AgentMerge, ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals,
@@ -47,7 +48,7 @@ impl std::fmt::Display for RepoId {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum SourceError {
+pub enum GithubLoadError {
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error("contract `{path}` does not exist at the base ({sha}): contracts are read from the base branch, never from the pull request")]
@@ -66,7 +67,7 @@ pub struct Target {
 
 /// Everything the evaluator needs, read from the API.
 #[derive(Debug)]
-pub struct Loaded {
+pub struct GithubSnapshot {
     pub contracts: Vec<Contract>,
     pub pr: PrSnapshot,
     pub merge: MergeState,
@@ -74,18 +75,6 @@ pub struct Loaded {
     pub head_sha: String,
     pub base_sha: String,
     pub number: u64,
-}
-
-fn percent(s: &str) -> String {
-    let mut o = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
-    }
-    o
 }
 
 /// Contents of a file at a commit; None when absent.
@@ -96,7 +85,7 @@ pub async fn file_at(
     sha: &str,
 ) -> Result<Option<String>, ApiError> {
     api.get_raw(
-        &repo.path(&format!("/contents/{}", percent(path))),
+        &repo.path(&format!("/contents/{}", encode_file_path(path))),
         &[("ref", sha.to_string())],
     )
     .await
@@ -104,12 +93,12 @@ pub async fn file_at(
 
 /// The contracts at `sha`: explicit paths, or `CONTRACT.md` plus
 /// `.github/contracts/*.md`, fetched concurrently.
-pub async fn contracts_at(
+pub async fn fetch_contracts(
     api: &Api,
     repo: &RepoId,
     sha: &str,
     explicit: &[String],
-) -> Result<Vec<Contract>, SourceError> {
+) -> Result<Vec<Contract>, GithubLoadError> {
     let mut paths: Vec<String> = Vec::new();
     let required = !explicit.is_empty();
     if required {
@@ -143,7 +132,7 @@ pub async fn contracts_at(
     }
     let mut found: Vec<Option<String>> = vec![None; paths.len()];
     while let Some(r) = set.join_next().await {
-        let (i, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        let (i, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         found[i] = r?;
     }
     let mut out = Vec::new();
@@ -151,7 +140,7 @@ pub async fn contracts_at(
         match src {
             Some(s) => out.push(contract::parse(p, &s)),
             None if required => {
-                return Err(SourceError::MissingContract {
+                return Err(GithubLoadError::MissingContract {
                     path: p.clone(),
                     sha: sha.to_string(),
                 })
@@ -183,7 +172,7 @@ async fn pr_files(
     repo: &RepoId,
     number: u64,
     changed: u64,
-) -> Result<Vec<PrFile>, SourceError> {
+) -> Result<Vec<PrFile>, GithubLoadError> {
     let listed = changed.min(MAX_FILES);
     let pages = listed.div_ceil(PER_PAGE).max(1);
     let mut set = JoinSet::new();
@@ -204,7 +193,7 @@ async fn pr_files(
     }
     let mut by_page = BTreeMap::new();
     while let Some(r) = set.join_next().await {
-        let (page, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        let (page, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         by_page.insert(page, r?);
     }
     Ok(by_page.into_values().flatten().collect())
@@ -220,7 +209,7 @@ async fn fill_removals(
     wanted: &[String],
     base_sha: &str,
     head_sha: &str,
-) -> Result<(), SourceError> {
+) -> Result<(), GithubLoadError> {
     let mut set = JoinSet::new();
     for (i, f) in files.iter().enumerate() {
         if !wanted.contains(&f.path) {
@@ -250,7 +239,7 @@ async fn fill_removals(
         });
     }
     while let Some(r) = set.join_next().await {
-        let (i, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        let (i, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         files[i].removals = match r {
             Ok(rem) => rem,
             Err(e) => Removals::Unavailable(format!(
@@ -261,9 +250,6 @@ async fn fill_removals(
     Ok(())
 }
 
-/// Merge state of the agents this branch depends on. A predecessor has
-/// merged when a closed PR from its branch into `into` has `merged_at`; the
-/// head must then contain that merge commit (compare API).
 /// Where the judged change sits.
 struct Refs<'a> {
     base_branch: &'a str,
@@ -273,19 +259,27 @@ struct Refs<'a> {
     queue_base: Option<&'a str>,
 }
 
-async fn merge_state(
+/// What one predecessor's lookup needs, owned so it can run as a task.
+#[derive(Clone)]
+struct Lookup {
+    api: Api,
+    repo: RepoId,
+    /// The branch the predecessor merges into.
+    into: String,
+    head_sha: String,
+    queue_base: Option<String>,
+    integrator: bool,
+}
+
+/// Merge state of the agents this branch depends on (its predecessors, or
+/// every agent for the integrator), looked up concurrently.
+async fn fetch_merge_state(
     api: &Api,
     repo: &RepoId,
     c: &Contract,
     claim: Claim,
     refs: Refs<'_>,
-) -> Result<MergeState, SourceError> {
-    let Refs {
-        base_branch,
-        head_branch,
-        head_sha,
-        queue_base,
-    } = refs;
+) -> Result<MergeState, GithubLoadError> {
     let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
         Claim::Agent { agent, .. } => {
             let me = &c.agents[agent].name;
@@ -294,124 +288,111 @@ async fn merge_state(
                 .iter()
                 .filter_map(|s| c.agent(&s.agent))
                 .collect();
-            (preds, base_branch, false)
+            (preds, refs.base_branch, false)
         }
-        Claim::Integrator { .. } => (c.agents.iter().collect(), head_branch, true),
+        Claim::Integrator { .. } => (c.agents.iter().collect(), refs.head_branch, true),
+    };
+    let lookup = Lookup {
+        api: api.clone(),
+        repo: repo.clone(),
+        into: into.to_string(),
+        head_sha: refs.head_sha.to_string(),
+        queue_base: refs.queue_base.map(String::from),
+        integrator,
     };
     let mut set = JoinSet::new();
     for a in agents {
         let Some(branch) = a.branch.clone() else {
             continue;
         };
-        let (api, repo, name) = (api.clone(), repo.clone(), a.name.clone());
-        let (into, head_sha) = (into.to_string(), head_sha.to_string());
-        let queue_base = queue_base.map(String::from);
-        set.spawn(async move {
-            // In a merge queue, a predecessor may be queued ahead (open, its
-            // head already in the group's base): ask for open PRs too.
-            let state = if queue_base.is_some() {
-                "all"
-            } else {
-                "closed"
-            };
-            let prs: Result<Vec<ApiPr>, ApiError> = api
-                .get_json(
-                    &repo.path("/pulls"),
-                    &[
-                        ("state", state.to_string()),
-                        ("head", format!("{}:{branch}", repo.owner)),
-                        ("base", into),
-                        ("per_page", "100".to_string()),
-                    ],
-                )
-                .await;
-            let prs = match prs {
-                Ok(p) => p,
-                Err(e) => return (name, Err(e)),
-            };
-            let merged = prs
-                .iter()
-                .filter(|p| p.merged_at.is_some())
-                .max_by(|a, b| a.merged_at.cmp(&b.merged_at))
-                .cloned();
-            let Some(pr) = merged else {
-                let queued = prs.iter().find(|p| p.state.as_deref() == Some("open"));
-                if let (Some(qb), Some(open)) = (&queue_base, queued) {
-                    let cmp: Result<Compare, ApiError> = api
-                        .get_json(
-                            &repo.path(&format!("/compare/{}...{qb}", open.head.sha)),
-                            &[("per_page", "1".to_string())],
-                        )
-                        .await;
-                    match cmp {
-                        // The group's head contains its base, so the head has it too.
-                        Ok(c) if c.status == "ahead" || c.status == "identical" => {
-                            return (
-                                name,
-                                Ok(AgentMerge {
-                                    merged_into_base: Some(format!(
-                                        "#{} (queued ahead)",
-                                        open.number
-                                    )),
-                                    in_head: true,
-                                }),
-                            )
-                        }
-                        Ok(_) => {}
-                        Err(e) => return (name, Err(e)),
-                    }
-                }
-                return (name, Ok(AgentMerge::default()));
-            };
-            let reference = Some(format!("#{}", pr.number));
-            if integrator {
-                // Merged into the integration branch, which is the head.
-                return (
-                    name,
-                    Ok(AgentMerge {
-                        merged_into_base: reference,
-                        in_head: true,
-                    }),
-                );
-            }
-            // The head contains the predecessor when it contains the merge
-            // commit (rebased onto the base), or the predecessor's own head
-            // (a stacked branch; also after a squash merge).
-            let mut in_head = false;
-            for sha in [pr.merge_commit_sha.clone(), Some(pr.head.sha.clone())]
-                .into_iter()
-                .flatten()
-            {
-                let cmp: Result<Compare, ApiError> = api
-                    .get_json(
-                        &repo.path(&format!("/compare/{sha}...{head_sha}")),
-                        &[("per_page", "1".to_string())],
-                    )
-                    .await;
-                match cmp {
-                    Ok(c) if c.status == "ahead" || c.status == "identical" => {
-                        in_head = true;
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => return (name, Err(e)),
-                }
-            }
-            (
-                name,
-                Ok(AgentMerge {
-                    merged_into_base: reference,
-                    in_head,
-                }),
-            )
-        });
+        let (lookup, name) = (lookup.clone(), a.name.clone());
+        set.spawn(async move { (name, agent_merge(&lookup, &branch).await) });
     }
     let mut out = MergeState::new();
     while let Some(r) = set.join_next().await {
-        let (name, r) = r.map_err(|e| SourceError::Other(format!("a task failed: {e}")))?;
+        let (name, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         out.insert(name, r?);
     }
     Ok(out)
+}
+
+/// One predecessor's merge state. It has merged when a closed PR from its
+/// branch into `into` has `merged_at`; the head must then contain it.
+async fn agent_merge(l: &Lookup, branch: &str) -> Result<AgentMerge, ApiError> {
+    // In a merge queue, a predecessor may be queued ahead (open, its head
+    // already in the group's base): ask for open PRs too.
+    let state = if l.queue_base.is_some() {
+        "all"
+    } else {
+        "closed"
+    };
+    let prs: Vec<ApiPr> = l
+        .api
+        .get_json(
+            &l.repo.path("/pulls"),
+            &[
+                ("state", state.to_string()),
+                ("head", format!("{}:{branch}", l.repo.owner)),
+                ("base", l.into.clone()),
+                ("per_page", "100".to_string()),
+            ],
+        )
+        .await?;
+    let merged = prs
+        .iter()
+        .filter(|p| p.merged_at.is_some())
+        .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
+    let Some(pr) = merged else {
+        return queued_ahead(l, &prs).await;
+    };
+    let merged_into_base = Some(format!("#{}", pr.number));
+    // Merged into the integration branch, which is the head; else the head
+    // contains the predecessor when it contains the merge commit (rebased
+    // onto the base), or the predecessor's own head (a stacked branch; also
+    // after a squash merge).
+    let in_head = l.integrator || {
+        let shas = [pr.merge_commit_sha.as_deref(), Some(pr.head.sha.as_str())];
+        let mut found = false;
+        for sha in shas.into_iter().flatten() {
+            if contains(l, sha, &l.head_sha).await? {
+                found = true;
+                break;
+            }
+        }
+        found
+    };
+    Ok(AgentMerge {
+        merged_into_base,
+        in_head,
+    })
+}
+
+/// A predecessor with no merged PR counts as merged in a merge queue when
+/// its open PR's head is in the group's base (queued ahead).
+async fn queued_ahead(l: &Lookup, prs: &[ApiPr]) -> Result<AgentMerge, ApiError> {
+    let open = prs.iter().find(|p| p.state.as_deref() == Some("open"));
+    if let (Some(qb), Some(open)) = (&l.queue_base, open) {
+        // The group's head contains its base, so the head has it too.
+        if contains(l, &open.head.sha, qb).await? {
+            return Ok(AgentMerge {
+                merged_into_base: Some(format!("#{} (queued ahead)", open.number)),
+                in_head: true,
+            });
+        }
+    }
+    Ok(AgentMerge::default())
+}
+
+/// Whether `head` contains `sha` (compare API: `ahead` or `identical`).
+async fn contains(l: &Lookup, sha: &str, head: &str) -> Result<bool, ApiError> {
+    let cmp: Compare = l
+        .api
+        .get_json(
+            &l.repo.path(&format!("/compare/{sha}...{head}")),
+            &[("per_page", "1".to_string())],
+        )
+        .await?;
+    Ok(cmp.status == "ahead" || cmp.status == "identical")
 }
 
 /// Loads a pull request (or a merge-queue entry of it) as a snapshot.
@@ -420,7 +401,7 @@ pub async fn load(
     repo: &RepoId,
     target: &Target,
     explicit_contracts: &[String],
-) -> Result<Loaded, SourceError> {
+) -> Result<GithubSnapshot, GithubLoadError> {
     let pr: ApiPr = api
         .get_json(&repo.path(&format!("/pulls/{}", target.number)), &[])
         .await?;
@@ -440,16 +421,16 @@ pub async fn load(
                     let c: Compare = api
                         .get_json(&repo.path(&format!("/compare/{b}...{h}")), &[])
                         .await?;
-                    Ok::<_, SourceError>(c.files)
+                    Ok::<_, GithubLoadError>(c.files)
                 }
                 None => pr_files(&api, &repo, number, changed).await,
             }
         })
     };
-    let contracts = contracts_at(api, repo, &base_sha, explicit_contracts).await?;
+    let contracts = fetch_contracts(api, repo, &base_sha, explicit_contracts).await?;
     let api_files = api_files
         .await
-        .map_err(|e| SourceError::Other(format!("a task failed: {e}")))??;
+        .map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))??;
 
     let mut truncated = None;
     let changed = pr.changed_files.unwrap_or(api_files.len() as u64);
@@ -482,7 +463,7 @@ pub async fn load(
         };
         let (r1, r2) = tokio::join!(
             fill_removals(api, repo, &mut files, &patches, &wanted, &base_sha, &head_sha),
-            merge_state(
+            fetch_merge_state(
                 api,
                 repo,
                 &contracts[ci],
@@ -498,7 +479,7 @@ pub async fn load(
         r1?;
         merge = r2?;
     }
-    Ok(Loaded {
+    Ok(GithubSnapshot {
         pr: PrSnapshot {
             branch: head_branch,
             base: base_branch,
@@ -529,15 +510,6 @@ mod tests {
         );
         assert_eq!(RepoId::parse("nope"), None);
         assert_eq!(RepoId::parse("a/b/c"), None);
-    }
-
-    #[test]
-    fn contents_paths_are_escaped() {
-        assert_eq!(
-            percent("src/pages/blog/[...slug].astro"),
-            "src/pages/blog/%5B...slug%5D.astro"
-        );
-        assert_eq!(percent("docs/가.md"), "docs/%EA%B0%80.md");
     }
 
     #[test]

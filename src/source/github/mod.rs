@@ -1,6 +1,12 @@
-//! The GitHub source: the REST client, the API's JSON models, and the
-//! loader that reads a pull request into a snapshot.
+//! The GitHub source: the REST client (with its transport, retry policy,
+//! errors, targets and token), the API's JSON models, and the loader that
+//! reads a pull request into a snapshot.
 
 pub mod client;
+pub mod error;
 pub mod loader;
 pub mod models;
+pub mod retry;
+mod target;
+pub mod token;
+mod transport;
