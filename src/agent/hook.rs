@@ -11,7 +11,7 @@ use contract_gate_core::edit_guard::{decide_command, decide_edit, Decision};
 use contract_gate_core::evaluate::Options;
 
 use super::event::{self, Action, Cli};
-use super::place::{contracts_at, Place, Worktree};
+use super::place::{contracts_of_base, Place, Worktree};
 use super::{generated, paths};
 
 /// How a hook was invoked.
@@ -59,7 +59,7 @@ fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, S
         .clone()
         .or_else(|| place.recorded_base())
         .ok_or("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")?;
-    let contracts = contracts_at(&place.root, &base)?;
+    let contracts = contracts_of_base(&place.root, &base)?;
     match ev.action {
         Action::Shell(line) => Ok(decide_command(&contracts, &branch, &line)),
         Action::Edit(list) => {

@@ -96,7 +96,7 @@ impl Place {
 
 /// The contracts at `rev`, read as `check` reads them by default
 /// (`CONTRACT.md` and `.github/contracts/*.md`) in two `git` processes.
-pub fn contracts_at(root: &Path, rev: &str) -> Result<Vec<Contract>, String> {
+pub fn contracts_of_base(root: &Path, rev: &str) -> Result<Vec<Contract>, String> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(format!("`{rev}` is not a revision"));
     }

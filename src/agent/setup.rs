@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use contract_gate_core::contract::{Agent, Contract};
 
-use super::place::{contracts_at, Place, Worktree};
+use super::place::{contracts_of_base, Place, Worktree};
 use super::worktree::assigned_path;
 use super::{git, install, paths};
 
@@ -55,7 +55,7 @@ pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), Stri
             main.display()
         ));
     }
-    let contracts = contracts_at(&main, &o.base)?;
+    let contracts = contracts_of_base(&main, &o.base)?;
     let agents: Vec<(&Contract, &Agent)> = contracts
         .iter()
         .flat_map(|c| c.agents.iter().map(move |a| (c, a)))

@@ -149,7 +149,7 @@ fn warn(msg: String) -> Finding {
 /// need, and returns the placement warnings.
 pub fn as_it_stands(
     git: &crate::source::local::git::Git,
-    loaded: &mut crate::source::local::Loaded,
+    loaded: &mut crate::source::local::LocalSnapshot,
     base: &str,
 ) -> Result<Vec<Finding>, String> {
     use contract_gate_core::evaluate::{claims, needs_removals, Claim};
