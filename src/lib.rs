@@ -5,6 +5,7 @@
 //! Imports point one way: `cli` → `action` → `source` / `report` → core.
 
 pub mod action;
+pub mod agent;
 pub mod cli;
 pub mod panic_guard;
 pub mod report;

@@ -2,6 +2,14 @@
 
 mod support;
 
+#[path = "agent/hooks.rs"]
+mod agent_hooks;
+#[path = "agent/permission.rs"]
+mod agent_permission;
+#[path = "agent/setup.rs"]
+mod agent_setup;
+#[path = "agent/worktree.rs"]
+mod agent_worktree;
 #[path = "offline/brief.rs"]
 mod brief;
 #[path = "offline/cli.rs"]

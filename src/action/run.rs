@@ -42,7 +42,19 @@ pub struct ActionsEnv {
 }
 
 /// The step outputs (`GITHUB_OUTPUT`) the action declares in action.yml.
+/// A line break in a value would start a forged `key=value` line (say
+/// `conclusion=success`), so every line-breaking character becomes a space.
 pub(super) fn output_lines(conclusion: &str, agent: &str, findings: usize) -> String {
+    let agent: String = agent
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     format!("conclusion={conclusion}\nagent={agent}\nfindings={findings}\n")
 }
 
@@ -104,5 +116,24 @@ pub(super) fn exit_code(v: &Verdict, posted_pending: bool) -> i32 {
         0
     } else {
         v.conclusion.exit_code()
+    }
+}
+
+#[cfg(test)]
+mod output_tests {
+    use super::output_lines;
+
+    /// An agent name cannot forge another output line.
+    #[test]
+    fn a_line_break_in_the_agent_cannot_forge_an_output() {
+        let out = output_lines("failure", "evil\nconclusion=success\r", 2);
+        assert_eq!(
+            out,
+            "conclusion=failure\nagent=evil conclusion=success \nfindings=2\n"
+        );
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("conclusion=")).count(),
+            1
+        );
     }
 }

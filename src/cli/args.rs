@@ -78,6 +78,14 @@ pub enum Command {
     /// Re-judge every open pull request into a base branch (a dry run unless --post).
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
+    /// Hooks for the agent's own loop: `claude-code`, `codex`, `gemini` (edit-time) and `pre-push`.
+    #[command(
+        after_help = "Exit codes: 0 allow (claude-code/codex may print an ask or deny decision as JSON), 2 deny (the reason on stderr; also for an event that cannot be read); pre-push: 0 push, 1 refused, 2 could not evaluate (refused)."
+    )]
+    Hook(crate::cli::hook::HookArgs),
+    /// Create each agent's branch and worktree from the contract at the base, write its brief, install its hooks.
+    #[command(after_help = EXIT_CODES)]
+    Setup(crate::cli::setup::SetupArgs),
     /// Print shell completions.
     #[command(after_help = "Exit codes: 0 printed, 2 bad arguments.")]
     Completions(CompletionsArgs),
@@ -266,6 +274,9 @@ pub struct CheckArgs {
     /// PR body (markdown) holding the verification evidence; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     pub body: Option<PathBuf>,
+    /// Judge the worktree as it stands: commits since the base plus staged, unstaged and untracked files.
+    #[arg(long, conflicts_with = "head")]
+    pub worktree: bool,
     #[command(flatten)]
     pub judge: JudgeArgs,
     #[command(flatten)]

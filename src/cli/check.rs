@@ -45,7 +45,12 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         body,
         contracts: contracts.clone(),
     };
-    let loaded = local::load(&git, &req).map_err(|e| CliError::new(e.to_string()))?;
+    let mut loaded = local::load(&git, &req).map_err(|e| CliError::new(e.to_string()))?;
+    let mut warnings = Vec::new();
+    if a.worktree {
+        warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
+            .map_err(CliError::new)?;
+    }
     let mut options = Options {
         unassigned: a.judge.policy.unassigned.into(),
         ..Options::default()
@@ -57,7 +62,11 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
             options.protected.push(p);
         }
     }
-    let v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    options.generated = crate::agent::generated::at_base(git.root(), &a.base, &loaded.pr.files)
+        .map_err(CliError::new)?;
+    let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    v.findings.extend(warnings);
+    v.findings.sort_by_key(|f| (f.level, f.rule));
     crate::term::emit(&report::render(format, &v));
     Ok(Outcome::of(&v))
 }

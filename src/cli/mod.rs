@@ -9,8 +9,10 @@ pub mod completions;
 pub mod demo;
 pub mod error;
 pub mod github;
+pub mod hook;
 pub mod lint;
 pub mod rehearse;
+pub mod setup;
 
 pub use args::{Cli, Command, EXIT_CODES, VERSION};
 pub use error::{CliError, Outcome};
@@ -26,6 +28,8 @@ fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
         Some(Command::Lint(a)) => lint::run(&a),
         Some(Command::Brief(a)) => brief::run(&a),
         Some(Command::Rehearse(a)) => error::from_action(rehearse::main(&a)),
+        Some(Command::Hook(a)) => error::from_action(hook::run(&a)),
+        Some(Command::Setup(a)) => error::from_action(setup::run(&a)),
         Some(Command::Demo(a)) => demo::run(a.keep),
         Some(Command::Completions(a)) => completions::run(&a),
         Some(Command::Event(a)) => github::event(&a),

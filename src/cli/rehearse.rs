@@ -101,7 +101,7 @@ fn outcomes(a: &RehearseArgs) -> Result<Vec<Outcome>, String> {
     let git = Git::open(&a.dir.dir).map_err(|e| e.to_string())?;
     let base_commit = git.resolve(&a.base).map_err(|e| e.to_string())?;
     let contracts =
-        local::contracts_at(&git, &base_commit, &a.contracts).map_err(|e| e.to_string())?;
+        local::read_contracts_at(&git, &base_commit, &a.contracts).map_err(|e| e.to_string())?;
     let contracts: Vec<_> = contracts
         .into_iter()
         .filter(|c| !c.agents.is_empty())

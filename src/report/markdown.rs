@@ -97,6 +97,8 @@ fn rule_phrase(v: &Verdict, rule: Rule, group: &[&Finding]) -> String {
         Rule::StaleBase => format!("rebase onto {}", v.base),
         Rule::Evidence => format!("{} without evidence", plural(n, "check", "checks")),
         Rule::Incomplete => "change too large to judge".to_string(),
+        Rule::NeedsApproval => format!("{} need approval", plural(n, "file", "files")),
+        Rule::Worktree => "worktree not where the contract puts it".to_string(),
         Rule::Interface => format!(
             "{} of the interface boundary changed",
             plural(n, "commitment", "commitments")

@@ -9,10 +9,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeStatus {
+    /// A new file.
     Added,
+    /// A changed file.
     Modified,
+    /// A removed file.
     Deleted,
+    /// Moved from `previous_path` (maybe changed too).
     Renamed,
+    /// Copied from `previous_path`.
     Copied,
 }
 
@@ -37,11 +42,14 @@ pub struct ChangedFile {
     pub path: String,
     /// The old name of a renamed or copied file.
     pub previous_path: Option<String>,
+    /// How it changed.
     pub status: ChangeStatus,
+    /// Where lines were removed or changed (read only when a rule needs it).
     pub removals: Removals,
 }
 
 impl ChangedFile {
+    /// A change of `path` with unknown removals.
     pub fn new(path: impl Into<String>, status: ChangeStatus) -> Self {
         ChangedFile {
             path: path.into(),
@@ -75,6 +83,7 @@ pub struct PrSnapshot {
     pub base: String,
     /// PR body; `None` when there is none to judge (offline without `--body`).
     pub body: Option<String>,
+    /// Every changed file, as the source lists them.
     pub files: Vec<ChangedFile>,
     /// Set when the file list is known to be incomplete (GitHub stops at
     /// 3,000 files): the gate fails closed instead of judging part of it.

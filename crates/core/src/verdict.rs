@@ -5,30 +5,48 @@ use serde::Serialize;
 /// Every rule the gate applies, with a stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Rule {
+    /// The contract that governs the branch has an error.
     #[serde(rename = "contract-invalid")]
     ContractInvalid,
+    /// The head branch belongs to no agent of any contract.
     #[serde(rename = "unassigned-branch")]
     UnassignedBranch,
+    /// An agent PR targets another base than the contract's integration branch.
     #[serde(rename = "base-branch")]
     BaseBranch,
+    /// An agent branch changed a contract or a workflow that runs the gate.
     #[serde(rename = "contract-edit")]
     ContractEdit,
+    /// A changed path is on the agent's cannot-touch list.
     #[serde(rename = "cannot-touch")]
     CannotTouch,
+    /// A shared file owned by another agent, or by nobody, changed.
     #[serde(rename = "shared-state")]
     SharedState,
+    /// A changed path is outside what the agent owns.
     #[serde(rename = "scope")]
     Scope,
+    /// An additions-only file had lines removed or changed.
     #[serde(rename = "additions-only")]
     AdditionsOnly,
+    /// A predecessor in the merge order has not merged yet.
     #[serde(rename = "merge-order")]
     MergeOrder,
+    /// A predecessor merged, but the head does not contain it.
     #[serde(rename = "stale-base")]
     StaleBase,
+    /// A required check of the verification matrix is not evidenced.
     #[serde(rename = "evidence")]
     Evidence,
+    /// The gate could not see the whole change (it fails closed).
     #[serde(rename = "incomplete")]
     Incomplete,
+    /// A path or command the permission policy says needs a human's approval.
+    #[serde(rename = "needs-approval")]
+    NeedsApproval,
+    /// A worktree not at the contract's path or not on its agent's branch (a warning).
+    #[serde(rename = "worktree")]
+    Worktree,
     /// A committed interface name or snippet is gone (or its line changed).
     #[serde(rename = "interface")]
     Interface,
@@ -47,7 +65,8 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    /// Every rule, in the order reports list them.
+    pub const ALL: [Rule; 19] = [
         Rule::ContractInvalid,
         Rule::UnassignedBranch,
         Rule::BaseBranch,
@@ -60,6 +79,8 @@ impl Rule {
         Rule::StaleBase,
         Rule::Evidence,
         Rule::Incomplete,
+        Rule::NeedsApproval,
+        Rule::Worktree,
         Rule::Interface,
         Rule::Conflict,
         Rule::Collision,
@@ -67,6 +88,7 @@ impl Rule {
         Rule::CiPending,
     ];
 
+    /// The stable id (`scope`, `merge-order`, …) used in every output.
     pub fn id(self) -> &'static str {
         match self {
             Rule::ContractInvalid => "contract-invalid",
@@ -81,6 +103,8 @@ impl Rule {
             Rule::StaleBase => "stale-base",
             Rule::Evidence => "evidence",
             Rule::Incomplete => "incomplete",
+            Rule::NeedsApproval => "needs-approval",
+            Rule::Worktree => "worktree",
             Rule::Interface => "interface",
             Rule::Conflict => "conflict",
             Rule::Collision => "collision",
@@ -104,6 +128,8 @@ impl Rule {
             Rule::StaleBase => "a predecessor merged, but the head does not contain it: rebase",
             Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
             Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
+            Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
+            Rule::Worktree => "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
             Rule::Interface => "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
             Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
             Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
@@ -127,6 +153,8 @@ impl Rule {
             Rule::StaleBase => "rebase onto the base branch so the head contains the merged predecessors",
             Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
             Rule::Incomplete => "split the pull request so the whole change can be judged",
+            Rule::NeedsApproval => "ask a human to approve the change, or revert it",
+            Rule::Worktree => "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
             Rule::Interface => "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
             Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
             Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",
@@ -142,20 +170,30 @@ impl std::fmt::Display for Rule {
     }
 }
 
+/// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Fails the check.
     Failure,
+    /// Shown, never fails.
     Warning,
+    /// Information only.
     Notice,
 }
 
+/// One thing the gate found, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The rule that found it.
     pub rule: Rule,
+    /// How much it weighs.
     pub level: Level,
+    /// The repository path it is about, if any.
     pub path: Option<String>,
+    /// The line in that path (the head version), if known.
     pub line: Option<u32>,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The other agent the finding is about: the predecessor a branch waits
     /// for, or the owner of a path it may not change.
@@ -164,6 +202,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A failure of `rule` with `message`, at no path yet.
     pub fn failure(rule: Rule, message: impl Into<String>) -> Self {
         Finding {
             rule,
@@ -181,23 +220,29 @@ impl Finding {
         self
     }
 
+    /// Places the finding at a path and line.
     pub fn at(mut self, path: impl Into<String>, line: Option<u32>) -> Self {
         self.path = Some(path.into());
         self.line = line;
         self
     }
 
+    /// Changes the level.
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
     }
 }
 
+/// The check-run conclusion a verdict comes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Conclusion {
+    /// The branch keeps its contract.
     Success,
+    /// Nothing to judge (no contract names the branch).
     Neutral,
+    /// The contract forbids this change.
     Failure,
 }
 
@@ -215,10 +260,13 @@ impl Conclusion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// An agent of the contract.
     Agent,
+    /// The owner of the contract's integration branch.
     Integrator,
 }
 
+/// The gate's judgement of one branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     /// Path of the contract that governs the branch.
@@ -226,10 +274,15 @@ pub struct Verdict {
     /// Agent name, or "Integrator" for the integration branch.
     pub agent: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The role the branch plays, when a contract names it.
     pub role: Option<Role>,
+    /// The head branch.
     pub branch: String,
+    /// The base branch.
     pub base: String,
+    /// Success, neutral or failure.
     pub conclusion: Conclusion,
+    /// Everything found, sorted by level and rule.
     pub findings: Vec<Finding>,
     /// Merge-order progress, for reports: (agent, state) in contract order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -273,12 +326,16 @@ pub struct MergeStepState {
     /// Where it stands.
     pub state: StepState,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How the merge is known (`#41`, `agents/x at 1a2b3c4`).
     pub reference: Option<String>,
 }
 
+/// One required check of the verification matrix and whether it was evidenced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceRow {
+    /// The check, as the matrix writes it.
     pub check: String,
+    /// Whether the PR body evidences it.
     pub found: bool,
     /// What decided the row when it is not the PR body alone: "✓ CI" with
     /// a link, "self-reported", "CI not consulted offline", "waiting for CI".

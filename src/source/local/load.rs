@@ -13,7 +13,7 @@ pub const DEFAULT_CONTRACT: &str = "CONTRACT.md";
 pub const DEFAULT_CONTRACT_DIR: &str = ".github/contracts";
 
 #[derive(Debug, thiserror::Error)]
-pub enum SourceError {
+pub enum LocalSourceError {
     #[error(transparent)]
     Git(#[from] GitError),
     #[error("contract `{path}` does not exist at `{rev}` (contracts are read from the base, never from the working tree or the head)")]
@@ -29,11 +29,11 @@ pub enum SourceError {
 
 /// Reads the contracts at `rev`: the given paths, or by default
 /// `CONTRACT.md` plus every `*.md` under `.github/contracts/`.
-pub fn contracts_at(
+pub fn read_contracts_at(
     git: &Git,
     rev: &str,
     explicit: &[String],
-) -> Result<Vec<Contract>, SourceError> {
+) -> Result<Vec<Contract>, LocalSourceError> {
     let mut out = Vec::new();
     if explicit.is_empty() {
         if let Some(src) = git.show_file(rev, DEFAULT_CONTRACT)? {
@@ -65,7 +65,7 @@ pub fn contracts_at(
             match git.show_file(rev, path)? {
                 Some(src) => out.push(contract::parse(path, &src)),
                 None => {
-                    return Err(SourceError::MissingContract {
+                    return Err(LocalSourceError::MissingContract {
                         path: path.to_string(),
                         rev: rev.to_string(),
                     })
@@ -95,7 +95,7 @@ pub fn normalise_path(p: &str) -> String {
 pub fn contracts_in_dir(
     root: &std::path::Path,
     explicit: &[String],
-) -> Result<Vec<Contract>, SourceError> {
+) -> Result<Vec<Contract>, LocalSourceError> {
     let mut paths: Vec<std::path::PathBuf> = Vec::new();
     if explicit.is_empty() {
         let c = root.join(DEFAULT_CONTRACT);
@@ -115,7 +115,7 @@ pub fn contracts_in_dir(
     }
     let mut out = Vec::new();
     for p in paths {
-        let src = std::fs::read_to_string(&p).map_err(|source| SourceError::Io {
+        let src = std::fs::read_to_string(&p).map_err(|source| LocalSourceError::Io {
             path: p.display().to_string(),
             source,
         })?;
@@ -137,7 +137,7 @@ pub struct Request {
 }
 
 /// Everything the evaluator needs, read from git.
-pub struct Loaded {
+pub struct LocalSnapshot {
     pub contracts: Vec<Contract>,
     pub pr: PrSnapshot,
     pub merge: MergeState,
@@ -148,14 +148,16 @@ fn short_name(git: &Git, rev: &str) -> String {
     git.branch_name(rev).unwrap_or_else(|| rev.to_string())
 }
 
-pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
+pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError> {
     let base_sha = git.resolve(&req.base)?;
     let head_sha = git.resolve(&req.head)?;
     let branch = match &req.branch {
         Some(b) => b.clone(),
-        None => git.branch_name(&req.head).ok_or(SourceError::Detached)?,
+        None => git
+            .branch_name(&req.head)
+            .ok_or(LocalSourceError::Detached)?,
     };
-    let contracts = contracts_at(git, &base_sha, &req.contracts)?;
+    let contracts = read_contracts_at(git, &base_sha, &req.contracts)?;
     let mut files = git.changes(&base_sha, &head_sha)?;
 
     let claim = claims(&contracts, &branch);
@@ -172,7 +174,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
     }
     let merge = match claim.first() {
         Some(Claim::Agent { contract, .. }) | Some(Claim::Integrator { contract }) => {
-            merge_state(git, &contracts[*contract], &base_sha, &head_sha)?
+            local_merge_state(git, &contracts[*contract], &base_sha, &head_sha)?
         }
         None => MergeState::new(),
     };
@@ -183,7 +185,7 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
         }
         None => Vec::new(),
     };
-    Ok(Loaded {
+    Ok(LocalSnapshot {
         pr: PrSnapshot {
             branch,
             base: short_name(git, &req.base),
@@ -201,12 +203,12 @@ pub fn load(git: &Git, req: &Request) -> Result<Loaded, SourceError> {
 /// of its branch (local or `origin/`) is contained in the base and has
 /// commits since the contract landed; a deleted branch is found through a
 /// merge commit on the base that names it. `in_head`: the head contains it.
-pub fn merge_state(
+pub fn local_merge_state(
     git: &Git,
     c: &Contract,
     base: &str,
     head: &str,
-) -> Result<MergeState, SourceError> {
+) -> Result<MergeState, LocalSourceError> {
     // When the contract first landed: later edits to it (a widened scope)
     // must not make earlier merges invisible.
     let landed = git.first_commit_adding(base, &c.path)?;

@@ -5,6 +5,7 @@ mod evidence_rule;
 mod interface_rule;
 mod order;
 mod paths;
+mod permission_rule;
 
 pub use interface_rule::findings as interface_findings;
 pub use paths::needs_removals;
@@ -35,6 +36,9 @@ pub struct Options {
     /// The CI checks of the head SHA (GitHub); `None` offline, where rows
     /// with a CI check say "CI not consulted offline".
     pub ci: Option<crate::ci_evidence::CiResults>,
+    /// Changed paths the source found generated at the base (ignored by its
+    /// `.gitignore` or marked `linguist-generated`), for `needs-approval`.
+    pub generated: std::collections::BTreeSet<String>,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -55,6 +59,7 @@ impl Default for Options {
                 .filter_map(|p| Pattern::parse(p).ok())
                 .collect(),
             ci: None,
+            generated: Default::default(),
         }
     }
 }
@@ -186,6 +191,7 @@ pub fn evaluate(
 
     order::base_branch(contract, agent_idx, pr, &mut findings);
     paths::check(contract, agent_idx, pr, options, &mut findings);
+    permission_rule::check(contract, agent_idx, pr, options, &mut findings);
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, options.ci.as_ref(), &mut findings);

@@ -1,0 +1,48 @@
+//! The `needs-approval` rule: a changed path in a permission class the
+//! contract's policy says needs a human's approval (lockfiles, generated
+//! files, environment and secret files, CI and deploy surfaces). Offline it
+//! is a failure; an approving review is what lifts it on GitHub.
+
+use crate::change::{ChangeStatus, PrSnapshot};
+use crate::contract::Contract;
+use crate::permission::Policy;
+use crate::verdict::{Finding, Rule};
+
+use super::Options;
+
+pub(super) fn check(
+    c: &Contract,
+    agent: Option<usize>,
+    pr: &PrSnapshot,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) {
+    // The integrator merges work whose approvals were given on the agents'
+    // pull requests; judging it again would block every integration.
+    if agent.is_none() {
+        return;
+    }
+    let policy = Policy::from_contract(c);
+    for f in &pr.files {
+        let old = f
+            .previous_path
+            .as_deref()
+            .filter(|_| f.status != ChangeStatus::Copied);
+        for name in std::iter::once(f.path.as_str()).chain(old) {
+            let generated = options.generated.contains(name);
+            if let Some(class) = policy.classify(name, generated) {
+                out.push(
+                    Finding::failure(
+                        Rule::NeedsApproval,
+                        format!(
+                            "{} needs a human's approval: it is {} (the contract's permission policy)",
+                            name,
+                            class.describe()
+                        ),
+                    )
+                    .at(name, None),
+                );
+            }
+        }
+    }
+}

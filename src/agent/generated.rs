@@ -1,0 +1,120 @@
+//! Which added paths are generated at the base: ignored by the base's
+//! `.gitignore` files, or marked `linguist-generated` by its
+//! `.gitattributes` ("generated files are not committed unless the repo
+//! already tracks them"). The core's `needs-approval` rule takes the answer
+//! as data.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use contract_gate_core::change::{ChangeStatus, ChangedFile};
+
+use super::git;
+
+/// The changed paths the base `rev` marks generated: any path marked
+/// `linguist-generated`, and any added path its `.gitignore` files ignore
+/// (a tracked file that matches an ignore rule was already in the repo).
+pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet<String>, String> {
+    let all: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let added: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.status,
+                ChangeStatus::Added | ChangeStatus::Copied | ChangeStatus::Renamed
+            )
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    let mut out = linguist_generated(root, Some(rev), &all)?;
+    out.extend(ignored_at(root, rev, &added)?);
+    Ok(out)
+}
+
+/// Paths whose `linguist-generated` attribute is set, at `rev` (or, with
+/// `None`, in the working tree).
+pub fn linguist_generated(
+    root: &Path,
+    rev: Option<&str>,
+    paths: &[String],
+) -> Result<BTreeSet<String>, String> {
+    if paths.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let mut args = vec!["check-attr".to_string(), "-z".into(), "--stdin".into()];
+    if let Some(r) = rev {
+        args.push(format!("--source={r}"));
+    }
+    args.push("linguist-generated".into());
+    let input = nul_joined(paths);
+    let out = git::run(root, &args, Some(&input))?;
+    if out.code != 0 {
+        return Err(format!("git check-attr failed: {}", out.stderr));
+    }
+    // `-z` output: path NUL attribute NUL value NUL, per path.
+    let f = git::fields(&out.stdout);
+    Ok(f.chunks(3)
+        .filter(|c| c.len() == 3 && matches!(c[2].as_str(), "set" | "true"))
+        .map(|c| c[0].clone())
+        .collect())
+}
+
+/// Paths ignored by the `.gitignore` files of the working tree.
+pub fn ignored_here(root: &Path, paths: &[String]) -> Result<BTreeSet<String>, String> {
+    check_ignore(root, paths)
+}
+
+/// Paths the `.gitignore` files at `rev` ignore. git only reads ignore
+/// rules from a work tree, so the base's files are written to a scratch
+/// repository and asked there (`--no-index`: tracked or not).
+pub fn ignored_at(root: &Path, rev: &str, paths: &[String]) -> Result<BTreeSet<String>, String> {
+    if paths.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let listed = git::ok(root, &["ls-tree", "-r", "-z", "--name-only", rev])?;
+    let ignores: Vec<String> = git::fields(&listed.stdout)
+        .into_iter()
+        .filter(|f| f == ".gitignore" || f.ends_with("/.gitignore"))
+        .collect();
+    if ignores.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a scratch dir: {e}"))?;
+    git::ok(scratch.path(), &["init", "-q"])?;
+    for f in &ignores {
+        let body = git::ok(root, &["show", &format!("{rev}:{f}")])?;
+        let dest = scratch.path().join(f);
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot write {f}: {e}"))?;
+        }
+        std::fs::write(&dest, &body.stdout).map_err(|e| format!("cannot write {f}: {e}"))?;
+    }
+    check_ignore(scratch.path(), paths)
+}
+
+fn check_ignore(dir: &Path, paths: &[String]) -> Result<BTreeSet<String>, String> {
+    if paths.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let input = nul_joined(paths);
+    let out = git::run(
+        dir,
+        &["check-ignore", "--no-index", "-z", "--stdin"],
+        Some(&input),
+    )?;
+    // Exit 1: nothing is ignored.
+    match out.code {
+        0 => Ok(git::fields(&out.stdout).into_iter().collect()),
+        1 => Ok(BTreeSet::new()),
+        _ => Err(format!("git check-ignore failed: {}", out.stderr)),
+    }
+}
+
+fn nul_joined(paths: &[String]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for p in paths {
+        v.extend_from_slice(p.as_bytes());
+        v.push(0);
+    }
+    v
+}

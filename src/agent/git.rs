@@ -1,0 +1,103 @@
+//! A small `git` runner for the agent loop (hooks, `setup`, `check
+//! --worktree`): the same clean environment as the local source, plus
+//! stdin and writes, which the read-only source never needs.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Variables that would point `git` at another repository (set inside git hooks).
+const REPO_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_QUARANTINE_PATH",
+];
+
+/// What a `git` run returned.
+#[derive(Debug, Clone)]
+pub struct Out {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output, raw.
+    pub stdout: Vec<u8>,
+    /// Standard error, trimmed.
+    pub stderr: String,
+}
+
+impl Out {
+    /// Standard output as text, trimmed.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).trim().to_string()
+    }
+}
+
+/// Runs `git ARGS` in `dir`, feeding `input` on stdin.
+pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, String> {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .args(["-c", "core.quotepath=false"])
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for v in REPO_ENV {
+        cmd.env_remove(v);
+    }
+    let shown = || {
+        args.iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("`git {}` could not be run: {e}", shown()))?;
+    if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
+        // A git that exits early closes the pipe: its exit code says why.
+        let _ = stdin.write_all(data);
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("`git {}` failed: {e}", shown()))?;
+    Ok(Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+    })
+}
+
+/// Runs `git ARGS` in `dir`; a non-zero exit is an error with git's words.
+pub fn ok<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, String> {
+    let out = run(dir, args, None)?;
+    if out.code == 0 {
+        Ok(out)
+    } else {
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect();
+        Err(format!("git {} failed: {}", shown.join(" "), out.stderr))
+    }
+}
+
+/// NUL-separated fields of an output.
+pub fn fields(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|f| !f.is_empty())
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect()
+}

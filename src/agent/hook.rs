@@ -1,0 +1,179 @@
+//! `contract-gate hook <agent-cli>`: read one tool-call event, decide with
+//! the core's pure `edit_guard`, answer in that CLI's protocol. It never
+//! crashes open: a malformed event, a git error or a panic is a deny with
+//! the reason (a crashed hook would let the edit through).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use contract_gate_core::contract::Contract;
+use contract_gate_core::edit_guard::{decide_command, decide_edit, Decision};
+use contract_gate_core::evaluate::Options;
+
+use super::event::{self, Action, Cli};
+use super::place::{contracts_of_base, Place, Worktree};
+use super::{generated, paths};
+
+/// How a hook was invoked.
+#[derive(Debug, Clone)]
+pub struct HookOptions {
+    /// The agent CLI whose protocol to speak.
+    pub cli: Cli,
+    /// Directories outside the worktree that edits may reach (scratch space).
+    pub allow_outside: Vec<PathBuf>,
+    /// The base to read the contract from, instead of the one recorded at setup.
+    pub base: Option<String>,
+}
+
+/// The decision for one event; `cwd` is the process's directory, used when
+/// the event names none.
+pub fn decide(opts: &HookOptions, input: &str, cwd: &Path) -> Decision {
+    match catch_unwind(AssertUnwindSafe(|| try_decide(opts, input, cwd))) {
+        Ok(Ok(d)) => d,
+        Ok(Err(why)) => Decision::Deny(format!(
+            "contract-gate could not judge this tool call, so it is denied: {why}"
+        )),
+        Err(_) => Decision::Deny(
+            "contract-gate failed while judging this tool call, so it is denied; report it".into(),
+        ),
+    }
+}
+
+fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, String> {
+    let ev = event::parse(opts.cli, input)?;
+    if ev.action == Action::Other {
+        return Ok(Decision::Allow);
+    }
+    let cwd = ev
+        .cwd
+        .as_deref()
+        .map(PathBuf::from)
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let place = Place::locate(&cwd)?;
+    let branch = place.branch.clone().ok_or(
+        "the worktree's HEAD is detached, so its agent is unknown: check out the agent's branch",
+    )?;
+    let base = opts
+        .base
+        .clone()
+        .or_else(|| place.recorded_base())
+        .ok_or("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")?;
+    let contracts = contracts_of_base(&place.root, &base)?;
+    match ev.action {
+        Action::Shell(line) => Ok(decide_command(&contracts, &branch, &line)),
+        Action::Edit(list) => {
+            let mut asked = None;
+            for p in list {
+                match decide_path(opts, &place, &contracts, &branch, &cwd, &p)? {
+                    Decision::Allow => {}
+                    Decision::Ask(why) => asked = asked.or(Some(why)),
+                    deny => return Ok(deny),
+                }
+            }
+            Ok(asked.map_or(Decision::Allow, Decision::Ask))
+        }
+        Action::Other => Ok(Decision::Allow),
+    }
+}
+
+fn decide_path(
+    opts: &HookOptions,
+    place: &Place,
+    contracts: &[Contract],
+    branch: &str,
+    cwd: &Path,
+    given: &str,
+) -> Result<Decision, String> {
+    let abs = paths::resolve(cwd, Path::new(given));
+    if opts
+        .allow_outside
+        .iter()
+        .any(|d| abs.starts_with(paths::resolve(cwd, d)))
+    {
+        return Ok(Decision::Allow);
+    }
+    let root = paths::resolve(cwd, &place.root);
+    let worktrees: Vec<Worktree> = place
+        .worktrees()?
+        .into_iter()
+        .map(|w| Worktree {
+            path: paths::resolve(cwd, &w.path),
+            ..w
+        })
+        .collect();
+    // The innermost worktree holding the path: a worktree may sit inside another.
+    let holder = worktrees
+        .iter()
+        .filter(|w| abs.starts_with(&w.path))
+        .max_by_key(|w| w.path.components().count());
+    match holder {
+        Some(w) if w.path == root => {
+            let rel = paths::relative(&abs, &root)?;
+            let generated = is_generated(&place.root, &abs, &rel)?;
+            Ok(decide_edit(contracts, branch, &rel, generated, &Options::default()))
+        }
+        Some(w) => Ok(Decision::Deny(other_worktree(contracts, &abs, w))),
+        None => Ok(Decision::Deny(format!(
+            "contract-gate worktree: `{}` is outside this worktree ({}): stop and report it; do not edit it \
+             (a scratch directory can be let through with `--allow-outside DIR`)",
+            abs.display(),
+            place.root.display()
+        ))),
+    }
+}
+
+fn other_worktree(contracts: &[Contract], abs: &Path, w: &Worktree) -> String {
+    let agent = w.branch.as_deref().and_then(|b| {
+        contracts
+            .iter()
+            .find_map(|c| c.agent_for_branch(b).map(|a| a.name.clone()))
+    });
+    let whose = match (&agent, &w.branch) {
+        (Some(a), Some(b)) => format!("{a}'s worktree ({}, branch {b})", w.path.display()),
+        (None, Some(b)) => format!("another worktree ({}, branch {b})", w.path.display()),
+        _ => format!("another worktree ({})", w.path.display()),
+    };
+    format!(
+        "contract-gate worktree: `{}` is in {whose}: editing there bypasses that branch and your scope; \
+         stop and report it; do not edit it",
+        abs.display()
+    )
+}
+
+/// Generated in the worktree as it stands: marked `linguist-generated`, or
+/// a new file its `.gitignore` rules ignore.
+fn is_generated(root: &Path, abs: &Path, rel: &str) -> Result<bool, String> {
+    let one = [rel.to_string()];
+    if !generated::linguist_generated(root, None, &one)?.is_empty() {
+        return Ok(true);
+    }
+    Ok(!abs.exists() && !generated::ignored_here(root, &one)?.is_empty())
+}
+
+/// The answer in the CLI's protocol: (stdout, exit code).
+pub fn render(cli: Cli, d: &Decision) -> (String, i32) {
+    let pre_tool_use = |decision: &str, why: &str| {
+        serde_json::json!({
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": decision,
+                "permissionDecisionReason": why,
+            }
+        })
+        .to_string()
+            + "\n"
+    };
+    match (cli, d) {
+        (Cli::ClaudeCode | Cli::Codex, Decision::Allow) => (String::new(), 0),
+        (Cli::ClaudeCode | Cli::Codex, Decision::Ask(why)) => (pre_tool_use("ask", why), 0),
+        (Cli::ClaudeCode | Cli::Codex, Decision::Deny(why)) => (pre_tool_use("deny", why), 0),
+        (Cli::Gemini, Decision::Allow) => ("{}\n".into(), 0),
+        // BeforeTool documents deny only: a call that needs approval is
+        // refused with the reason, and the user runs or approves it.
+        (Cli::Gemini, Decision::Ask(why) | Decision::Deny(why)) => (
+            serde_json::json!({"decision": "deny", "reason": why}).to_string() + "\n",
+            0,
+        ),
+    }
+}

@@ -1,0 +1,118 @@
+//! git's `pre-push` hook: judge each pushed branch against the base
+//! recorded for the worktree, and refuse the push when CI would fail.
+//! Waiting on predecessors (`merge-order`, `stale-base`) never blocks a
+//! push: CI only holds those pending.
+
+use contract_gate_core::evaluate::{evaluate, Options};
+use contract_gate_core::verdict::{Conclusion, Level, Rule, Verdict};
+
+use crate::report::{self, Format};
+use crate::source::local::git::Git;
+use crate::source::local::{self, Request};
+
+/// One line of the hook's stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    /// `refs/heads/NAME` (or whatever was pushed).
+    pub local_ref: String,
+    /// The commit pushed; all zeros for a deletion.
+    pub local_sha: String,
+    /// The ref it updates on the remote.
+    pub remote_ref: String,
+}
+
+/// Reads `<local ref> <local sha> <remote ref> <remote sha>` lines.
+pub fn parse(stdin: &str) -> Result<Vec<Pushed>, String> {
+    stdin
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            match f.as_slice() {
+                [lr, ls, rr, _rs] => Ok(Pushed {
+                    local_ref: lr.to_string(),
+                    local_sha: ls.to_string(),
+                    remote_ref: rr.to_string(),
+                }),
+                _ => Err(format!("pre-push: cannot read the line `{l}`")),
+            }
+        })
+        .collect()
+}
+
+/// The verdict for one pushed ref, `None` for a deletion or a tag.
+pub fn judge(git: &Git, base: &str, p: &Pushed) -> Result<Option<Verdict>, String> {
+    if p.local_sha.bytes().all(|b| b == b'0') {
+        return Ok(None);
+    }
+    let name = p
+        .local_ref
+        .strip_prefix("refs/heads/")
+        .or_else(|| p.remote_ref.strip_prefix("refs/heads/"));
+    let Some(branch) = name else {
+        return Ok(None);
+    };
+    let req = Request {
+        base: base.to_string(),
+        head: p.local_sha.clone(),
+        branch: Some(branch.to_string()),
+        body: None,
+        contracts: Vec::new(),
+    };
+    let loaded = local::load(git, &req).map_err(|e| e.to_string())?;
+    let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)?;
+    let options = Options {
+        generated,
+        ..Options::default()
+    };
+    let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    // CI holds these pending; they are no reason to keep the work local.
+    for f in v.findings.iter_mut() {
+        if matches!(f.rule, Rule::MergeOrder | Rule::StaleBase) && f.level == Level::Failure {
+            f.level = Level::Notice;
+        }
+    }
+    let unassigned = v.agent.is_none();
+    v.conclusion = Verdict::conclude(&v.findings, unassigned);
+    Ok(Some(v))
+}
+
+/// Runs the hook: the report of each refused ref goes to stderr; the exit
+/// code is 1 when any ref is refused (or cannot be judged), else 0.
+pub fn run(git: &Git, base: Option<String>, stdin: &str) -> (String, i32) {
+    let Some(base) = base else {
+        return (
+            "contract-gate pre-push: no base is recorded for this worktree; run `contract-gate setup` \
+             (or `git push --no-verify` to push without the check)\n"
+                .into(),
+            1,
+        );
+    };
+    let pushed = match parse(stdin) {
+        Ok(p) => p,
+        Err(e) => return (format!("contract-gate {e}\n"), 1),
+    };
+    let mut out = String::new();
+    let mut code = 0;
+    for p in &pushed {
+        match judge(git, &base, p) {
+            Ok(Some(v)) if v.conclusion == Conclusion::Failure => {
+                out.push_str(&format!(
+                    "contract-gate pre-push: {} would fail the contract check against {base}; the push is refused\n",
+                    p.local_ref
+                ));
+                out.push_str(&report::render(Format::Text, &v));
+                code = 1;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                out.push_str(&format!(
+                    "contract-gate pre-push: cannot judge {}: {e}; the push is refused (fail closed)\n",
+                    p.local_ref
+                ));
+                code = 1;
+            }
+        }
+    }
+    (out, code)
+}

@@ -1,0 +1,229 @@
+//! `contract-gate setup`: from the contract at the base, each agent's
+//! branch and worktree, its brief and its hooks. Idempotent; it never
+//! touches a worktree with uncommitted changes or a branch checked out
+//! elsewhere, and `--dry-run` prints the git commands instead.
+
+use std::path::{Path, PathBuf};
+
+use contract_gate_core::contract::{Agent, Contract};
+
+use super::place::{contracts_of_base, Place, Worktree};
+use super::worktree::assigned_path;
+use super::{git, install, paths};
+
+/// What `setup` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct SetupOptions {
+    /// The base (contract and branch start point).
+    pub base: String,
+    /// Only this agent (name or branch).
+    pub agent: Option<String>,
+    /// Print the commands; change nothing.
+    pub dry_run: bool,
+    /// Agent CLIs to write hook settings for.
+    pub clis: Vec<String>,
+    /// This binary, as the hooks will call it.
+    pub exe: String,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Agent name.
+    pub agent: String,
+    /// Its branch.
+    pub branch: String,
+    /// Its worktree directory.
+    pub worktree: String,
+    /// created / already there / skipped: why / would create.
+    pub state: String,
+}
+
+/// Runs setup from the repository at `dir`; returns the table rows and
+/// the lines to print before it (dry-run commands, brief paths).
+pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), String> {
+    let place = Place::locate(dir)?;
+    let worktrees = place.worktrees()?;
+    let main = worktrees
+        .first()
+        .map(|w| w.path.clone())
+        .unwrap_or_else(|| place.root.clone());
+    let dirty = status(&main)?;
+    if !dirty.is_empty() && !o.dry_run {
+        return Err(format!(
+            "the base checkout {} has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)",
+            main.display()
+        ));
+    }
+    let contracts = contracts_of_base(&main, &o.base)?;
+    let agents: Vec<(&Contract, &Agent)> = contracts
+        .iter()
+        .flat_map(|c| c.agents.iter().map(move |a| (c, a)))
+        .filter(|(_, a)| match &o.agent {
+            Some(n) => a.name.eq_ignore_ascii_case(n) || a.branch.as_deref() == Some(n.as_str()),
+            None => true,
+        })
+        .collect();
+    if agents.is_empty() {
+        return Err(match &o.agent {
+            Some(n) => format!("no agent `{n}` in the contracts at `{}`", o.base),
+            None => format!("no contract with agents at `{}`", o.base),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for (c, a) in agents {
+        rows.push(one(&main, &worktrees, c, a, o, &mut notes));
+    }
+    Ok((rows, notes))
+}
+
+fn status(dir: &Path) -> Result<String, String> {
+    Ok(git::ok(dir, &["status", "--porcelain"])?.text())
+}
+
+fn one(
+    main: &Path,
+    worktrees: &[Worktree],
+    c: &Contract,
+    a: &Agent,
+    o: &SetupOptions,
+    notes: &mut Vec<String>,
+) -> Row {
+    let mut row = Row {
+        agent: a.name.clone(),
+        branch: a.branch.clone().unwrap_or_default(),
+        worktree: String::new(),
+        state: String::new(),
+    };
+    let (Some(branch), Some(written)) = (&a.branch, &a.worktree) else {
+        row.state = "skipped: the contract names no branch or no worktree".into();
+        return row;
+    };
+    let target = paths::resolve(main, &assigned_path(main, written));
+    row.worktree = target.display().to_string();
+    let here = worktrees
+        .iter()
+        .find(|w| paths::resolve(main, &w.path) == target);
+    let elsewhere = worktrees
+        .iter()
+        .find(|w| w.branch.as_deref() == Some(branch.as_str()));
+    let state = match (here, elsewhere) {
+        (Some(w), _) if w.branch.as_deref() != Some(branch.as_str()) => Err(format!(
+            "skipped: the worktree is on {}, not {branch}",
+            w.branch.as_deref().unwrap_or("a detached HEAD")
+        )),
+        (Some(_), _) => match status(&target) {
+            Ok(s) if !s.is_empty() => Err("skipped: uncommitted changes in the worktree".into()),
+            Ok(_) => Ok("already there"),
+            Err(e) => Err(format!("skipped: {e}")),
+        },
+        (None, Some(w)) => Err(format!(
+            "skipped: {branch} is checked out at {}",
+            w.path.display()
+        )),
+        (None, None) if target.exists() => {
+            Err("skipped: the directory exists and is not a worktree of this repository".into())
+        }
+        (None, None) => create(main, &target, branch, o, notes).map(|_| "created"),
+    };
+    match state {
+        Err(why) => row.state = why,
+        Ok(s) if o.dry_run => {
+            row.state = if s == "created" {
+                "would create".into()
+            } else {
+                s.into()
+            };
+        }
+        Ok(s) => {
+            let brief = crate::report::brief::brief(c, a);
+            row.state = match install::install(&target, &o.exe, &o.base, &brief, &o.clis) {
+                Ok(path) => {
+                    notes.push(format!("{}: brief at {path}", a.name));
+                    s.into()
+                }
+                Err(e) => format!("{s}, hooks not installed: {e}"),
+            };
+        }
+    }
+    row
+}
+
+fn create(
+    main: &Path,
+    target: &Path,
+    branch: &str,
+    o: &SetupOptions,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let exists = git::run(
+        main,
+        &[
+            "rev-parse",
+            "--verify",
+            "-q",
+            &format!("refs/heads/{branch}"),
+        ],
+        None,
+    )?
+    .code
+        == 0;
+    let t = target.display().to_string();
+    let args: Vec<String> = if exists {
+        vec!["worktree".into(), "add".into(), t, branch.into()]
+    } else {
+        let start = git::ok(
+            main,
+            &["rev-parse", "--verify", &format!("{}^{{commit}}", o.base)],
+        )?
+        .text();
+        vec![
+            "worktree".into(),
+            "add".into(),
+            "-b".into(),
+            branch.into(),
+            t,
+            start,
+        ]
+    };
+    if o.dry_run {
+        notes.push(format!("git {}", args.join(" ")));
+        return Ok(());
+    }
+    git::ok(main, &args).map(|_| ())
+}
+
+/// The table, aligned.
+pub fn table(rows: &[Row]) -> String {
+    let head = Row {
+        agent: "agent".into(),
+        branch: "branch".into(),
+        worktree: "worktree".into(),
+        state: "state".into(),
+    };
+    let all: Vec<&Row> = std::iter::once(&head).chain(rows).collect();
+    let w = |f: fn(&Row) -> &String| all.iter().map(|r| f(r).chars().count()).max().unwrap_or(0);
+    let (wa, wb, ww) = (w(|r| &r.agent), w(|r| &r.branch), w(|r| &r.worktree));
+    let mut out = String::new();
+    for r in all {
+        out.push_str(&format!(
+            "{:wa$}  {:wb$}  {:ww$}  {}\n",
+            r.agent, r.branch, r.worktree, r.state
+        ));
+    }
+    out
+}
+
+/// The default base: the main checkout's current branch.
+pub fn default_base(dir: &Path) -> Result<String, String> {
+    let place = Place::locate(dir)?;
+    let main: PathBuf = place
+        .worktrees()?
+        .first()
+        .map(|w| w.path.clone())
+        .unwrap_or(place.root);
+    Place::locate(&main)?
+        .branch
+        .ok_or_else(|| "the main checkout is detached: pass --base REF".to_string())
+}

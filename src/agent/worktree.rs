@@ -1,0 +1,173 @@
+//! `check --worktree`: the change set of a worktree as it stands (commits
+//! since the base, staged, unstaged and untracked-not-ignored files), and
+//! whether the worktree sits where the contract puts it.
+
+use std::path::{Path, PathBuf};
+
+use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
+use contract_gate_core::contract::Contract;
+use contract_gate_core::diff::removals_between;
+use contract_gate_core::verdict::{Finding, Level, Rule};
+
+use super::{git, paths};
+
+/// Every change from the merge base of `base` and HEAD to the working
+/// tree: tracked files as they are on disk (staged or not), plus untracked
+/// files that are not ignored, as added.
+pub fn changes(root: &Path, base: &str) -> Result<(String, Vec<ChangedFile>), String> {
+    if base.is_empty() || base.starts_with('-') {
+        return Err(format!("`{base}` is not a revision"));
+    }
+    let mb = git::ok(root, &["merge-base", base, "HEAD"])?.text();
+    let diff = git::ok(
+        root,
+        &[
+            "diff",
+            "--name-status",
+            "-z",
+            "-M",
+            "--no-ext-diff",
+            "--no-textconv",
+            &mb,
+            "--",
+        ],
+    )?;
+    let mut files = parse_name_status(&git::fields(&diff.stdout))?;
+    let untracked = git::ok(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+    for p in git::fields(&untracked.stdout) {
+        if !files.iter().any(|f| f.path == p) {
+            files.push(ChangedFile::new(p, ChangeStatus::Added));
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((mb, files))
+}
+
+fn parse_name_status(fields: &[String]) -> Result<Vec<ChangedFile>, String> {
+    let mut out = Vec::new();
+    let mut it = fields.iter();
+    while let Some(status) = it.next() {
+        let mut next = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("git diff --name-status: no path after `{status}`"))
+        };
+        let file = match status.chars().next() {
+            Some('A') => ChangedFile::new(next()?, ChangeStatus::Added),
+            Some('M' | 'T') => ChangedFile::new(next()?, ChangeStatus::Modified),
+            Some('D') => ChangedFile::new(next()?, ChangeStatus::Deleted),
+            Some(c @ ('R' | 'C')) => {
+                let old = next()?;
+                let mut f = ChangedFile::new(
+                    next()?,
+                    if c == 'R' {
+                        ChangeStatus::Renamed
+                    } else {
+                        ChangeStatus::Copied
+                    },
+                );
+                f.previous_path = Some(old);
+                f
+            }
+            _ => return Err(format!("git diff --name-status: unknown status `{status}`")),
+        };
+        out.push(file);
+    }
+    Ok(out)
+}
+
+/// Fills the removed lines of `wanted` files: the merge base's version
+/// against the file on disk.
+pub fn fill_removals(root: &Path, mb: &str, files: &mut [ChangedFile], wanted: &[String]) {
+    for f in files.iter_mut().filter(|f| wanted.contains(&f.path)) {
+        let old_path = f.previous_path.clone().unwrap_or_else(|| f.path.clone());
+        let old = git::ok(root, &["show", &format!("{mb}:{old_path}")]);
+        let new = std::fs::read(root.join(&f.path));
+        f.removals = match (old, new) {
+            (Ok(o), Ok(n)) => match (String::from_utf8(o.stdout), String::from_utf8(n)) {
+                (Ok(o), Ok(n)) => Removals::Known(removals_between(&o, &n)),
+                _ => Removals::Unavailable("not a text file".into()),
+            },
+            (Err(e), _) => Removals::Unavailable(e),
+            (_, Err(e)) => Removals::Unavailable(format!("cannot read {}: {e}", f.path)),
+        };
+    }
+}
+
+/// The directory the contract means by a worktree entry: a bare name or
+/// `../name` sits beside the main worktree; an absolute path is itself.
+pub fn assigned_path(main_root: &Path, written: &str) -> PathBuf {
+    let w = Path::new(written.trim());
+    if w.is_absolute() {
+        return w.to_path_buf();
+    }
+    let parent = main_root.parent().unwrap_or(main_root);
+    let rel = written.trim().trim_start_matches("../");
+    parent.join(rel)
+}
+
+/// Warnings (rule `worktree`) when this worktree is not where the contract
+/// puts the agent of its branch, or is an agent's worktree on another branch.
+pub fn placement(
+    contracts: &[Contract],
+    main_root: &Path,
+    root: &Path,
+    branch: &str,
+) -> Vec<Finding> {
+    let here = paths::resolve(root, root);
+    let mut out = Vec::new();
+    for c in contracts {
+        for a in &c.agents {
+            let Some(w) = &a.worktree else { continue };
+            let there = paths::resolve(root, &assigned_path(main_root, w));
+            let mine = a.branch.as_deref() == Some(branch);
+            if mine && there != here {
+                out.push(warn(format!(
+                    "{}'s worktree is `{w}` ({}), but branch {branch} is checked out at {}",
+                    a.name,
+                    there.display(),
+                    here.display()
+                )));
+            } else if !mine && there == here {
+                out.push(warn(format!(
+                    "this is {}'s worktree `{w}`, but it is on branch {branch}, not {}",
+                    a.name,
+                    a.branch.as_deref().unwrap_or("(none)")
+                )));
+            }
+        }
+    }
+    out
+}
+
+fn warn(msg: String) -> Finding {
+    Finding::failure(Rule::Worktree, msg).with_level(Level::Warning)
+}
+
+/// Turns a loaded committed range into the worktree as it stands: replaces
+/// the change set, reads the removed lines the agent's additions-only files
+/// need, and returns the placement warnings.
+pub fn as_it_stands(
+    git: &crate::source::local::git::Git,
+    loaded: &mut crate::source::local::LocalSnapshot,
+    base: &str,
+) -> Result<Vec<Finding>, String> {
+    use contract_gate_core::evaluate::{claims, needs_removals, Claim};
+    let root = git.root();
+    let (mb, mut files) = changes(root, base)?;
+    let claim = claims(&loaded.contracts, &loaded.pr.branch);
+    if let [Claim::Agent { contract, agent }] = claim.as_slice() {
+        let wanted = needs_removals(&loaded.contracts[*contract], *agent, &files);
+        fill_removals(root, &mb, &mut files, &wanted);
+    }
+    loaded.pr.files = files;
+    let place = super::place::Place::locate(root)?;
+    let worktrees = place.worktrees()?;
+    let main_root = worktrees.first().map_or(root, |w| w.path.as_path());
+    Ok(placement(
+        &loaded.contracts,
+        main_root,
+        root,
+        &loaded.pr.branch,
+    ))
+}

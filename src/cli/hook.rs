@@ -1,0 +1,104 @@
+//! `contract-gate hook …`: the hooks `setup` installs. One per agent CLI
+//! (JSON event on stdin, decision on stdout), and git's `pre-push`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::agent::event::Cli;
+use crate::agent::hook::{self, HookOptions};
+use crate::term::emit;
+
+/// `contract-gate hook`.
+#[derive(Debug, clap::Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub which: HookKind,
+}
+
+/// Options every agent-CLI hook takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AgentHookArgs {
+    /// A directory outside the worktree that edits may reach (repeatable), e.g. a scratch dir.
+    #[arg(long = "allow-outside", value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
+    /// Read the contract from this base instead of the one `setup` recorded.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+}
+
+/// Which hook.
+#[derive(Debug, clap::Subcommand)]
+pub enum HookKind {
+    /// Claude Code PreToolUse hook (Edit, Write, MultiEdit, NotebookEdit, Bash).
+    ClaudeCode(AgentHookArgs),
+    /// Codex CLI hook (apply_patch, shell).
+    Codex(AgentHookArgs),
+    /// Gemini CLI BeforeTool hook (write_file, replace, run_shell_command).
+    Gemini(AgentHookArgs),
+    /// git's pre-push hook: refuse a push that CI would fail (waiting on predecessors never blocks).
+    PrePush(PrePushArgs),
+}
+
+/// `hook pre-push`: git passes the remote's name and URL.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrePushArgs {
+    /// The remote's name (from git).
+    pub remote: Option<String>,
+    /// The remote's URL (from git).
+    pub url: Option<String>,
+    /// Judge against this base instead of the one `setup` recorded.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+}
+
+/// Runs a hook; the exit code is the protocol's.
+pub fn run(a: &HookArgs) -> i32 {
+    let (cli, args) = match &a.which {
+        HookKind::ClaudeCode(x) => (Cli::ClaudeCode, x),
+        HookKind::Codex(x) => (Cli::Codex, x),
+        HookKind::Gemini(x) => (Cli::Gemini, x),
+        HookKind::PrePush(x) => return pre_push(x),
+    };
+    let opts = HookOptions {
+        cli,
+        allow_outside: args.allow_outside.clone(),
+        base: args.base.clone(),
+    };
+    let mut input = String::new();
+    let decision = match std::io::stdin().read_to_string(&mut input) {
+        Ok(_) => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            hook::decide(&opts, &input, &cwd)
+        }
+        Err(e) => contract_gate_core::edit_guard::Decision::Deny(format!(
+            "contract-gate could not read the hook event on stdin, so the call is denied: {e}"
+        )),
+    };
+    let (out, code) = hook::render(cli, &decision);
+    emit(&out);
+    code
+}
+
+fn pre_push(a: &PrePushArgs) -> i32 {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("contract-gate pre-push: cannot read stdin: {e}; the push is refused");
+        return 1;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let git = match crate::source::local::git::Git::open(&cwd) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("contract-gate pre-push: {e}; the push is refused");
+            return 1;
+        }
+    };
+    let base = a.base.clone().or_else(|| {
+        crate::agent::place::Place::locate(git.root())
+            .ok()
+            .and_then(|p| p.recorded_base())
+    });
+    let (report, code) = crate::agent::prepush::run(&git, base, &input);
+    eprint!("{report}");
+    code
+}

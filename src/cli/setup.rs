@@ -1,0 +1,77 @@
+//! `contract-gate setup`: branches, worktrees, briefs and hooks for every
+//! agent of the contract at the base.
+
+use std::path::PathBuf;
+
+use crate::agent::setup::{self, SetupOptions};
+use crate::term::emit;
+
+/// `contract-gate setup`.
+#[derive(Debug, clap::Args)]
+pub struct SetupArgs {
+    /// The base the contract is read from and branches start at (default: the main checkout's branch).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Set up this agent only (name or branch).
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Print the git commands; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Agent CLIs to install edit-time hooks for (comma-separated: claude-code,codex,gemini).
+    #[arg(long, value_delimiter = ',', default_value = "claude-code")]
+    pub hooks: Vec<String>,
+    /// Work in DIR, as if started there (default: the current directory).
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+}
+
+/// Runs setup; 0 when every agent is set up, 1 when some were skipped, 2 on error.
+pub fn run(a: &SetupArgs) -> i32 {
+    let base = match a
+        .base
+        .clone()
+        .map(Ok)
+        .unwrap_or_else(|| setup::default_base(&a.repo))
+    {
+        Ok(b) => b,
+        Err(e) => return error(&e),
+    };
+    if let Some(bad) = a
+        .hooks
+        .iter()
+        .find(|h| !crate::agent::install::CLIS.contains(&h.as_str()))
+    {
+        return error(&format!(
+            "unknown agent CLI `{bad}` in --hooks (known: claude-code, codex, gemini)"
+        ));
+    }
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "contract-gate".into());
+    let o = SetupOptions {
+        base,
+        agent: a.agent.clone(),
+        dry_run: a.dry_run,
+        clis: a.hooks.clone(),
+        exe,
+    };
+    match setup::run(&a.repo, &o) {
+        Ok((rows, notes)) => {
+            let mut out = String::new();
+            for n in notes {
+                out.push_str(&n);
+                out.push('\n');
+            }
+            out.push_str(&setup::table(&rows));
+            emit(&out);
+            i32::from(rows.iter().any(|r| r.state.starts_with("skipped")))
+        }
+        Err(e) => error(&e),
+    }
+}
+
+fn error(msg: &str) -> i32 {
+    eprintln!("contract-gate setup: {msg}");
+    2 // could not evaluate
+}

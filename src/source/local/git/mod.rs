@@ -1,0 +1,100 @@
+//! The local-git edge: reads a repository by running the `git` binary.
+//!
+//! Every call runs `git` directly (no shell) in the work tree root, with
+//! `GIT_TERMINAL_PROMPT=0`, `LC_ALL=C` and `-c core.quotepath=false`, and
+//! with the `GIT_DIR`-style variables of the caller removed so that the
+//! directory given to [`Git::open`] alone decides the repository (this also
+//! makes a linked worktree behave like its own checkout). Nothing is ever
+//! written: only read-only plumbing and `diff`/`log` are used.
+//!
+//! Revisions given by the caller are first resolved to full commit SHAs
+//! ([`Git::resolve`]), so a bad revision is reported as
+//! [`GitError::UnknownRev`] and nothing the caller passes can be read by
+//! `git` as an option. Paths are passed after `--` with the `:(literal)`
+//! pathspec magic, and every listing of paths is read with `-z`, so names
+//! come back as raw UTF-8 (a name that is not valid UTF-8 is converted
+//! lossily).
+//!
+//! The module is split by what each part reads: [`runner`] starts `git`,
+//! [`refs`] resolves revisions and branches, [`tree`] reads blobs and
+//! listings, [`changes`] reads the change set and removed lines, [`log`]
+//! walks history, and [`patch`] parses `-U0` patches (pure).
+
+mod changes;
+mod log;
+mod patch;
+mod refs;
+mod runner;
+#[cfg(test)]
+mod tests;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+use runner::{first_line, git_command, path_from_bytes, stderr_text};
+
+/// An error from reading the repository.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("`git` could not be run: {0}")]
+    Spawn(std::io::Error),
+    #[error("{dir} is not inside a git repository")]
+    NotARepo { dir: String },
+    #[error("unknown revision `{rev}`: {stderr}")]
+    UnknownRev { rev: String, stderr: String },
+    #[error("git {args} failed: {stderr}")]
+    Failed { args: String, stderr: String },
+}
+
+/// A local repository, addressed by its work tree root.
+#[derive(Debug, Clone)]
+pub struct Git {
+    /// The work tree root (`git rev-parse --show-toplevel`).
+    root: PathBuf,
+    /// Commit SHAs already verified: a SHA names the same commit forever, so
+    /// passing one back in costs no `git` process (names like HEAD are
+    /// always asked again).
+    known: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl Git {
+    /// Opens the repository `dir` is in (the main checkout or a linked
+    /// worktree); the root is that work tree's top directory.
+    pub fn open(dir: &Path) -> Result<Git, GitError> {
+        let not_a_repo = || GitError::NotARepo {
+            dir: dir.display().to_string(),
+        };
+        if !dir.is_dir() {
+            return Err(not_a_repo());
+        }
+        let out = git_command(dir)
+            .args(["rev-parse", "--show-toplevel"])
+            .output()
+            .map_err(GitError::Spawn)?;
+        if !out.status.success() {
+            let stderr = stderr_text(&out);
+            // Anything else (a bare repository, "dubious ownership") keeps
+            // git's own words.
+            if stderr.contains("not a git repository") {
+                return Err(not_a_repo());
+            }
+            return Err(GitError::Failed {
+                args: "rev-parse --show-toplevel".into(),
+                stderr,
+            });
+        }
+        let top = first_line(&out.stdout);
+        if top.is_empty() {
+            return Err(not_a_repo());
+        }
+        Ok(Git {
+            root: path_from_bytes(top),
+            known: Default::default(),
+        })
+    }
+
+    /// The work tree root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}

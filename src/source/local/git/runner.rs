@@ -1,0 +1,109 @@
+//! Starting `git`: one command builder with the settings every call gets,
+//! and the byte helpers its output is read with.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::{Git, GitError};
+
+/// than the one the directory is in (set when running inside a hook, say).
+pub(super) const REPO_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+];
+
+/// A `git` command with the settings every call gets.
+pub(super) fn git_command(cwd: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(cwd)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Raw UTF-8 names; no signature checks or rename following in `log`.
+        .args([
+            "-c",
+            "core.quotepath=false",
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "log.follow=false",
+        ]);
+    for var in REPO_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+pub(super) fn stderr_text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+/// The first line of the output, without its line end (a path may end with
+/// spaces, so only the newline is removed).
+pub(super) fn first_line(bytes: &[u8]) -> &[u8] {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+pub(super) fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg(unix)]
+pub(super) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+pub(super) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// `:(literal)path`: the name matches itself only (no globs, no magic).
+pub(super) fn literal(path: &str) -> String {
+    format!(":(literal){path}")
+}
+
+impl Git {
+    /// Runs git in the root and returns its output, whatever the exit code.
+    pub(super) fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
+        git_command(&self.root)
+            .args(args)
+            .output()
+            .map_err(GitError::Spawn)
+    }
+
+    /// Runs git in the root; a non-zero exit is [`GitError::Failed`].
+    pub(super) fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
+        let out = self.output(args)?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(self.failed(args, &out))
+        }
+    }
+
+    pub(super) fn failed<S: AsRef<OsStr>>(&self, args: &[S], out: &Output) -> GitError {
+        let args = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut stderr = stderr_text(out);
+        if stderr.is_empty() {
+            stderr = match out.status.code() {
+                Some(code) => format!("exit code {code}"),
+                None => "killed by a signal".to_string(),
+            };
+        }
+        GitError::Failed { args, stderr }
+    }
+}
