@@ -473,6 +473,22 @@ mod tests {
     }
 
     #[test]
+    fn waiting_for_ci_stays_in_progress_and_scope_with_it_fails() {
+        let pending = || Finding::failure(Rule::CiPending, "waiting for CI `build`");
+        let v = verdict(Conclusion::Failure, vec![pending()]);
+        assert!(v.waiting_only());
+        let p = plan(&v);
+        assert_eq!(p.status, "in_progress");
+        assert_eq!(p.conclusion, None);
+        assert_eq!(p.title, "waiting for CI `build`");
+        let v = verdict(Conclusion::Failure, vec![scope(1), pending()]);
+        let p = plan(&v);
+        assert_eq!(p.status, "completed");
+        assert_eq!(p.conclusion, Some("failure"));
+        assert_eq!(p.title, "1 file out of scope · waiting for CI `build`");
+    }
+
+    #[test]
     fn scope_plus_merge_order_completes_as_failure() {
         let v = verdict(Conclusion::Failure, vec![scope(1), merge_order()]);
         assert!(!v.waiting_only());
