@@ -185,7 +185,9 @@ fn on_tree(
 /// temporary directory. Stopped as soon as the command ends.
 fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
     use std::os::unix::process::CommandExt as _;
-    let script = r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; rm -rf "$3""#;
+    // The watchdog leaves as soon as the command's group is gone, so it can
+    // never signal a group id the system has since handed to someone else.
+    let script = r#"while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; if ! kill -0 "$1" 2>/dev/null; then kill -0 -"$2" 2>/dev/null && kill -KILL -"$2" 2>/dev/null; rm -rf "$3"; fi"#;
     Command::new("sh")
         .args(["-c", script, "watchdog"])
         .arg(std::process::id().to_string())
