@@ -7,18 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Variables that would point `git` at another repository (set inside git hooks).
-const REPO_ENV: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_PREFIX",
-    "GIT_NAMESPACE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_QUARANTINE_PATH",
-];
+/// Variables that would point `git` at another repository (set inside git
+/// hooks): the one list the local source keeps.
+use crate::source::local::git::REPO_ENV;
 
 /// What a `git` run returned.
 #[derive(Debug, Clone)]

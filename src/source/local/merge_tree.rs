@@ -21,14 +21,7 @@ pub struct Plumb {
     root: PathBuf,
 }
 
-const REPO_ENV: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_PREFIX",
-    "GIT_NAMESPACE",
-];
+use super::git::REPO_ENV;
 
 impl Plumb {
     /// Plumbing in the repository whose work tree root is `root`.

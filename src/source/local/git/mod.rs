@@ -25,6 +25,8 @@ mod log;
 mod patch;
 mod refs;
 mod runner;
+
+pub(crate) use runner::REPO_ENV;
 #[cfg(test)]
 mod tests;
 mod tree;

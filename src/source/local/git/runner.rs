@@ -8,13 +8,16 @@ use std::process::{Command, Output, Stdio};
 use super::{Git, GitError};
 
 /// than the one the directory is in (set when running inside a hook, say).
-pub(super) const REPO_ENV: &[&str] = &[
+pub(crate) const REPO_ENV: &[&str] = &[
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
     "GIT_COMMON_DIR",
     "GIT_PREFIX",
     "GIT_NAMESPACE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_QUARANTINE_PATH",
 ];
 
 /// A `git` command with the settings every call gets.
