@@ -198,9 +198,39 @@ fn unknown_base_exits_2() {
 /// A command that outlives `--timeout` is killed and reported as timed out.
 #[test]
 fn run_kills_a_command_at_its_timeout() {
+    use std::os::unix::process::CommandExt as _;
     let r = repo(false);
-    r.write("check.sh", "sleep 30\n").commit("A slow check");
+    // The check leaves a grandchild behind in its group and says where.
+    let pidfile = r.dir.parent().unwrap().join("grandchild.pid");
+    r.write(
+        "check.sh",
+        &format!("sleep 30 &\necho $! > '{}'\nwait\n", pidfile.display()),
+    )
+    .commit("A slow check");
+    // A bystander in a process group of its own: only the command's group
+    // may be signalled (procps' `kill -KILL -PGID` once reached every
+    // process of the user, this test runner included).
+    let mut bystander = std::process::Command::new("sleep")
+        .arg("60")
+        .process_group(0)
+        .spawn()
+        .unwrap();
     let run = rehearse(&r, &["--run", "--timeout", "1"]);
+    let alive = bystander.try_wait().unwrap().is_none();
+    let _ = bystander.kill();
+    let _ = bystander.wait();
+    assert!(alive, "a process outside the command's group was killed");
+    let grandchild = std::fs::read_to_string(&pidfile).unwrap();
+    // Gone, or a zombie its new parent has not reaped yet.
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", grandchild.trim()));
+    let gone = stat.map_or(true, |s| {
+        s.rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z') || rest.starts_with('X'))
+    });
+    assert!(
+        gone,
+        "the command's background process outlived the timeout"
+    );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let rep = &run.json()["contracts"][0]["run"];
     assert_eq!(

@@ -201,6 +201,18 @@ fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
         .ok()
 }
 
+/// SIGKILL to the command's whole process group (its pgid is its pid). The
+/// child is not yet reaped here, so the group id cannot have been reused.
+fn kill_group(pgid: u32) {
+    use rustix::process::{kill_process_group, Pid, Signal};
+    // Pid is never 0 and refuses negatives, so neither this process's own
+    // group nor "every process" (-1) can be named by mistake.
+    let Some(pid) = i32::try_from(pgid).ok().and_then(Pid::from_raw) else {
+        return;
+    };
+    let _ = kill_process_group(pid, Signal::KILL);
+}
+
 fn run_one(
     cmd: &str,
     dir: &Path,
@@ -228,9 +240,7 @@ fn run_one(
             break (st.code(), false);
         }
         if start.elapsed() >= timeout {
-            let _ = Command::new("kill")
-                .args(["-KILL", &format!("-{}", child.id())])
-                .status();
+            kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
             break (None, true);
