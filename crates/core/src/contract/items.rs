@@ -108,7 +108,9 @@ fn split_and(raw: &str) -> Vec<Piece<'_>> {
     while i < bytes.len() {
         if bytes[i] == b'`' {
             in_code = !in_code;
-        } else if !in_code && raw[i..].starts_with(" and ") {
+        } else if !in_code && bytes[i..].starts_with(b" and ") {
+            // Bytes, not `raw[i..]`: `i` walks bytes and may sit inside a
+            // multi-byte character (found by the contract fuzz target).
             push_piece(raw, start, i, &mut out);
             start = i + 5;
             i += 5;
@@ -233,6 +235,17 @@ mod tests {
         assert_eq!(clean_name("**agent-1**:"), "agent-1");
         assert!(mentions_path("keep `src/api/**` stable"));
         assert!(!mentions_path("ask the planner and/or see https://x.y/z"));
+    }
+
+    #[test]
+    fn and_splitting_walks_past_multibyte_characters() {
+        // Found by the contract fuzz target: a byte index inside `—`.
+        let raw = "s# Context contract — feature and `x`";
+        let p: Vec<_> = split_and(raw).into_iter().map(|p| p.text).collect();
+        assert_eq!(p, vec!["s# Context contract — feature", "`x`"]);
+        for piece in split_and(raw).into_iter().chain(path_list(raw)) {
+            assert_eq!(&raw[piece.range.clone()], piece.text);
+        }
     }
 
     #[test]
