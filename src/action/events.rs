@@ -211,6 +211,12 @@ async fn judge_and_report(
             )),
             Err(e) => {
                 let msg = format!("posting the check-run failed: {e}");
+                // The run exists and may still say in_progress: complete it
+                // as failure (best effort; if GitHub refuses this too, a
+                // run left in progress still never passes).
+                if let Some(id) = run {
+                    let _ = post::fail_run(api, &s.repo, id, &msg).await;
+                }
                 return fail_closed(s, env, None, None, &msg).await;
             }
         }

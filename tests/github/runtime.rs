@@ -962,3 +962,6 @@ fn pr_without_a_token_says_so_at_once() {
     }
     assert_eq!(w.mock.count(), 0, "{:#?}", w.mock.requests());
 }
+
+#[path = "fail_closed.rs"]
+mod fail_closed;

@@ -142,6 +142,11 @@ pub fn evaluate(
                 .with_level(level),
             };
             findings.push(finding);
+            // A contract with errors may have meant to claim this branch in
+            // a line it could not read: fail closed, never a silent NEUTRAL.
+            for c in contracts {
+                contract_errors(c, &mut findings);
+            }
             return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
         }
         [one] => *one,
@@ -174,16 +179,7 @@ pub fn evaluate(
         Claim::Integrator { contract } => (contract, Role::Integrator, None),
     };
     let contract = &contracts[ci];
-    for d in contract
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-    {
-        findings.push(
-            Finding::failure(Rule::ContractInvalid, d.message.clone())
-                .at(contract.path.clone(), Some(contract.line_of(d.span.start))),
-        );
-    }
+    contract_errors(contract, &mut findings);
     let who = match agent_idx {
         Some(i) => contract.agents[i].name.clone(),
         None => INTEGRATOR.to_string(),
@@ -207,6 +203,20 @@ pub fn evaluate(
     );
     v.role = Some(role);
     v
+}
+
+/// A `contract-invalid` failure per error diagnostic of `contract`.
+fn contract_errors(contract: &Contract, findings: &mut Vec<Finding>) {
+    for d in contract
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        findings.push(
+            Finding::failure(Rule::ContractInvalid, d.message.clone())
+                .at(contract.path.clone(), Some(contract.line_of(d.span.start))),
+        );
+    }
 }
 
 fn finish(

@@ -370,6 +370,31 @@ fn invalid_contract_fails_closed() {
     );
 }
 
+/// A Worktrees line the reader could not read may have been the one that
+/// claims this branch: an unclaimed branch under a broken contract is
+/// blocked, not NEUTRAL.
+#[test]
+fn a_broken_contract_blocks_even_an_unclaimed_branch() {
+    for src in [
+        "# Context contract\n",
+        "## Worktrees\n- w branch: b agent: a\n## Scope\n- a: src/**\n## Merge order\n1. ghost\n",
+    ] {
+        let bad = parse("CONTRACT.md", src);
+        let v = run(
+            &[bad],
+            &pr("agents/typo", vec![m("src/x")]),
+            &MergeState::new(),
+        );
+        assert_eq!(v.conclusion, Conclusion::Failure, "{src}");
+        let invalid: Vec<_> = rules(&v)
+            .into_iter()
+            .filter(|r| r.0 == Rule::ContractInvalid)
+            .collect();
+        assert_eq!(invalid.len(), 1, "{src}");
+        assert_eq!(invalid[0].1, Some("CONTRACT.md"));
+    }
+}
+
 #[test]
 fn truncated_file_list_fails_closed() {
     let mut p = pr("agents/migrations", vec![m("src/db/schema.ts")]);
