@@ -3,7 +3,7 @@
 //! drawing a diagnostic never panics (long lines are clamped first).
 #![no_main]
 
-use contract_gate::report::{clamp::clamp_for_render, diagnostics, lint};
+use contract_gate_fuzz::report::{clamp::clamp_for_render, diagnostics, lint};
 use contract_gate_core::contract::{parse, validate_set};
 use libfuzzer_sys::fuzz_target;
 

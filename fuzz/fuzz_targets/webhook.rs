@@ -2,7 +2,7 @@
 //! `merge_group`, `push`): any bytes are refused or read, never a panic.
 #![no_main]
 
-use contract_gate::source::github::models::{MergeGroupEvent, PullRequestEvent, PushEvent};
+use contract_gate_fuzz::models::{MergeGroupEvent, PullRequestEvent, PushEvent};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

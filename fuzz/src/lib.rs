@@ -1,0 +1,15 @@
+//! The binary crate's modules that read or render untrusted text, compiled
+//! here from their own source files. The fuzz crate does not depend on the
+//! binary package: that would build the whole GitHub client stack (octocrab,
+//! hyper, rustls, tokio) with coverage instrumentation, minutes of CI time
+//! for code no target reaches. These modules name only the core crate,
+//! serde and miette, so they compile unchanged in either crate.
+#![allow(dead_code, unused_imports)]
+
+/// `src/report/`: the renderers (diagnostics, lint, clamping).
+#[path = "../../src/report/mod.rs"]
+pub mod report;
+
+/// `src/source/github/models.rs`: the webhook payloads the action reads.
+#[path = "../../src/source/github/models.rs"]
+pub mod models;
