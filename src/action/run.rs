@@ -90,12 +90,9 @@ pub(super) async fn judge(
     target: &Target,
 ) -> Result<(GithubSnapshot, Verdict), GithubLoadError> {
     let snapshot = loader::load(api, &s.repo, target, &s.contracts).await?;
-    let v = evaluate(
-        &snapshot.contracts,
-        &snapshot.pr,
-        &snapshot.merge,
-        &options(s),
-    );
+    let mut o = options(s);
+    o.ci = snapshot.ci.clone();
+    let v = evaluate(&snapshot.contracts, &snapshot.pr, &snapshot.merge, &o);
     Ok((snapshot, v))
 }
 

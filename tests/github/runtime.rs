@@ -965,3 +965,6 @@ fn pr_without_a_token_says_so_at_once() {
 
 #[path = "fail_closed.rs"]
 mod fail_closed;
+
+#[path = "ci_checks.rs"]
+mod ci_checks;

@@ -13,6 +13,7 @@ use crate::source::local::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DI
 use contract_gate_core::change::{
     AgentMerge, ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals,
 };
+use contract_gate_core::ci_evidence::CiResults;
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::{claims, needs_removals, Claim};
 
@@ -75,6 +76,9 @@ pub struct GithubSnapshot {
     pub head_sha: String,
     pub base_sha: String,
     pub number: u64,
+    /// The head SHA's check-runs and statuses, read when a contract has a
+    /// verification matrix (the core judges its rows against them).
+    pub ci: Option<CiResults>,
 }
 
 /// Contents of a file at a commit; None when absent.
@@ -428,6 +432,12 @@ pub async fn load(
         })
     };
     let contracts = fetch_contracts(api, repo, &base_sha, explicit_contracts).await?;
+    // CI evidence only matters to a matrix; read alongside the files.
+    let ci = if contracts.iter().any(|c| !c.matrix.is_empty()) {
+        Some(super::checks::fetch_ci(api, repo, &head_sha).await?)
+    } else {
+        None
+    };
     let api_files = api_files
         .await
         .map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))??;
@@ -493,6 +503,7 @@ pub async fn load(
         head_sha,
         base_sha,
         number: pr.number,
+        ci,
     })
 }
 

@@ -2,6 +2,7 @@
 //! errors, targets and token), the API's JSON models, and the loader that
 //! reads a pull request into a snapshot.
 
+pub mod checks;
 pub mod client;
 pub mod error;
 pub mod loader;
