@@ -9,7 +9,7 @@ use super::sweep::sweep_with;
 use crate::report::{self, checkrun, render};
 use crate::source::github::client::Api;
 use crate::source::github::loader::Target;
-use crate::source::github::models::{MergeGroupEvent, PullRequestEvent, PushEvent};
+use crate::source::github::models::{CiEvent, MergeGroupEvent, PullRequestEvent, PushEvent};
 use crate::term::emit;
 
 const JUDGED_ACTIONS: &[&str] = &[
@@ -74,6 +74,9 @@ async fn dispatch(s: &Settings, env: &ActionsEnv, api: &Api) -> Result<i32, Unju
             pull_request(s, env, api, parse(&raw, name)?).await
         }
         "merge_group" => merge_group(s, env, api, parse(&raw, name)?).await,
+        "workflow_run" | "check_suite" | "check_run" => {
+            Ok(ci_completed(s, env, api, name, parse(&raw, name)?).await)
+        }
         "push" => {
             let ev: PushEvent = parse(&raw, name)?;
             match ev.git_ref.strip_prefix("refs/heads/") {
@@ -88,7 +91,7 @@ async fn dispatch(s: &Settings, env: &ActionsEnv, api: &Api) -> Result<i32, Unju
             }
         }
         other => {
-            emit(&format!("contract-gate: nothing to do for `{other}` events (use pull_request_target, merge_group and push)\n"));
+            emit(&format!("contract-gate: nothing to do for `{other}` events (use pull_request_target, merge_group, push, and workflow_run or check_suite to re-judge when CI completes)\n"));
             Ok(0)
         }
     }
@@ -152,6 +155,40 @@ async fn merge_group(
         merge_group: Some((g.base_sha.clone(), g.head_sha.clone())),
     };
     Ok(judge_and_report(s, env, api, target, &g.head_sha).await)
+}
+
+/// CI finished on a commit: re-judge the pull requests whose head it is, so
+/// a run waiting for CI (`ci-pending`) gets its verdict.
+async fn ci_completed(s: &Settings, env: &ActionsEnv, api: &Api, name: &str, ev: CiEvent) -> i32 {
+    let sub = ev.subject;
+    // The gate's own check-run completing must not start another judgement.
+    let own = name == "check_run" && sub.name.as_deref() == Some(checkrun::CHECK_NAME);
+    if ev.action != "completed" || own {
+        emit(&format!(
+            "contract-gate: nothing to re-judge for {name} `{}`\n",
+            ev.action
+        ));
+        return 0;
+    }
+    let mut numbers: Vec<u64> = sub.pull_requests.iter().map(|p| p.number).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    if numbers.is_empty() {
+        emit(&format!(
+            "::notice title=contract-gate::CI completed on {} but GitHub names no pull request of this repository for it (a fork's PR is re-judged on its next push or by the sweep)\n",
+            sub.head_sha
+        ));
+        return 0;
+    }
+    let mut code = 0;
+    for number in numbers {
+        let target = Target {
+            number,
+            merge_group: None,
+        };
+        code = code.max(judge_and_report(s, env, api, target, &sub.head_sha).await);
+    }
+    code
 }
 
 /// Judges one PR (or merge-queue entry) in a workflow and reports it.

@@ -24,6 +24,12 @@ fn run(name: &str, status: &str, conclusion: Option<&str>) -> Value {
 }
 
 fn world(body: &str, runs: Vec<Value>) -> World {
+    world_seq(body, vec![runs])
+}
+
+/// The check-runs list answers each read with the next of `lists` (the last
+/// one repeats); the gate's own run is always listed too, and never counts.
+fn world_seq(body: &str, lists: Vec<Vec<Value>>) -> World {
     let body = body.to_string();
     World::build("", ALL_FILES, true, move |m| {
         let mut p = pr();
@@ -37,14 +43,19 @@ fn world(body: &str, runs: Vec<Value>) -> World {
                 Reply::text(200, &contract_with_matrix()),
             );
         }
-        // The gate's own run is listed too, and never counts.
-        let mut all = runs.clone();
-        all.push(run("contract-gate", "completed", Some("success")));
-        m.on_query(
+        let replies = lists
+            .iter()
+            .map(|runs| {
+                let mut all = runs.clone();
+                all.push(run("contract-gate", "completed", Some("success")));
+                Reply::json(200, json!({"total_count": all.len(), "check_runs": all}))
+            })
+            .collect();
+        m.on_query_seq(
             "GET",
             &format!("{R}/commits/{HEAD}/check-runs"),
             "page=1",
-            Reply::json(200, json!({"total_count": all.len(), "check_runs": all})),
+            replies,
         );
         m.on(
             "GET",
@@ -117,4 +128,60 @@ fn a_row_without_a_ci_check_is_self_reported_from_the_body() {
     assert_eq!(p["conclusion"], "failure", "{p}");
     let summary = p["output"]["summary"].as_str().unwrap();
     assert!(summary.contains("npm test"), "{summary}");
+}
+
+/// Issue 12 §3: CI still running → the run stays pending; when CI completes,
+/// a `workflow_run` event re-judges the PR and the run turns green.
+#[test]
+fn a_completed_workflow_run_turns_a_pending_run_green() {
+    let body = "- [x] npm test\n";
+    let running = vec![run("build", "in_progress", None)];
+    let done = vec![run("build", "completed", Some("success"))];
+    // First read: still running; every later read: finished.
+    let w = world_seq(body, vec![running, done]);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_ne!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(last_patch(&w)["status"], "in_progress");
+
+    // The documented `workflow_run` shape (the fields the gate reads).
+    let ev = w.write_event(
+        "workflow_run.json",
+        &json!({
+            "action": "completed",
+            "workflow_run": {"name": "CI", "head_sha": HEAD, "status": "completed",
+                "conclusion": "success", "pull_requests": [{"number": 2}]},
+        }),
+    );
+    let o = w.event("workflow_run", &ev, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let p = last_patch(&w);
+    assert_eq!(p["conclusion"], "success", "{p}");
+}
+
+/// The recorded `check_run` payload, completed: PR #2 is re-judged; the
+/// gate's own check-run completing is not.
+#[test]
+fn a_completed_check_run_rejudges_its_pull_requests_but_not_the_gates_own() {
+    let mut ev: Value =
+        serde_json::from_slice(&fixture("webhooks/check_run/created.json")).unwrap();
+    ev["action"] = json!("completed");
+    let w = world(
+        "- [x] npm test\n",
+        vec![run("build", "completed", Some("success"))],
+    );
+    let path = w.write_event("check_run.json", &ev);
+    let o = w.event("check_run", &path, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(last_patch(&w)["conclusion"], "success");
+    assert_eq!(w.sent("POST", "/check-runs").len(), 1);
+
+    ev["check_run"]["name"] = json!("contract-gate");
+    let path = w.write_event("own_check_run.json", &ev);
+    let o = w.event("check_run", &path, &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(
+        w.sent("POST", "/check-runs").len(),
+        1,
+        "no second judgement"
+    );
 }

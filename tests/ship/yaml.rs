@@ -178,7 +178,9 @@ fn example_workflow_is_least_privilege() {
     assert!(on.get("merge_group").is_some(), "no merge_group trigger");
     assert!(on.get("push").is_some(), "no push trigger for the sweep");
     let perms = w["permissions"].as_mapping().unwrap();
-    assert_eq!(perms.len(), 3, "{perms:?}");
+    assert_eq!(perms.len(), 4, "{perms:?}");
+    assert_eq!(w["permissions"]["statuses"], "read");
+    assert_eq!(on["workflow_run"]["types"][0], "completed");
     assert_eq!(w["permissions"]["checks"], "write");
     assert_eq!(w["permissions"]["pull-requests"], "read");
     assert_eq!(w["permissions"]["contents"], "read");

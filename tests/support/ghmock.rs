@@ -343,6 +343,19 @@ impl GhMock {
         self.add(method, path, Some(pairs), Replies::Seq(vec![reply]))
     }
 
+    /// [`GhMock::on_query`] with replies in turn; the last one repeats.
+    pub fn on_query_seq(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        replies: Vec<Reply>,
+    ) -> &Self {
+        assert!(!replies.is_empty(), "a route needs a reply");
+        let pairs = url_pairs(query);
+        self.add(method, path, Some(pairs), Replies::Seq(replies))
+    }
+
     fn add(
         &self,
         method: &str,

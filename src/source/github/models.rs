@@ -119,3 +119,28 @@ pub struct PushEvent {
     #[serde(default)]
     pub repository: Option<Repo>,
 }
+
+/// `workflow_run`, `check_suite` and `check_run` payloads: the commit CI
+/// finished on and the pull requests GitHub lists for it (none for a fork's
+/// PR: GitHub leaves that list empty).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CiEvent {
+    pub action: String,
+    #[serde(alias = "workflow_run", alias = "check_suite", alias = "check_run")]
+    pub subject: CiSubject,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CiSubject {
+    pub head_sha: String,
+    /// The check-run's or workflow's name (absent on a check suite).
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub pull_requests: Vec<PrNumber>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrNumber {
+    pub number: u64,
+}
