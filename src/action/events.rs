@@ -74,6 +74,9 @@ async fn dispatch(s: &Settings, env: &ActionsEnv, api: &Api) -> Result<i32, Unju
             pull_request(s, env, api, parse(&raw, name)?).await
         }
         "merge_group" => merge_group(s, env, api, parse(&raw, name)?).await,
+        "pull_request_review" | "pull_request_review_target" => {
+            Ok(review(s, env, api, parse(&raw, name)?).await)
+        }
         "workflow_run" | "check_suite" | "check_run" => {
             Ok(ci_completed(s, env, api, name, parse(&raw, name)?).await)
         }
@@ -155,6 +158,24 @@ async fn merge_group(
         merge_group: Some((g.base_sha.clone(), g.head_sha.clone())),
     };
     Ok(judge_and_report(s, env, api, target, &g.head_sha).await)
+}
+
+/// A review was submitted, edited or dismissed: an approval may lift (or
+/// its dismissal restore) `needs-approval`.
+async fn review(s: &Settings, env: &ActionsEnv, api: &Api, ev: PullRequestEvent) -> i32 {
+    if !matches!(ev.action.as_str(), "submitted" | "edited" | "dismissed") {
+        emit(&format!(
+            "contract-gate: nothing to judge for review `{}`\n",
+            ev.action
+        ));
+        return 0;
+    }
+    let pr = &ev.pull_request;
+    let target = Target {
+        number: pr.number,
+        merge_group: None,
+    };
+    judge_and_report(s, env, api, target, &pr.head.sha).await
 }
 
 /// CI finished on a commit: re-judge the pull requests whose head it is, so

@@ -14,9 +14,10 @@ pub use super::sweep::sweep;
 use crate::report::{self, Format};
 use crate::source::github::client::{Api, RetryPolicy, Token};
 use crate::source::github::loader::{self, GithubLoadError, GithubSnapshot, RepoId, Target};
+use crate::source::github::reviews;
 use crate::term::emit;
 use contract_gate_core::evaluate::{evaluate, Options, Unassigned};
-use contract_gate_core::verdict::Verdict;
+use contract_gate_core::verdict::{Rule, Verdict};
 
 /// Exit code when the gate could not evaluate.
 pub const EXIT_ERROR: i32 = 2;
@@ -92,7 +93,24 @@ pub(super) async fn judge(
     let snapshot = loader::load(api, &s.repo, target, &s.contracts).await?;
     let mut o = options(s);
     o.ci = snapshot.ci.clone();
-    let v = evaluate(&snapshot.contracts, &snapshot.pr, &snapshot.merge, &o);
+    let mut v = evaluate(&snapshot.contracts, &snapshot.pr, &snapshot.merge, &o);
+    // Reviews are read only when they could change the verdict (one request
+    // for a PR with up to 100 reviews); a merge-queue entry was approved on
+    // its pull request.
+    let asks = v.findings.iter().any(|f| f.rule == Rule::NeedsApproval);
+    if asks && target.merge_group.is_none() {
+        o.approved_by = reviews::approvers(
+            api,
+            &s.repo,
+            snapshot.number,
+            &snapshot.author,
+            &snapshot.head_sha,
+        )
+        .await?;
+        if !o.approved_by.is_empty() {
+            v = evaluate(&snapshot.contracts, &snapshot.pr, &snapshot.merge, &o);
+        }
+    }
     Ok((snapshot, v))
 }
 

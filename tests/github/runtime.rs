@@ -968,3 +968,6 @@ mod fail_closed;
 
 #[path = "ci_checks.rs"]
 mod ci_checks;
+
+#[path = "approvals.rs"]
+mod approvals;

@@ -7,6 +7,7 @@
 //! verdict.
 #![deny(missing_docs)]
 
+pub mod approval;
 pub mod change;
 pub mod ci_evidence;
 pub mod contract;

@@ -79,6 +79,8 @@ pub struct GithubSnapshot {
     /// The head SHA's check-runs and statuses, read when a contract has a
     /// verification matrix (the core judges its rows against them).
     pub ci: Option<CiResults>,
+    /// The PR author's login (empty when GitHub gives none).
+    pub author: String,
 }
 
 /// Contents of a file at a commit; None when absent.
@@ -504,6 +506,11 @@ pub async fn load(
         base_sha,
         number: pr.number,
         ci,
+        author: pr
+            .user
+            .as_ref()
+            .map(|u| u.login.clone())
+            .unwrap_or_default(),
     })
 }
 

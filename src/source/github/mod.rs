@@ -8,6 +8,7 @@ pub mod error;
 pub mod loader;
 pub mod models;
 pub mod retry;
+pub mod reviews;
 mod target;
 pub mod token;
 mod transport;

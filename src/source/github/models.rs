@@ -42,6 +42,28 @@ pub struct ApiPullRequest {
     pub merged_at: Option<String>,
     #[serde(default)]
     pub merge_commit_sha: Option<String>,
+    /// The PR's author (their own approval never counts).
+    #[serde(default)]
+    pub user: Option<User>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    pub login: String,
+    /// `User`, `Bot` or `Organization`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+/// One pull request review (GET /pulls/{n}/reviews).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiReview {
+    /// Null for a deleted account: such a review never counts.
+    #[serde(default)]
+    pub user: Option<User>,
+    pub state: String,
+    #[serde(default)]
+    pub commit_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -39,6 +39,9 @@ pub struct Options {
     /// Changed paths the source found generated at the base (ignored by its
     /// `.gitignore` or marked `linguist-generated`), for `needs-approval`.
     pub generated: std::collections::BTreeSet<String>,
+    /// Who approved the current head (GitHub; see [`crate::approval`]):
+    /// any such approval turns `needs-approval` failures into notices.
+    pub approved_by: Vec<String>,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -60,6 +63,7 @@ impl Default for Options {
                 .collect(),
             ci: None,
             generated: Default::default(),
+            approved_by: Vec::new(),
         }
     }
 }

@@ -6,7 +6,7 @@
 use crate::change::{ChangeStatus, PrSnapshot};
 use crate::contract::Contract;
 use crate::permission::Policy;
-use crate::verdict::{Finding, Rule};
+use crate::verdict::{Finding, Level, Rule};
 
 use super::Options;
 
@@ -31,18 +31,31 @@ pub(super) fn check(
         for name in std::iter::once(f.path.as_str()).chain(old) {
             let generated = options.generated.contains(name);
             if let Some(class) = policy.classify(name, generated) {
-                out.push(
-                    Finding::failure(
-                        Rule::NeedsApproval,
-                        format!(
-                            "{} needs a human's approval: it is {} (the contract's permission policy)",
-                            name,
-                            class.describe()
-                        ),
-                    )
-                    .at(name, None),
-                );
+                out.push(finding(name, &class.describe(), &options.approved_by));
             }
         }
     }
+}
+
+/// A failure, or a notice once someone approved the current head.
+fn finding(name: &str, class: &str, approved_by: &[String]) -> Finding {
+    if approved_by.is_empty() {
+        return Finding::failure(
+            Rule::NeedsApproval,
+            format!(
+                "{name} needs a human's approval: it is {class} (the contract's permission policy)"
+            ),
+        )
+        .at(name, None);
+    }
+    let who: Vec<String> = approved_by.iter().map(|l| format!("@{l}")).collect();
+    Finding::failure(
+        Rule::NeedsApproval,
+        format!(
+            "{name} is {class}: approved by {} on the current head",
+            who.join(", ")
+        ),
+    )
+    .with_level(Level::Notice)
+    .at(name, None)
 }

@@ -425,3 +425,32 @@ fn literal_bracket_paths() {
         [(Rule::Scope, Some("src/pages/blog/s.astro"), None)]
     );
 }
+
+/// Issue 12 §2: an approval of the current head lifts `needs-approval` to a
+/// notice naming the approver; without one it fails.
+#[test]
+fn an_approval_turns_needs_approval_into_a_notice() {
+    let c = parse(
+        "CONTRACT.md",
+        "## Worktrees\n- w branch: b agent: a\n## Scope\n- a: `package.json`, `package-lock.json`\n",
+    );
+    let p = pr("b", vec![m("package-lock.json")]);
+    let v = run(std::slice::from_ref(&c), &p, &MergeState::new());
+    assert_eq!(v.conclusion, Conclusion::Failure);
+    assert_eq!(
+        rules(&v),
+        [(Rule::NeedsApproval, Some("package-lock.json"), None)]
+    );
+    let options = Options {
+        approved_by: vec!["octocat".into()],
+        ..Options::default()
+    };
+    let v = evaluate(&[c], &p, &MergeState::new(), &options);
+    assert_eq!(v.conclusion, Conclusion::Success);
+    let f = &v.findings[0];
+    assert_eq!(f.level, crate::verdict::Level::Notice);
+    assert_eq!(
+        f.message,
+        "package-lock.json is a lockfile: approved by @octocat on the current head"
+    );
+}

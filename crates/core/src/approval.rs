@@ -1,0 +1,76 @@
+//! Which reviews approve a pull request's current head, for lifting
+//! `needs-approval` on GitHub. Pure: the GitHub source reads the reviews.
+//!
+//! A review counts when it is the reviewer's latest deciding review
+//! (APPROVED, CHANGES_REQUESTED or DISMISSED; a COMMENTED review decides
+//! nothing), it is APPROVED, it was given on the current head SHA (an
+//! approval of an older commit is stale), and the reviewer is neither the
+//! PR's author nor a bot.
+
+/// One review, in the order GitHub lists them (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The reviewer's login.
+    pub login: String,
+    /// The reviewer is a bot (`user.type == "Bot"`, or a `[bot]` login).
+    pub bot: bool,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED`, `PENDING`.
+    pub state: String,
+    /// The commit the review was given on.
+    pub commit_id: String,
+}
+
+/// The logins whose approval counts on `head_sha` of a PR by `author`,
+/// sorted.
+pub fn approvers(reviews: &[Review], author: &str, head_sha: &str) -> Vec<String> {
+    let mut latest: std::collections::BTreeMap<&str, &Review> = Default::default();
+    for r in reviews {
+        if matches!(
+            r.state.as_str(),
+            "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED"
+        ) {
+            latest.insert(r.login.as_str(), r);
+        }
+    }
+    latest
+        .into_values()
+        .filter(|r| r.state == "APPROVED" && r.commit_id == head_sha)
+        .filter(|r| !r.bot && !r.login.ends_with("[bot]"))
+        .filter(|r| !r.login.eq_ignore_ascii_case(author))
+        .map(|r| r.login.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(login: &str, state: &str, sha: &str) -> Review {
+        Review {
+            login: login.into(),
+            bot: false,
+            state: state.into(),
+            commit_id: sha.into(),
+        }
+    }
+
+    #[test]
+    fn only_a_current_approval_by_another_human_counts() {
+        let reviews = [
+            r("author", "APPROVED", "head"),
+            r("stale", "APPROVED", "old"),
+            r("changed-mind", "APPROVED", "head"),
+            r("changed-mind", "CHANGES_REQUESTED", "head"),
+            r("dismissed", "APPROVED", "head"),
+            r("dismissed", "DISMISSED", "head"),
+            r("kept", "APPROVED", "head"),
+            r("kept", "COMMENTED", "head"),
+            r("dependabot[bot]", "APPROVED", "head"),
+            Review {
+                bot: true,
+                ..r("ci-app", "APPROVED", "head")
+            },
+        ];
+        assert_eq!(approvers(&reviews, "Author", "head"), vec!["kept"]);
+    }
+}
