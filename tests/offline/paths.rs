@@ -210,6 +210,52 @@ fn additions_only_deleted_line_fails() {
     assert_eq!(f["line"], 3);
 }
 
+/// A symlink or a submodule (gitlink) replacing an additions-only file wipes
+/// its content: git shows a type change (`T`), a deletion plus an addition of
+/// the same name, and the deletion's lines count as removed.
+#[test]
+fn additions_only_file_replaced_by_a_symlink_or_gitlink_fails() {
+    for kind in ["symlink", "gitlink"] {
+        let r = Repo::uploads_after_migrations();
+        r.branch("agents/uploads", "main")
+            .remove("src/api/router.ts");
+        if kind == "symlink" {
+            std::os::unix::fs::symlink("../../README.md", r.dir.join("src/api/router.ts")).unwrap();
+            r.commit("router becomes a link");
+        } else {
+            r.git(&["rm", "-q", "--cached", "src/api/router.ts"]);
+            r.git(&[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                "160000,1111111111111111111111111111111111111111,src/api/router.ts",
+            ]);
+            r.git(&["commit", "-q", "-m", "router becomes a submodule"]);
+        }
+        assert!(r
+            .git(&["diff", "--name-status", "main...HEAD"])
+            .starts_with("T\t"));
+        let run = r.check(&["--base", "main"]);
+        run.blocked(&["additions-only"]);
+        let f = run.finding("additions-only");
+        assert_eq!(f["path"], "src/api/router.ts", "{kind}");
+        assert_eq!(f["line"], 1, "{kind}");
+    }
+}
+
+/// A mode change alone (made executable) keeps every line: it passes.
+#[test]
+fn additions_only_mode_change_alone_passes() {
+    let r = Repo::uploads_after_migrations();
+    r.branch("agents/uploads", "main");
+    r.git(&["update-index", "--chmod=+x", "src/api/router.ts"]);
+    r.git(&["commit", "-q", "-m", "router is executable"]);
+    assert!(r
+        .git(&["diff", "--name-status", "main...HEAD"])
+        .starts_with("M\t"));
+    r.check(&["--base", "main"]).pass();
+}
+
 /// Deleting an additions-only file fails with no line.
 #[test]
 fn additions_only_deleting_the_file_fails() {

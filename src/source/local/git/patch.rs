@@ -9,6 +9,12 @@ use super::runner::lossy;
 pub(super) struct Section {
     /// The name on the head side, from `+++ b/…`, `rename to` or `copy to`.
     new_name: Option<String>,
+    /// The name on the base side, from `--- a/…`.
+    old_name: Option<String>,
+    /// The file is deleted here (`+++ /dev/null`). A type change (a file
+    /// replaced by a symlink or a submodule) is a deletion plus an addition
+    /// of the same name: the deletion's lines are the ones removed.
+    deleted: bool,
     binary: bool,
     lines: Vec<u32>,
 }
@@ -16,23 +22,28 @@ pub(super) struct Section {
 /// Reads the removals of `path` from a `git diff -U0` patch.
 pub(super) fn removals_from_patch(patch: &[u8], path: &str) -> Removals {
     let sections = parse_patch(patch);
-    let section = match sections.len() {
+    let mine: Vec<&Section> = match sections.len() {
         0 => return Removals::Known(Vec::new()),
-        1 => &sections[0],
-        _ => match sections
+        1 => vec![&sections[0]],
+        _ => sections
             .iter()
-            .find(|s| s.new_name.as_deref() == Some(path))
-        {
-            Some(s) => s,
-            // Cannot tell which part is the file's: fail closed.
-            None => return Removals::Unavailable("diff could not be attributed".into()),
-        },
+            .filter(|s| {
+                s.new_name.as_deref() == Some(path)
+                    || (s.deleted && s.old_name.as_deref() == Some(path))
+            })
+            .collect(),
     };
-    if section.binary {
-        Removals::Unavailable("binary file".into())
-    } else {
-        Removals::Known(section.lines.clone())
+    if mine.is_empty() {
+        // Cannot tell which part is the file's: fail closed.
+        return Removals::Unavailable("diff could not be attributed".into());
     }
+    if mine.iter().any(|s| s.binary) {
+        return Removals::Unavailable("binary file".into());
+    }
+    let mut lines: Vec<u32> = mine.iter().flat_map(|s| s.lines.iter().copied()).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    Removals::Known(lines)
 }
 
 pub(super) fn parse_patch(patch: &[u8]) -> Vec<Section> {
@@ -65,8 +76,14 @@ pub(super) fn parse_patch(patch: &[u8]) -> Vec<Section> {
             continue;
         };
         if let Some(rest) = line.strip_prefix(b"+++ ") {
-            if rest != b"/dev/null" {
+            if rest == b"/dev/null" {
+                section.deleted = true;
+            } else {
                 section.new_name = header_name(rest, b"b/");
+            }
+        } else if let Some(rest) = line.strip_prefix(b"--- ") {
+            if rest != b"/dev/null" {
+                section.old_name = header_name(rest, b"a/");
             }
         } else if let Some(rest) = line
             .strip_prefix(b"rename to ")
