@@ -24,6 +24,8 @@ mod github_api;
 mod github_runtime;
 #[path = "hardening/action.rs"]
 mod hardening_action;
+#[path = "hardening/contract_file.rs"]
+mod hardening_contract_file;
 #[path = "hardening/far_column.rs"]
 mod hardening_far_column;
 #[path = "hardening/names.rs"]

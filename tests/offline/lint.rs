@@ -236,9 +236,12 @@ fn lint_without_any_contract_is_an_error() {
 fn garbage_markdown_is_diagnosed() {
     let (_t, run) = lint_file(
         "junk.md",
-        "<<<>>> ||| ``` unclosed\n* * *\n| a |\n[x]: <\n\u{0}\u{7f}\n",
+        "<<<>>> ||| ``` unclosed\n* * *\n| a |\n[x]: <\n\u{1}\u{7f}\n",
     );
     assert_error(&run, "junk.md", 1, "no Worktrees or Agents section");
+    // A NUL byte makes it a binary file, as git sees it: refused (CG025).
+    let (_t, run) = lint_file("junk.md", "# C\n\u{0}\n");
+    assert_error(&run, "junk.md", 1, "is a binary file");
 }
 
 /// An empty file: an error diagnostic at line 1, exit 1.

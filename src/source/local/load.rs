@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::source::local::git::{Git, GitError};
+use crate::source::local::git::{ContractFile, Git, GitError};
 use contract_gate_core::change::{AgentMerge, MergeState, PrSnapshot};
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::{claims, needs_removals, Claim};
@@ -36,8 +36,8 @@ pub fn read_contracts_at(
 ) -> Result<Vec<Contract>, LocalSourceError> {
     let mut out = Vec::new();
     if explicit.is_empty() {
-        if let Some(src) = git.show_file(rev, DEFAULT_CONTRACT)? {
-            out.push(contract::parse(DEFAULT_CONTRACT, &src));
+        if let Some(c) = contract_at(git, rev, DEFAULT_CONTRACT)? {
+            out.push(c);
         }
         let mut files = git.list_files(rev, Some(DEFAULT_CONTRACT_DIR))?;
         // `.github/contracts/*.md`: one level, as `lint` reads the working tree.
@@ -50,8 +50,8 @@ pub fn read_contracts_at(
         });
         files.sort();
         for f in files {
-            if let Some(src) = git.show_file(rev, &f)? {
-                out.push(contract::parse(&f, &src));
+            if let Some(c) = contract_at(git, rev, &f)? {
+                out.push(c);
             }
         }
     } else {
@@ -62,8 +62,8 @@ pub fn read_contracts_at(
                 continue;
             }
             let path = path.as_str();
-            match git.show_file(rev, path)? {
-                Some(src) => out.push(contract::parse(path, &src)),
+            match contract_at(git, rev, path)? {
+                Some(c) => out.push(c),
                 None => {
                     return Err(LocalSourceError::MissingContract {
                         path: path.to_string(),
@@ -75,6 +75,15 @@ pub fn read_contracts_at(
     }
     contract::validate_set(&mut out);
     Ok(out)
+}
+
+/// The contract at `path`, read or refused (see [`ContractFile`]).
+fn contract_at(git: &Git, rev: &str, path: &str) -> Result<Option<Contract>, LocalSourceError> {
+    Ok(match git.contract_file(rev, path)? {
+        ContractFile::Missing => None,
+        ContractFile::Text(src) => Some(contract::parse(path, &src)),
+        ContractFile::Refused(what) => Some(contract::refused(path, &what)),
+    })
 }
 
 /// A repository-relative contract path: `./x.md`, `/x.md` and `x.md` are one file.
@@ -99,7 +108,8 @@ pub fn contracts_in_dir(
     let mut paths: Vec<std::path::PathBuf> = Vec::new();
     if explicit.is_empty() {
         let c = root.join(DEFAULT_CONTRACT);
-        if c.is_file() {
+        // Not `is_file()`, which follows a symlink: a link is refused below.
+        if std::fs::symlink_metadata(&c).is_ok_and(|m| !m.is_dir()) {
             paths.push(c);
         }
         if let Ok(rd) = std::fs::read_dir(root.join(DEFAULT_CONTRACT_DIR)) {
@@ -115,15 +125,31 @@ pub fn contracts_in_dir(
     }
     let mut out = Vec::new();
     for p in paths {
-        let src = std::fs::read_to_string(&p).map_err(|source| LocalSourceError::Io {
-            path: p.display().to_string(),
-            source,
-        })?;
         let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-        out.push(contract::parse(&shown, &src));
+        out.push(contract_file_in_dir(&p, &shown)?);
     }
     contract::validate_set(&mut out);
     Ok(out)
+}
+
+/// A contract in the working tree, read as `check` reads it at a revision:
+/// a symlink, binary or non-UTF-8 content is refused, never followed.
+fn contract_file_in_dir(p: &std::path::Path, shown: &str) -> Result<Contract, LocalSourceError> {
+    let io = |source| LocalSourceError::Io {
+        path: p.display().to_string(),
+        source,
+    };
+    if std::fs::symlink_metadata(p).map_err(io)?.is_symlink() {
+        return Ok(contract::refused(shown, "a symbolic link"));
+    }
+    let bytes = std::fs::read(p).map_err(io)?;
+    if bytes.contains(&0) {
+        return Ok(contract::refused(shown, "a binary file"));
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(src) => contract::parse(shown, &src),
+        Err(_) => contract::refused(shown, "not UTF-8 text"),
+    })
 }
 
 /// What `check` was asked to judge.

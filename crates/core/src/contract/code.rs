@@ -58,6 +58,7 @@ codes! {
     AgentsTableNoAgent = "CG022", "agents-table-no-agent", "an agents table has no Agent column";
     InterfaceNoAgent = "CG023", "interface-no-agent", "an interface item names no agent";
     SharedNotPath = "CG024", "shared-not-path", "a shared-state entry does not look like a path (read as one)";
+    NotATextFile = "CG025", "not-a-text-file", "the contract file is a symlink, a submodule or not UTF-8 text: refused, never followed";
 }
 
 impl Serialize for Code {

@@ -160,6 +160,23 @@ impl MatrixRow {
     }
 }
 
+/// A contract file that cannot be read as text: a symlink or a submodule
+/// where the contract should be (never followed: the link could point
+/// anywhere, also outside the repository), or bytes that are not UTF-8
+/// text. It has no agents and one [`Code::NotATextFile`] error, so every
+/// branch it might govern fails closed.
+pub fn refused(path: &str, what: &str) -> Contract {
+    Contract {
+        path: path.to_string(),
+        diagnostics: vec![Diagnostic::error(
+            Code::NotATextFile,
+            0..0,
+            format!("`{path}` is {what}: a contract is read as a regular UTF-8 text file, never followed"),
+        )],
+        ..Contract::default()
+    }
+}
+
 /// A context contract as read from its markdown, with every diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Contract {

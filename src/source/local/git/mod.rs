@@ -27,6 +27,7 @@ mod refs;
 mod runner;
 
 pub(crate) use runner::REPO_ENV;
+pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
 mod tree;
