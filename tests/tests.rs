@@ -30,6 +30,8 @@ mod hardening_contract_file;
 mod hardening_far_column;
 #[path = "hardening/names.rs"]
 mod hardening_names;
+#[path = "hardening/option_refs.rs"]
+mod hardening_option_refs;
 #[path = "house/layers.rs"]
 mod house_layers;
 #[path = "offline/lint.rs"]
