@@ -243,6 +243,28 @@ fn additions_only_file_replaced_by_a_symlink_or_gitlink_fails() {
     }
 }
 
+/// A file whose name is not UTF-8, in an additions-only directory, with a
+/// line removed: the diff is asked for by the name's real bytes (a lossy
+/// name would match no file and read as "nothing removed").
+#[test]
+fn additions_only_non_utf8_name_with_a_removed_line_fails() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let contract = "# C\n\n## Worktrees\n- wt-a branch: agents/a agent: agent-1\n\n## Scope\n- agent-1: `src/api/routes/**` (additions only)\n";
+    let r = Repo::with_contract(contract);
+    let name = std::ffi::OsStr::from_bytes(b"src/api/routes/caf\xe9.ts");
+    std::fs::create_dir_all(r.dir.join("src/api/routes")).unwrap();
+    std::fs::write(r.dir.join(name), "a\nb\nc\n").unwrap();
+    r.commit("a route");
+    r.branch("agents/a", "main");
+    std::fs::write(r.dir.join(name), "a\nc\n").unwrap();
+    r.commit("drop a line");
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["additions-only"]);
+    let f = run.finding("additions-only");
+    assert_eq!(f["path"], "src/api/routes/caf\u{fffd}.ts");
+    assert_eq!(f["line"], 1);
+}
+
 /// A mode change alone (made executable) keeps every line: it passes.
 #[test]
 fn additions_only_mode_change_alone_passes() {

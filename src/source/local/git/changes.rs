@@ -29,10 +29,48 @@ impl Git {
             "--",
         ];
         let out = self.run(&args)?;
+        self.remember_raw_names(&out);
         parse_name_status(&out).map_err(|stderr| GitError::Failed {
             args: args.join(" "),
             stderr,
         })
+    }
+
+    /// Notes the real bytes of every non-UTF-8 name in `-z` output.
+    fn remember_raw_names(&self, out: &[u8]) {
+        let Ok(mut names) = self.raw_names.lock() else {
+            return;
+        };
+        for field in out.split(|&b| b == 0) {
+            if std::str::from_utf8(field).is_err() {
+                let shown = lossy(field);
+                match names.get(&shown) {
+                    Some(Some(raw)) if raw != field => {
+                        names.insert(shown, None);
+                    }
+                    Some(_) => {}
+                    None => {
+                        names.insert(shown, Some(field.to_vec()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `:(literal)` pathspec of a listed name, with its real bytes when
+    /// git listed it as non-UTF-8; `None` when the name is ambiguous.
+    fn pathspec(&self, shown: &str) -> Option<std::ffi::OsString> {
+        use std::os::unix::ffi::OsStringExt as _;
+        let names = self.raw_names.lock().ok()?;
+        match names.get(shown) {
+            Some(Some(raw)) => {
+                let mut spec = b":(literal)".to_vec();
+                spec.extend_from_slice(raw);
+                Some(std::ffi::OsString::from_vec(spec))
+            }
+            Some(None) => None,
+            None => Some(literal(shown).into()),
+        }
     }
 
     /// For the given changed files (paths in the head), the head-side line numbers of every hunk
@@ -77,7 +115,22 @@ impl Git {
             if result.contains_key(path) {
                 continue;
             }
-            let mut args: Vec<String> = [
+            let specs: Option<Vec<std::ffi::OsString>> = previous
+                .get(path)
+                .into_iter()
+                .chain(std::iter::once(path))
+                .map(|p| self.pathspec(p))
+                .collect();
+            let Some(specs) = specs else {
+                result.insert(
+                    path.clone(),
+                    Removals::Unavailable(
+                        "two file names that are not UTF-8 read alike; the diff cannot be attributed".into(),
+                    ),
+                );
+                continue;
+            };
+            let mut args: Vec<std::ffi::OsString> = [
                 "diff",
                 "-U0",
                 "--inter-hunk-context=0",
@@ -91,12 +144,9 @@ impl Git {
                 "--",
             ]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::ffi::OsString::from)
             .collect();
-            if let Some(prev) = previous.get(path) {
-                args.push(literal(prev));
-            }
-            args.push(literal(path));
+            args.extend(specs);
             let out = self.run(&args)?;
             result.insert(path.clone(), removals_from_patch(&out, path));
         }

@@ -58,7 +58,14 @@ pub struct Git {
     /// passing one back in costs no `git` process (names like HEAD are
     /// always asked again).
     known: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Names git listed that are not UTF-8: the shown (lossy) name → the
+    /// real bytes, so a later `git diff` asks for the real file. `None` when
+    /// two real names share one lossy name (their diffs fail closed).
+    raw_names: RawNames,
 }
+
+pub(super) type RawNames =
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<Vec<u8>>>>>;
 
 impl Git {
     /// Opens the repository `dir` is in (the main checkout or a linked
@@ -93,6 +100,7 @@ impl Git {
         Ok(Git {
             root: path_from_bytes(top),
             known: Default::default(),
+            raw_names: Default::default(),
         })
     }
 
