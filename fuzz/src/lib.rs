@@ -13,3 +13,8 @@ pub mod report;
 /// `src/source/github/models.rs`: the webhook payloads the action reads.
 #[path = "../../src/source/github/models.rs"]
 pub mod models;
+
+/// `src/agent/event.rs`: the agent CLIs' hook events (Claude Code,
+/// Codex `apply_patch`, Gemini CLI).
+#[path = "../../src/agent/event.rs"]
+pub mod hook_event;
