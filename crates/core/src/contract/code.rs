@@ -59,6 +59,7 @@ codes! {
     InterfaceNoAgent = "CG023", "interface-no-agent", "an interface item names no agent";
     SharedNotPath = "CG024", "shared-not-path", "a shared-state entry does not look like a path (read as one)";
     NotATextFile = "CG025", "not-a-text-file", "the contract file is a symlink, a submodule or not UTF-8 text: refused, never followed";
+    TooLarge = "CG026", "too-large", "the contract is past a documented limit (8 MiB, 20,000 agents or 50,000 patterns): refused, never read slowly";
 }
 
 impl Serialize for Code {

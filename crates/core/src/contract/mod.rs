@@ -23,7 +23,7 @@ use crate::pattern::Pattern;
 pub use code::Code;
 pub use items::{looks_like_path, plain_text};
 pub use lookalike::{lookalike_branch, LookAlike};
-pub use parse::parse;
+pub use parse::{parse, MAX_AGENTS, MAX_CONTRACT_BYTES, MAX_PATTERNS};
 pub use validate::{unmatched_pattern_warnings, validate_set};
 
 /// Name of the verification-matrix column for the integration-branch owner.

@@ -48,14 +48,23 @@ fn probes(c: &Contract, all: &[Entry], sorted: &[(String, usize)], i: usize) -> 
     if let PatternKind::Glob(g) = &p.kind {
         let anchor = p.anchor();
         let tail = crate::pattern::glob_sample(g[anchor.len()..].trim_start_matches('/'));
-        let from = sorted.partition_point(|(a, _)| a.as_str() < anchor);
+        // Only anchors strictly below this one: skip the run of equal
+        // anchors at once (thousands of globs in one directory made this
+        // loop quadratic), and each deeper anchor gives one probe.
+        let prefix = format!("{anchor}/");
+        let from = if anchor.is_empty() {
+            sorted.partition_point(|(a, _)| a.is_empty())
+        } else {
+            sorted.partition_point(|(a, _)| a.as_str() < prefix.as_str())
+        };
+        let mut last: Option<&str> = None;
         for (a, j) in &sorted[from..] {
-            let under = anchor.is_empty() || a == anchor || a.starts_with(&format!("{anchor}/"));
-            if !under {
+            if !anchor.is_empty() && !a.starts_with(&prefix) {
                 break;
             }
             let other = pattern(c, all[*j]);
-            if a != anchor && !matches!(other.kind, PatternKind::Literal(_)) {
+            if last != Some(a.as_str()) && !matches!(other.kind, PatternKind::Literal(_)) {
+                last = Some(a.as_str());
                 out.push(format!("{a}/{tail}"));
             }
         }

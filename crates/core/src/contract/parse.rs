@@ -19,6 +19,14 @@ pub(super) fn locate(src: &str, cell: &Range<usize>, needle: &str) -> Range<usiz
         .unwrap_or_else(|| cell.clone())
 }
 
+/// Where `inner` starts in `outer` when it is a slice of it (pointer
+/// arithmetic on addresses, no unsafe): spans of list items then cost
+/// nothing, where searching the cell for each of 32,000 items was quadratic.
+pub(super) fn offset_in(outer: &str, inner: &str) -> Option<usize> {
+    let (o, i) = (outer.as_ptr() as usize, inner.as_ptr() as usize);
+    (i >= o && i + inner.len() <= o + outer.len()).then(|| i - o)
+}
+
 pub(super) struct Reader<'a> {
     pub src: &'a str,
     pub c: Contract,
@@ -32,6 +40,15 @@ pub(super) struct Reader<'a> {
 
 /// Reads a contract's markdown into the model, with every diagnostic.
 pub fn parse(path: &str, source: &str) -> Contract {
+    if source.len() > MAX_CONTRACT_BYTES {
+        return too_large(
+            path,
+            format!(
+                "the contract is {} bytes; the limit is {MAX_CONTRACT_BYTES} (8 MiB)",
+                source.len()
+            ),
+        );
+    }
     // GitHub and editors on Windows write CRLF; spans stay byte offsets into
     // the text as given, which miette draws correctly either way.
     let secs = sections(source);
@@ -94,8 +111,45 @@ pub fn parse(path: &str, source: &str) -> Contract {
             Kind::Agents | Kind::Other => {}
         }
     }
+    let patterns: usize =
+        r.c.agents
+            .iter()
+            .map(|a| a.owns.len() + a.cannot_touch.len())
+            .sum::<usize>()
+            + r.c.shared_state.len();
+    if r.c.agents.len() > MAX_AGENTS || patterns > MAX_PATTERNS {
+        return too_large(
+            path,
+            format!(
+                "the contract defines {} agents and {patterns} patterns; the limits are {MAX_AGENTS} agents and {MAX_PATTERNS} patterns",
+                r.c.agents.len()
+            ),
+        );
+    }
     super::validate::check_contract(&mut r.c, has_scope);
     r.c
+}
+
+/// Past these a contract is refused (CG026) rather than read and checked
+/// slowly: the pattern checks are near-linear, but a contract this big is a
+/// mistake or an attack, and the gate must answer in seconds either way.
+pub const MAX_CONTRACT_BYTES: usize = 8 << 20;
+/// See [`MAX_CONTRACT_BYTES`].
+pub const MAX_AGENTS: usize = 20_000;
+/// Owned, cannot-touch and shared-state patterns together; see
+/// [`MAX_CONTRACT_BYTES`].
+pub const MAX_PATTERNS: usize = 50_000;
+
+/// A contract refused for its size: no model, one error, so every branch it
+/// might govern fails closed.
+fn too_large(path: &str, why: String) -> Contract {
+    Contract {
+        path: path.to_string(),
+        diagnostics: vec![Diagnostic::error(Code::TooLarge, 0..0, why).help(
+            "split the work into several contracts (`.github/contracts/*.md`), or use globs",
+        )],
+        ..Contract::default()
+    }
 }
 
 /// Each section's kind, and whether it continues an enclosing known section

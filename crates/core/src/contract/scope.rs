@@ -6,7 +6,7 @@
 use super::blocks::{Block, Cell, Item, Section};
 use super::heading::is_exact_synonym;
 use super::items::{clean_name, looks_like_path, path_list, split_note, unquote};
-use super::parse::{locate, Reader};
+use super::parse::{locate, offset_in, Reader};
 use super::{Code, PatternEntry};
 use crate::pattern::Pattern;
 
@@ -60,10 +60,26 @@ impl Reader<'_> {
         cannot: bool,
     ) -> bool {
         let mut any = false;
+        let base = offset_in(self.src, list);
+        // Items come in source order: each is searched for after the one
+        // before, so a line of 32,000 items is read in linear time.
+        let mut cursor = cell.span.start;
         for piece in path_list(list) {
             any = true;
             let (item, note) = split_note(piece.text);
-            let span = locate(self.src, &cell.span, piece.text);
+            let span = match base {
+                Some(b) => b + piece.range.start..b + piece.range.end,
+                None => {
+                    let rest = cursor.min(cell.span.end)..cell.span.end;
+                    let found = locate(self.src, &rest, piece.text);
+                    if found == rest && piece.text.len() != rest.len() {
+                        locate(self.src, &cell.span, piece.text)
+                    } else {
+                        cursor = found.end;
+                        found
+                    }
+                }
+            };
             if !looks_like_path(item) {
                 let what = if cannot { "cannot-touch" } else { "owned" };
                 self.c.agents[agent].notes.push(piece.text.to_string());

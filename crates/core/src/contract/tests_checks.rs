@@ -155,3 +155,27 @@ fn codes_are_unique_and_documented_in_the_readme() {
         assert!(readme.contains(&row), "README lacks the row:\n{row}");
     }
 }
+
+/// Past the documented limits a contract is refused with CG026 and no model
+/// (so nothing slow is compiled), never read for minutes.
+#[test]
+fn contracts_past_the_limits_are_refused() {
+    let big = "x".repeat(MAX_CONTRACT_BYTES + 1);
+    let c = parse("c.md", &big);
+    assert_eq!(c.diagnostics.len(), 1);
+    assert_eq!(c.diagnostics[0].code, Code::TooLarge);
+    assert!(c.agents.is_empty());
+
+    let pats: Vec<String> = (0..=MAX_PATTERNS)
+        .map(|i| format!("`src/f{i}.ts`"))
+        .collect();
+    let src = format!(
+        "## Worktrees\n- w branch: b agent: a\n## Scope\n- a: {}\n",
+        pats.join(", ")
+    );
+    let c = parse("c.md", &src);
+    assert_eq!(c.diagnostics.len(), 1, "{:?}", c.diagnostics.first());
+    assert_eq!(c.diagnostics[0].code, Code::TooLarge);
+    assert!(c.diagnostics[0].message.contains("50001 patterns"));
+    assert!(c.agents.is_empty());
+}
