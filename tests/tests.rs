@@ -32,6 +32,8 @@ mod hardening_far_column;
 mod hardening_names;
 #[path = "hardening/option_refs.rs"]
 mod hardening_option_refs;
+#[path = "house/git_processes.rs"]
+mod house_git_processes;
 #[path = "house/layers.rs"]
 mod house_layers;
 #[path = "offline/lint.rs"]

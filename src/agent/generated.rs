@@ -26,8 +26,25 @@ pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet
         })
         .map(|f| f.path.clone())
         .collect();
-    let mut out = linguist_generated(root, Some(rev), &all)?;
-    out.extend(ignored_at(root, rev, &added)?);
+    // The base's `.gitattributes` and `.gitignore` files, listed once: most
+    // trees have no attributes file, and then no path can be marked.
+    // (`ls-tree` takes no glob pathspecs: the listing is filtered here.)
+    let listed = git::ok(
+        root,
+        &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
+    )?;
+    let is = |f: &str, name: &str| f == name || f.ends_with(&format!("/{name}"));
+    let names: Vec<String> = git::fields(&listed.stdout)
+        .into_iter()
+        .filter(|f| is(f, ".gitattributes") || is(f, ".gitignore"))
+        .collect();
+    let mut out = if names.iter().any(|f| is(f, ".gitattributes")) {
+        linguist_generated(root, Some(rev), &all)?
+    } else {
+        BTreeSet::new()
+    };
+    let ignores: Vec<String> = names.into_iter().filter(|f| is(f, ".gitignore")).collect();
+    out.extend(ignored_by(root, rev, &ignores, &added)?);
     Ok(out)
 }
 
@@ -64,24 +81,22 @@ pub fn ignored_here(root: &Path, paths: &[String]) -> Result<BTreeSet<String>, S
     check_ignore(root, paths)
 }
 
-/// Paths the `.gitignore` files at `rev` ignore. git only reads ignore
-/// rules from a work tree, so the base's files are written to a scratch
-/// repository and asked there (`--no-index`: tracked or not).
-pub fn ignored_at(root: &Path, rev: &str, paths: &[String]) -> Result<BTreeSet<String>, String> {
-    if paths.is_empty() {
-        return Ok(BTreeSet::new());
-    }
-    let listed = git::ok(root, &["ls-tree", "-r", "-z", "--name-only", rev])?;
-    let ignores: Vec<String> = git::fields(&listed.stdout)
-        .into_iter()
-        .filter(|f| f == ".gitignore" || f.ends_with("/.gitignore"))
-        .collect();
-    if ignores.is_empty() {
+/// Paths the `.gitignore` files at `rev` (`ignores`, their paths) ignore.
+/// git only reads ignore rules from a work tree, so the base's files are
+/// written to a scratch repository and asked there (`--no-index`: tracked
+/// or not).
+fn ignored_by(
+    root: &Path,
+    rev: &str,
+    ignores: &[String],
+    paths: &[String],
+) -> Result<BTreeSet<String>, String> {
+    if paths.is_empty() || ignores.is_empty() {
         return Ok(BTreeSet::new());
     }
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a scratch dir: {e}"))?;
     git::ok(scratch.path(), &["init", "-q"])?;
-    for f in &ignores {
+    for f in ignores {
         let body = git::ok(root, &["show", &format!("{rev}:{f}")])?;
         let dest = scratch.path().join(f);
         if let Some(dir) = dest.parent() {

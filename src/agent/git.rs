@@ -56,13 +56,25 @@ pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Res
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("`git {}` could not be run: {e}", shown()))?;
-    if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
-        // A git that exits early closes the pipe: its exit code says why.
-        let _ = stdin.write_all(data);
-    }
+    // The input is written from a thread while the output is read here: a
+    // large input (100,000 paths to `check-attr`) would otherwise fill both
+    // pipes and deadlock.
+    let writer = match (input, child.stdin.take()) {
+        (Some(data), Some(mut stdin)) => {
+            let data = data.to_vec();
+            // A git that exits early closes the pipe: its exit code says why.
+            Some(std::thread::spawn(move || {
+                let _ = stdin.write_all(&data);
+            }))
+        }
+        _ => None,
+    };
     let out = child
         .wait_with_output()
         .map_err(|e| format!("`git {}` failed: {e}", shown()))?;
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     Ok(Out {
         code: out.status.code().unwrap_or(-1),
         stdout: out.stdout,

@@ -106,6 +106,127 @@ fn merged_predecessor_with_deleted_branch_counts() {
     );
 }
 
+/// agent-2's branch, squash-merged into main (`git merge --squash`), as a
+/// forge's "Squash and merge" does: `main` gets one ordinary commit.
+fn squash_migrations(r: &Repo, main_moves_first: bool) {
+    r.branch("agents/migrations", "main")
+        .write(
+            "src/db/migrations/001_uploads.sql",
+            "create table uploads (id uuid);\n",
+        )
+        .commit("Add the uploads table");
+    r.write(
+        "src/db/migrations/002_uploads.sql",
+        "alter table uploads add size int;\n",
+    )
+    .commit("Add the size column");
+    r.checkout("main");
+    if main_moves_first {
+        r.write("README.md", "# demo\n\nMoved on.\n").commit("Docs");
+    }
+    r.git(&["merge", "--squash", "agents/migrations"]);
+    r.commit("Uploads table (#41)");
+}
+
+/// A squash-merged predecessor counts as merged: a commit on the base has
+/// its branch's tree (the branch was up to date when it merged).
+#[test]
+fn squash_merged_predecessor_counts_by_tree() {
+    let r = Repo::uploads();
+    squash_migrations(&r, false);
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    let run = r.check(&["--base", "main"]);
+    run.pass();
+    let step = &run.json()["merge_progress"][0];
+    assert_eq!(step["state"], "merged");
+    let reference = step["reference"].as_str().unwrap();
+    assert!(reference.starts_with("squashed as "), "{reference}");
+    assert!(
+        reference.ends_with("\"Uploads table (#41)\""),
+        "{reference}"
+    );
+}
+
+/// The base moved on before the squash: the squash commit's change has the
+/// patch id of the branch's whole change. A branch cut before the squash is
+/// told to rebase (`stale-base`), not to wait.
+#[test]
+fn squash_merged_predecessor_counts_by_patch_id() {
+    let r = Repo::uploads();
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    r.checkout("main");
+    squash_migrations(&r, true);
+    r.checkout("agents/uploads");
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["stale-base"]);
+    assert!(run.findings("merge-order").is_empty(), "{}", run.stdout);
+    r.rebase("main");
+    r.check(&["--base", "main"]).pass();
+}
+
+/// A different change to the same file is not a squash of the branch.
+#[test]
+fn unrelated_commit_is_not_a_squash() {
+    let r = Repo::uploads();
+    r.branch("agents/migrations", "main")
+        .write(
+            "src/db/migrations/001_uploads.sql",
+            "create table uploads (id uuid);\n",
+        )
+        .commit("Add the uploads table");
+    r.checkout("main")
+        .write(
+            "src/db/migrations/001_uploads.sql",
+            "create table uploads (id text);\n",
+        )
+        .commit("Someone else's table");
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    r.check(&["--base", "main"]).blocked(&["merge-order"]);
+}
+
+/// agent-1 merged before agent-2 (out of the contract's order): agent-3's
+/// PR waits on agent-2 and warns, naming both.
+#[test]
+fn out_of_order_merge_is_a_warning_naming_both() {
+    let r = Repo::uploads();
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    r.checkout("main").merge("agents/uploads");
+    r.branch("agents/tests", "main")
+        .write("tests/uploads/a.test.ts", "test('a', () => {});\n")
+        .commit("tests");
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["merge-order"]);
+    let all = run.findings("merge-order");
+    let levels: Vec<(&str, &str)> = all
+        .iter()
+        .map(|f| (f["level"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(levels.len(), 2, "{levels:?}");
+    assert_eq!(levels[0].0, "failure");
+    assert!(levels[0].1.contains("waiting on agent-2"), "{levels:?}");
+    assert_eq!(levels[1].0, "warning");
+    assert!(
+        levels[1]
+            .1
+            .starts_with("agent-1 merged (agents/uploads at "),
+        "{levels:?}"
+    );
+    assert!(
+        levels[1]
+            .1
+            .ends_with("before agent-2, out of the contract's merge order (agent-2 merges first)"),
+        "{levels:?}"
+    );
+}
+
 /// A merged predecessor stays merged after a human edits the contract on main.
 #[test]
 

@@ -198,6 +198,11 @@ impl Tree {
 
 /// Runs the binary in `dir`; never accepts a panic (exit code 101).
 pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    run_with_env(dir, args, stdin, &[])
+}
+
+/// [`run_in`] with extra environment variables.
+pub fn run_with_env(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(exe());
     cmd.args(args)
         .current_dir(dir)
@@ -209,6 +214,7 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
             Stdio::null()
         });
     isolate(&mut cmd);
+    cmd.envs(env.iter().copied());
     let mut child = cmd.spawn().expect("cannot run contract-gate");
     if let Some(input) = stdin {
         let mut pipe = child.stdin.take().unwrap();

@@ -1,10 +1,11 @@
 //! The offline source: reads contracts, the change set and merge state from
 //! a local git repository (or any of its worktrees) into a snapshot.
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
 use crate::source::local::git::{ContractFile, Git, GitError};
-use contract_gate_core::change::{AgentMerge, MergeState, PrSnapshot};
+use crate::source::local::merge_state::local_merge_state;
+use contract_gate_core::change::{MergeState, PrSnapshot};
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::{claims, needs_removals, Claim};
 
@@ -36,37 +37,25 @@ pub fn read_contracts_at(
 ) -> Result<Vec<Contract>, LocalSourceError> {
     let mut out = Vec::new();
     if explicit.is_empty() {
-        if let Some(c) = contract_at(git, rev, DEFAULT_CONTRACT)? {
-            out.push(c);
-        }
-        let mut files = git.list_files(rev, Some(DEFAULT_CONTRACT_DIR))?;
-        // `.github/contracts/*.md`: one level, as `lint` reads the working tree.
-        files.retain(|f| {
-            f.ends_with(".md")
-                && f[DEFAULT_CONTRACT_DIR.len()..]
-                    .trim_start_matches('/')
-                    .find('/')
-                    .is_none()
-        });
-        files.sort();
-        for f in files {
-            if let Some(c) = contract_at(git, rev, &f)? {
-                out.push(c);
-            }
-        }
+        let files = git.contract_files(
+            rev,
+            &[DEFAULT_CONTRACT.to_string()],
+            Some(DEFAULT_CONTRACT_DIR),
+        )?;
+        out.extend(files.into_iter().filter_map(|(p, f)| contract_from(&p, f)));
     } else {
         let mut seen = std::collections::HashSet::new();
-        for p in explicit {
-            let path = normalise_path(p);
-            if !seen.insert(path.clone()) {
-                continue;
-            }
-            let path = path.as_str();
-            match contract_at(git, rev, path)? {
+        let paths: Vec<String> = explicit
+            .iter()
+            .map(|p| normalise_path(p))
+            .filter(|p| seen.insert(p.clone()))
+            .collect();
+        for (path, file) in git.contract_files(rev, &paths, None)? {
+            match contract_from(&path, file) {
                 Some(c) => out.push(c),
                 None => {
                     return Err(LocalSourceError::MissingContract {
-                        path: path.to_string(),
+                        path,
                         rev: rev.to_string(),
                     })
                 }
@@ -77,13 +66,13 @@ pub fn read_contracts_at(
     Ok(out)
 }
 
-/// The contract at `path`, read or refused (see [`ContractFile`]).
-fn contract_at(git: &Git, rev: &str, path: &str) -> Result<Option<Contract>, LocalSourceError> {
-    Ok(match git.contract_file(rev, path)? {
+/// The contract in a file, read or refused (see [`ContractFile`]).
+fn contract_from(path: &str, file: ContractFile) -> Option<Contract> {
+    match file {
         ContractFile::Missing => None,
         ContractFile::Text(src) => Some(contract::parse(path, &src)),
         ContractFile::Refused(what) => Some(contract::refused(path, &what)),
-    })
+    }
 }
 
 /// A repository-relative contract path: `./x.md`, `/x.md` and `x.md` are one file.
@@ -169,18 +158,19 @@ pub struct LocalSnapshot {
     pub merge: MergeState,
 }
 
-/// Short name of a ref for display and base-branch comparison.
-fn short_name(git: &Git, rev: &str) -> String {
-    git.branch_name(rev).unwrap_or_else(|| rev.to_string())
-}
-
 pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError> {
-    let base_sha = git.resolve(&req.base)?;
-    let head_sha = git.resolve(&req.head)?;
+    let [base_sha, head_sha] = <[String; 2]>::try_from(git.resolve_all(&[&req.base, &req.head])?)
+        .map_err(|_| GitError::Failed {
+        args: "cat-file --batch-check".into(),
+        stderr: "two revisions asked, another number answered".into(),
+    })?;
+    // Every branch, listed once: the head's name, the base's short name and
+    // every agent's tips come from this one listing.
+    let branches = git.branches()?;
     let branch = match &req.branch {
         Some(b) => b.clone(),
-        None => git
-            .branch_name(&req.head)
+        None => branches
+            .name_of(&req.head)
             .ok_or(LocalSourceError::Detached)?,
     };
     let contracts = read_contracts_at(git, &base_sha, &req.contracts)?;
@@ -199,8 +189,19 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         }
     }
     let merge = match claim.first() {
-        Some(Claim::Agent { contract, .. }) | Some(Claim::Integrator { contract }) => {
-            local_merge_state(git, &contracts[*contract], &base_sha, &head_sha)?
+        Some(Claim::Agent { contract, agent }) => {
+            let c = &contracts[*contract];
+            let needed = predecessors(c, &c.agents[*agent].name);
+            local_merge_state(git, c, &branches.refs, &base_sha, &head_sha, &needed)?
+        }
+        Some(Claim::Integrator { contract }) => {
+            let c = &contracts[*contract];
+            let needed = c
+                .agents
+                .iter()
+                .map(|a| a.name.to_ascii_lowercase())
+                .collect();
+            local_merge_state(git, c, &branches.refs, &base_sha, &head_sha, &needed)?
         }
         None => MergeState::new(),
     };
@@ -214,7 +215,9 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
     Ok(LocalSnapshot {
         pr: PrSnapshot {
             branch,
-            base: short_name(git, &req.base),
+            base: branches
+                .name_of(&req.base)
+                .unwrap_or_else(|| req.base.clone()),
             body: req.body.clone(),
             files,
             files_truncated: None,
@@ -225,106 +228,13 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
     })
 }
 
-/// Merge state from git. An agent counts as merged into the base when a tip
-/// of its branch (local or `origin/`) is contained in the base and has
-/// commits since the contract landed; a deleted branch is found through a
-/// merge commit on the base that names it. `in_head`: the head contains it.
-pub fn local_merge_state(
-    git: &Git,
-    c: &Contract,
-    base: &str,
-    head: &str,
-) -> Result<MergeState, LocalSourceError> {
-    // When the contract first landed: later edits to it (a widened scope)
-    // must not make earlier merges invisible.
-    let landed = git.first_commit_adding(base, &c.path)?;
-    let (merges_base, merges_head) = match &landed {
-        Some(l) => (git.merges_between(l, base)?, git.merges_between(l, head)?),
-        None => (Vec::new(), Vec::new()),
-    };
-    let mut cache: HashMap<(String, String), bool> = HashMap::new();
-    let mut anc = |a: &str, b: &str| -> Result<bool, GitError> {
-        let key = (a.to_string(), b.to_string());
-        if let Some(v) = cache.get(&key) {
-            return Ok(*v);
-        }
-        let v = git.is_ancestor(a, b)?;
-        cache.insert(key, v);
-        Ok(v)
-    };
-    let mut out = MergeState::new();
-    for a in &c.agents {
-        let Some(branch) = &a.branch else { continue };
-        let mut state = AgentMerge::default();
-        for (refname, sha) in git.branch_tips(branch)? {
-            let fresh = match &landed {
-                Some(l) => !anc(&sha, l)?,
-                None => true,
-            };
-            if !fresh {
-                continue;
-            }
-            let short = &sha[..sha.len().min(7)];
-            if state.merged_into_base.is_none() && anc(&sha, base)? {
-                let shown = refname.strip_prefix("refs/heads/").unwrap_or(&refname);
-                let shown = shown.strip_prefix("refs/remotes/").unwrap_or(shown);
-                state.merged_into_base = Some(format!("{shown} at {short}"));
-                state.in_head = anc(&sha, head)?;
-            } else if state.merged_into_base.is_none() && anc(&sha, head)? {
-                state.in_head = true;
-            }
-        }
-        // The branch may be gone (deleted after merge): a merge commit that
-        // names it still says it landed, on the base or (for an
-        // integration branch) in the head.
-        let named = |merges: &[(String, String)]| {
-            merges
-                .iter()
-                .find(|(_, subject)| names_branch(subject, branch))
-                .cloned()
-        };
-        if state.merged_into_base.is_none() {
-            if let Some((sha, subject)) = named(&merges_base) {
-                state.merged_into_base =
-                    Some(format!("{} \"{subject}\"", &sha[..sha.len().min(7)]));
-                state.in_head = anc(&sha, head)?;
-            }
-        }
-        if !state.in_head && named(&merges_head).is_some() {
-            state.in_head = true;
-        }
-        out.insert(a.name.clone(), state);
-    }
-    Ok(out)
-}
-
-/// `Merge branch 'agents/x'`, `Merge pull request #12 from org/agents/x`.
-fn names_branch(subject: &str, branch: &str) -> bool {
-    subject.contains(&format!("'{branch}'"))
-        || subject.split_whitespace().any(|w| {
-            w == branch
-                || w.split_once('/')
-                    .is_some_and(|(_owner, rest)| rest == branch)
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn merge_subjects_name_branches() {
-        use super::names_branch;
-        assert!(names_branch(
-            "Merge branch 'agents/x' into main",
-            "agents/x"
-        ));
-        assert!(names_branch(
-            "Merge pull request #12 from org/agents/x",
-            "agents/x"
-        ));
-        assert!(!names_branch(
-            "Merge pull request #12 from org/agents/xy",
-            "agents/x"
-        ));
-        assert!(!names_branch("Merge branch 'agents/xy'", "agents/x"));
-    }
+/// The agents that merge before `agent` in the contract's merge order
+/// (lower case: the order names agents case-insensitively).
+fn predecessors(c: &Contract, agent: &str) -> BTreeSet<String> {
+    let pos = c.merge_position(agent).unwrap_or(0);
+    c.merge_order
+        .iter()
+        .take(pos)
+        .map(|s| s.agent.to_ascii_lowercase())
+        .collect()
 }

@@ -4,6 +4,7 @@
 pub mod git;
 pub mod interface_scan;
 mod load;
+pub mod merge_state;
 pub mod merge_tree;
 pub mod rehearsal;
 

@@ -3,7 +3,7 @@
 
 use crate::change::{MergeState, PrSnapshot};
 use crate::contract::Contract;
-use crate::verdict::{Finding, MergeStepState, Rule, StepState};
+use crate::verdict::{Finding, Level, MergeStepState, Rule, StepState};
 
 pub(super) fn base_branch(
     c: &Contract,
@@ -69,6 +69,9 @@ pub(super) fn check(
         return Vec::new();
     };
     let mut progress = Vec::new();
+    // The first predecessor still waiting: a later one that merged anyway
+    // went out of order.
+    let mut first_waiting: Option<&str> = None;
     for (i, step) in c.merge_order.iter().enumerate() {
         // An unknown name is a contract error (reported as contract-invalid),
         // not something to wait for.
@@ -114,6 +117,21 @@ pub(super) fn check(
                 .about(&step.agent),
             ),
             Some(_) => {}
+        }
+        match (&m.merged_into_base, first_waiting) {
+            (None, None) => first_waiting = Some(&step.agent),
+            (Some(r), Some(earlier)) => out.push(
+                Finding::failure(
+                    Rule::MergeOrder,
+                    format!(
+                        "{} merged ({r}) before {earlier}, out of the contract's merge order ({earlier} merges first)",
+                        step.agent
+                    ),
+                )
+                .with_level(Level::Warning)
+                .about(&step.agent),
+            ),
+            _ => {}
         }
         progress.push(MergeStepState {
             agent: step.agent.clone(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
 
-use super::patch::removals_from_patch;
+use super::patch::{parse_patch, Section};
 use super::runner::{literal, lossy};
 use super::{Git, GitError};
 
@@ -30,10 +30,18 @@ impl Git {
         ];
         let out = self.run(&args)?;
         self.remember_raw_names(&out);
-        parse_name_status(&out).map_err(|stderr| GitError::Failed {
+        let files = parse_name_status(&out).map_err(|stderr| GitError::Failed {
             args: args.join(" "),
             stderr,
-        })
+        })?;
+        if let Ok(mut m) = self.renames.lock() {
+            let renamed = files
+                .iter()
+                .filter_map(|f| Some((f.path.clone(), f.previous_path.clone()?)))
+                .collect();
+            m.insert((base, head), renamed);
+        }
+        Ok(files)
     }
 
     /// Notes the real bytes of every non-UTF-8 name in `-z` output.
@@ -81,14 +89,14 @@ impl Git {
     /// Returns a map path → Removals::Known(lines) (empty vec when only additions) for every path asked.
     /// Paths are passed after `--` with the `:(literal)` pathspec magic so brackets/stars in names are literal.
     ///
-    /// How it is read: one `git diff` per path asked (the callers ask for
-    /// one or two files), so no output has to be split between files by
-    /// names parsed from the patch headers. A renamed or copied file is
-    /// diffed against its previous name (found with [`Git::changes`], which
-    /// is run once when any path is asked), so its removals are relative to
-    /// the old content, not "all added". Should the output still hold more
-    /// than one file, the one whose `+++ b/…` (or `rename to`/`copy to`)
-    /// name is the path is used, quoted C-style names included.
+    /// How it is read: one `git diff` per [`PATHSPECS_PER_DIFF`] paths (so
+    /// 100,000 additions-only files cost 50 processes, not 100,000), split
+    /// into files by the names in each part's headers (`+++ b/…`, `rename
+    /// to`, the shared name of `diff --git a/X b/X`; quoted C-style names
+    /// included). A renamed file is diffed together with its previous name
+    /// (from [`Git::changes`], remembered when it ran), so its removals are
+    /// relative to the old content. A part no header names makes every
+    /// unmatched path of that diff Unavailable: fail closed.
     ///
     /// A path that is not in the change set gives Known(empty). A deleted
     /// path (callers handle deletions themselves) is not an error: its
@@ -105,31 +113,30 @@ impl Git {
         }
         let base_sha = self.resolve(base)?;
         let head_sha = self.resolve(head)?;
-        let previous: HashMap<String, String> = self
-            .changes(&base_sha, &head_sha)?
-            .into_iter()
-            .filter_map(|f| f.previous_path.map(|p| (f.path, p)))
-            .collect();
+        let previous = self.renames(&base_sha, &head_sha)?;
         let range = format!("{base_sha}...{head_sha}");
-        for path in paths {
-            if result.contains_key(path) {
-                continue;
-            }
+        let mut asked: Vec<(&String, Vec<std::ffi::OsString>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for path in paths.iter().filter(|p| seen.insert(p.as_str())) {
             let specs: Option<Vec<std::ffi::OsString>> = previous
                 .get(path)
                 .into_iter()
                 .chain(std::iter::once(path))
                 .map(|p| self.pathspec(p))
                 .collect();
-            let Some(specs) = specs else {
-                result.insert(
-                    path.clone(),
-                    Removals::Unavailable(
-                        "two file names that are not UTF-8 read alike; the diff cannot be attributed".into(),
-                    ),
-                );
-                continue;
-            };
+            match specs {
+                Some(specs) => asked.push((path, specs)),
+                None => {
+                    result.insert(
+                        path.clone(),
+                        Removals::Unavailable(
+                            "two file names that are not UTF-8 read alike; the diff cannot be attributed".into(),
+                        ),
+                    );
+                }
+            }
+        }
+        for chunk in asked.chunks(PATHSPECS_PER_DIFF) {
             let mut args: Vec<std::ffi::OsString> = [
                 "diff",
                 "-U0",
@@ -146,13 +153,49 @@ impl Git {
             .iter()
             .map(std::ffi::OsString::from)
             .collect();
-            args.extend(specs);
+            args.extend(chunk.iter().flat_map(|(_, specs)| specs.iter().cloned()));
             let out = self.run(&args)?;
-            result.insert(path.clone(), removals_from_patch(&out, path));
+            let sections = parse_patch(&out);
+            let unnamed = sections.iter().any(|s| s.name().is_none());
+            let mut by_name: HashMap<&str, Vec<&Section>> = HashMap::new();
+            for s in &sections {
+                if let Some(name) = s.name() {
+                    by_name.entry(name).or_default().push(s);
+                }
+            }
+            for (path, _) in chunk {
+                let r = match by_name.get(path.as_str()) {
+                    Some(parts) => Section::removals(parts),
+                    // Cannot tell whether the unnamed part is this file's.
+                    None if unnamed => Removals::Unavailable("diff could not be attributed".into()),
+                    None => Removals::Known(Vec::new()),
+                };
+                result.insert((*path).clone(), r);
+            }
         }
         Ok(result)
     }
+
+    /// Renamed and copied files of `base...head`: head path → previous
+    /// path, remembered from [`Git::changes`] (run now if it has not).
+    fn renames(&self, base: &str, head: &str) -> Result<HashMap<String, String>, GitError> {
+        let key = (base.to_string(), head.to_string());
+        if let Some(r) = self.renames.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(r);
+        }
+        self.changes(base, head)?;
+        Ok(self
+            .renames
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+            .unwrap_or_default())
+    }
 }
+
+/// Paths per `git diff` when reading removals: well under any argument
+/// length limit, few processes for many files.
+const PATHSPECS_PER_DIFF: usize = 2_000;
 
 /// Parses `git diff --name-status -z`: `X\0path\0`, or `R100\0old\0new\0`
 /// (and `C…` likewise).

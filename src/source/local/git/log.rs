@@ -34,11 +34,16 @@ impl Git {
             spec.as_str(),
         ])?;
         let text = lossy(&out);
-        Ok(text
+        let found = text
             .lines()
             .map(str::trim)
             .rfind(|l| !l.is_empty())
-            .map(String::from))
+            .map(String::from);
+        // git printed it: a commit, so asking about it later needs no check.
+        if let (Some(sha), Ok(mut k)) = (&found, self.known.lock()) {
+            k.insert(sha.clone());
+        }
+        Ok(found)
     }
 
     /// Subjects and SHAs of merge commits in `from..to` (git log --merges --format=%H%x00%s -z style parsing), newest first.
@@ -75,5 +80,67 @@ impl Git {
             .chunks(2)
             .map(|pair| (lossy(pair[0]).trim().to_string(), lossy(pair[1])))
             .collect())
+    }
+}
+
+/// A commit as [`Git::commits_between`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub sha: String,
+    pub parents: Vec<String>,
+    pub tree: String,
+    pub subject: String,
+}
+
+impl Git {
+    /// Every commit in `from..to`, newest first, with its tree and whether
+    /// it is a merge: one `git log` serves merge-commit names and squash
+    /// detection alike.
+    pub fn commits_between(&self, from: &str, to: &str) -> Result<Vec<Logged>, GitError> {
+        let from = self.resolve(from)?;
+        let to = self.resolve(to)?;
+        let range = format!("{from}..{to}");
+        let args = [
+            "log",
+            "-z",
+            "--format=%H%x00%P%x00%T%x00%s",
+            range.as_str(),
+            "--",
+        ];
+        let out = self.run(&args)?;
+        let bad = |why: &str| GitError::Failed {
+            args: args.join(" "),
+            stderr: format!("unexpected output ({why})"),
+        };
+        let mut commits = Vec::new();
+        // Records are `sha NUL parents NUL tree NUL subject`, ended by NUL.
+        let mut fields = out.split(|&b| b == 0).peekable();
+        while let Some(sha) = fields.next() {
+            if sha.is_empty() && fields.peek().is_none() {
+                break;
+            }
+            let (Some(parents), Some(tree), Some(subject)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(bad("a record is cut short"));
+            };
+            commits.push(Logged {
+                sha: lossy(sha).trim().to_string(),
+                parents: lossy(parents)
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+                tree: lossy(tree).trim().to_string(),
+                subject: lossy(subject),
+            });
+        }
+        Ok(commits)
+    }
+}
+
+impl Logged {
+    /// More than one parent.
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
     }
 }

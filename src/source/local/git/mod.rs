@@ -23,9 +23,13 @@
 mod changes;
 mod log;
 mod patch;
+mod patch_id;
 mod refs;
 mod runner;
 
+pub use log::Logged;
+pub use patch_id::Change;
+pub use refs::{BranchRef, Branches};
 pub(crate) use runner::REPO_ENV;
 pub use tree::ContractFile;
 #[cfg(test)]
@@ -62,7 +66,16 @@ pub struct Git {
     /// real bytes, so a later `git diff` asks for the real file. `None` when
     /// two real names share one lossy name (their diffs fail closed).
     raw_names: RawNames,
+    /// Renames of each `base...head` listed by [`Git::changes`] (head path →
+    /// previous path), so reading removals needs no second listing.
+    renames: Renames,
 }
+
+type Renames = std::sync::Arc<
+    std::sync::Mutex<
+        std::collections::HashMap<(String, String), std::collections::HashMap<String, String>>,
+    >,
+>;
 
 pub(super) type RawNames =
     std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<Vec<u8>>>>>;
@@ -101,6 +114,7 @@ impl Git {
             root: path_from_bytes(top),
             known: Default::default(),
             raw_names: Default::default(),
+            renames: Default::default(),
         })
     }
 

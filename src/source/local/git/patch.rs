@@ -17,33 +17,47 @@ pub(super) struct Section {
     deleted: bool,
     binary: bool,
     lines: Vec<u32>,
+    /// The name both sides share in `diff --git a/X b/X` (a mode-only
+    /// change has no `---`/`+++` lines to name it).
+    same_name: Option<String>,
 }
 
-/// Reads the removals of `path` from a `git diff -U0` patch.
-pub(super) fn removals_from_patch(patch: &[u8], path: &str) -> Removals {
-    let sections = parse_patch(patch);
-    let mine: Vec<&Section> = match sections.len() {
-        0 => return Removals::Known(Vec::new()),
-        1 => vec![&sections[0]],
-        _ => sections
+impl Section {
+    /// The head-side name this part is about (the base-side one for a
+    /// deletion), None when the headers do not say.
+    pub(super) fn name(&self) -> Option<&str> {
+        if self.deleted {
+            return self.old_name.as_deref();
+        }
+        self.new_name.as_deref().or(self.same_name.as_deref())
+    }
+
+    pub(super) fn removals(sections: &[&Section]) -> Removals {
+        if sections.iter().any(|s| s.binary) {
+            return Removals::Unavailable("binary file".into());
+        }
+        let mut lines: Vec<u32> = sections
             .iter()
-            .filter(|s| {
-                s.new_name.as_deref() == Some(path)
-                    || (s.deleted && s.old_name.as_deref() == Some(path))
-            })
-            .collect(),
-    };
-    if mine.is_empty() {
-        // Cannot tell which part is the file's: fail closed.
-        return Removals::Unavailable("diff could not be attributed".into());
+            .flat_map(|s| s.lines.iter().copied())
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        Removals::Known(lines)
     }
-    if mine.iter().any(|s| s.binary) {
-        return Removals::Unavailable("binary file".into());
+}
+
+/// `a/X b/X` (or both quoted): X, when both sides name the same path.
+fn same_name(rest: &[u8]) -> Option<String> {
+    if rest.len() < 5 || rest.len() % 2 == 0 {
+        return None;
     }
-    let mut lines: Vec<u32> = mine.iter().flat_map(|s| s.lines.iter().copied()).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    Removals::Known(lines)
+    let n = (rest.len() - 5) / 2;
+    let (a, b) = (&rest[..n + 2], &rest[n + 3..]);
+    if rest[n + 2] != b' ' {
+        return None;
+    }
+    let (a, b) = (header_name(a, b"a/")?, header_name(b, b"b/")?);
+    (a == b).then_some(a)
 }
 
 pub(super) fn parse_patch(patch: &[u8]) -> Vec<Section> {
@@ -59,9 +73,12 @@ pub(super) fn parse_patch(patch: &[u8]) -> Vec<Section> {
     // `diff --git` lines need care there; the headers are read only before
     // the first hunk. The hunks themselves are read by `contract_gate_core::diff`.
     for line in patch.split(|&b| b == b'\n') {
-        if line.starts_with(b"diff --git ") {
+        if let Some(rest) = line.strip_prefix(b"diff --git ") {
             flush(&mut hunks, &mut sections);
-            sections.push(Section::default());
+            sections.push(Section {
+                same_name: same_name(rest),
+                ..Section::default()
+            });
             continue;
         }
         if sections.is_empty() {

@@ -110,3 +110,32 @@ impl Git {
         GitError::Failed { args, stderr }
     }
 }
+
+impl Git {
+    /// Runs git in the root with `input` on its standard input (written
+    /// from a thread, so a large input and output cannot deadlock).
+    pub(super) fn run_with_input<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        input: Vec<u8>,
+    ) -> Result<Vec<u8>, GitError> {
+        use std::io::Write as _;
+        let mut child = git_command(&self.root)
+            .args(args)
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(GitError::Spawn)?;
+        let mut stdin = child.stdin.take().ok_or_else(|| {
+            GitError::Spawn(std::io::Error::other("no standard input to write to"))
+        })?;
+        // A write error (git exited early) shows in the exit status below.
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().map_err(GitError::Spawn)?;
+        let _ = writer.join();
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(self.failed(args, &out))
+        }
+    }
+}

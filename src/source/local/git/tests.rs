@@ -354,8 +354,42 @@ fn ancestry_branches_and_tips() {
     );
     assert!(git.branch_tips("nope").unwrap().is_empty());
 
+    // The one-process listing answers as branch_name does.
+    let listed = git.branches().unwrap();
+    for rev in [
+        "HEAD",
+        "main",
+        "refs/heads/main",
+        "nope",
+        main.as_str(),
+        "origin/shared",
+        "refs/remotes/origin/shared",
+        "remotes/origin/main",
+    ] {
+        assert_eq!(listed.name_of(rev), git.branch_name(rev), "{rev}");
+    }
+    let tip = |refname: &str| {
+        listed
+            .refs
+            .iter()
+            .find(|r| r.refname == refname)
+            .map(|r| r.sha.clone())
+    };
+    assert_eq!(tip("refs/remotes/origin/main"), Some(feature.clone()));
+    assert_eq!(
+        git.resolve_all(&["main", "feature", "HEAD"]).unwrap(),
+        [main.clone(), feature.clone(), feature.clone()]
+    );
+    for bad in ["nope", "", "--all", "a\nb"] {
+        match git.resolve_all(&["main", bad]) {
+            Err(GitError::UnknownRev { rev, .. }) => assert_eq!(rev, bad),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+
     // Detached HEAD.
     cli(&repo, &["checkout", "-q", "--detach", "main"]);
+    assert_eq!(git.branches().unwrap().current, None);
     assert_eq!(git.branch_name("HEAD"), None);
     assert_eq!(git.resolve("HEAD").unwrap(), main);
 }

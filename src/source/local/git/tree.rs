@@ -3,6 +3,10 @@
 use super::runner::{first_line, literal, lossy};
 use super::{Git, GitError};
 
+/// A tree entry as contract reading sees it: its kind (`file`, `120000`,
+/// `160000`, `other`) and its object id.
+type Entry<'a> = (&'a [u8], &'a [u8]);
+
 /// What a contract path holds at a revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContractFile {
@@ -79,6 +83,143 @@ impl Git {
             Ok(text) => Ok(ContractFile::Text(text)),
             Err(_) => Ok(ContractFile::Refused("not UTF-8 text".into())),
         }
+    }
+
+    /// The contract files at `rev`: each of `exact` (in order, Missing when
+    /// absent), then the `*.md` files directly in `dir`, sorted. Two `git`
+    /// processes however many contracts: one `ls-tree` of exactly these
+    /// paths, one `cat-file --batch` of their blobs. Each is read or
+    /// refused as [`Git::contract_file`] does.
+    pub fn contract_files(
+        &self,
+        rev: &str,
+        exact: &[String],
+        dir: Option<&str>,
+    ) -> Result<Vec<(String, ContractFile)>, GitError> {
+        let sha = self.resolve(rev)?;
+        let exact: Vec<&str> = exact.iter().map(|p| p.trim_start_matches('/')).collect();
+        let dir = dir.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
+        let mut args = vec![
+            "ls-tree".to_string(),
+            "-r".into(),
+            "-z".into(),
+            "--full-tree".into(),
+            sha,
+        ];
+        args.push("--".into());
+        args.extend(exact.iter().filter(|p| !p.is_empty()).map(|p| literal(p)));
+        args.extend(dir.map(literal));
+        // `<mode> SP <type> SP <object> TAB <path>`, for these paths only.
+        let out = if args.len() > 6 {
+            self.run(&args)?
+        } else {
+            Vec::new()
+        };
+        let mut entries: Vec<(String, &[u8], &[u8])> = Vec::new(); // (path, mode, object)
+        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
+                continue;
+            };
+            let mut meta = entry[..tab].split(|&b| b == b' ');
+            let (mode, kind, object) = (
+                meta.next().unwrap_or_default(),
+                meta.next().unwrap_or_default(),
+                meta.next().unwrap_or_default(),
+            );
+            // A symlink is a blob too: its mode says what it is.
+            let mode: &[u8] = match (mode, kind) {
+                (b"120000" | b"160000", _) => mode,
+                (_, b"blob") => b"file",
+                _ => b"other",
+            };
+            entries.push((lossy(&entry[tab + 1..]), mode, object));
+        }
+        let mut wanted: Vec<(String, Option<Entry>)> = exact
+            .iter()
+            .map(|p| {
+                let found = entries.iter().find(|(path, _, _)| path == p);
+                (p.to_string(), found.map(|(_, m, o)| (*m, *o)))
+            })
+            .collect();
+        if let Some(d) = dir {
+            let prefix = format!("{d}/");
+            let mut more: Vec<(String, Option<Entry>)> = entries
+                .iter()
+                .filter(|(path, _, _)| {
+                    path.strip_prefix(&prefix)
+                        .is_some_and(|rest| rest.ends_with(".md") && !rest.contains('/'))
+                })
+                .map(|(path, m, o)| (path.clone(), Some((*m, *o))))
+                .collect();
+            more.sort_by(|a, b| a.0.cmp(&b.0));
+            wanted.extend(more);
+        }
+        // Regular files' blobs, read in one go.
+        let blob_ids: Vec<String> = wanted
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Some((b"file", object)) => Some(lossy(object)),
+                _ => None,
+            })
+            .collect();
+        let mut blobs = self.blobs(&blob_ids)?.into_iter();
+        let mut files = Vec::new();
+        for (path, entry) in wanted {
+            let file = match entry {
+                None => ContractFile::Missing,
+                Some((b"120000", _)) => ContractFile::Refused("a symbolic link".into()),
+                Some((b"160000", _)) => ContractFile::Refused("a submodule (gitlink)".into()),
+                Some((b"file", _)) => {
+                    let content = blobs.next().unwrap_or_default();
+                    if content.contains(&0) {
+                        ContractFile::Refused("a binary file".into())
+                    } else {
+                        match String::from_utf8(content) {
+                            Ok(text) => ContractFile::Text(text),
+                            Err(_) => ContractFile::Refused("not UTF-8 text".into()),
+                        }
+                    }
+                }
+                Some(_) => ContractFile::Missing,
+            };
+            files.push((path, file));
+        }
+        Ok(files)
+    }
+
+    /// The contents of blobs by object id, in order (`cat-file --batch`).
+    fn blobs(&self, ids: &[String]) -> Result<Vec<Vec<u8>>, GitError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        let out = self.run_with_input(&["cat-file", "--batch"], input.into_bytes())?;
+        let bad = |why: &str| GitError::Failed {
+            args: "cat-file --batch".into(),
+            stderr: format!("unexpected output ({why})"),
+        };
+        let mut blobs = Vec::new();
+        let mut rest = out.as_slice();
+        for _ in ids {
+            // `<object> SP <type> SP <size> LF <contents> LF`
+            let nl = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .ok_or_else(|| bad("no header"))?;
+            let header = lossy(&rest[..nl]);
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .filter(|_| header.split(' ').nth(1) == Some("blob"))
+                .ok_or_else(|| bad("not a blob"))?;
+            let body = rest
+                .get(nl + 1..nl + 1 + size)
+                .ok_or_else(|| bad("cut short"))?;
+            blobs.push(body.to_vec());
+            rest = rest.get(nl + 2 + size..).unwrap_or_default();
+        }
+        Ok(blobs)
     }
 
     /// Every file path at `rev` (git ls-tree -r -z --name-only), optionally only under a directory prefix.

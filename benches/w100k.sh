@@ -1,0 +1,82 @@
+#!/bin/sh
+# Workload W100k (README "Performance"): a branch adding 100,000 files (1%
+# out of scope) against a contract of 200 agents x 20 patterns, every agent
+# with a branch of its own. Times the offline `check` against the natural
+# floor, `git diff --name-status -M base...head`, run in turn in the same
+# loop, and counts the `git` processes one check starts.
+# Usage: benches/w100k.sh [path/to/contract-gate] [runs]
+# (default: target/release/contract-gate, 7 runs; KEEP=1 keeps the repo).
+set -eu
+BIN=${1:-target/release/contract-gate}
+RUNS=${2:-7}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/contract-gate-w100k-XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$DIR"' EXIT INT TERM
+cd "$DIR"
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+git init -q -b main repo
+cd repo
+
+# The contract of benches/evaluate.rs: 200 agents, 20 patterns each, all in
+# one merge order (so the check asks about every predecessor's branch).
+contract() {
+  printf '# Context contract — W100k\n\n## Worktrees\n'
+  i=0; while [ $i -lt 200 ]; do printf -- '- wt-%s  branch: agents/a%s  agent: agent-%s\n' $i $i $i; i=$((i + 1)); done
+  printf '\n## Scope\n'
+  awk 'BEGIN { for (i = 0; i < 200; i++) {
+    s = "";
+    for (j = 0; j < 10; j++) s = s sprintf("src/a%d/mod%d/**, ", i, j);
+    for (j = 0; j < 5; j++) s = s sprintf("src/a%d/file%d.ts, ", i, j);
+    for (j = 0; j < 3; j++) s = s sprintf("gen/a%d/**/*.gen%d.ts, ", i, j);
+    printf "- agent-%d: %sdocs/a%d/*.md, config/a%d.json (additions only)\n", i, s, i, i;
+  } }'
+  printf '\n## Shared state\n- package.json: agent-0 owns.\n- tsconfig.json: nobody edits.\n'
+  printf '\n## Merge order\n'
+  i=0; while [ $i -lt 200 ]; do printf '%s. agent-%s\n' $((i + 1)) $i; i=$((i + 1)); done
+}
+
+c=$(contract)
+{
+  printf 'commit refs/heads/main\ncommitter bench <b@example.invalid> 0 +0000\ndata 4\nbase\n'
+  printf 'M 100644 inline CONTRACT.md\ndata %s\n%s\n' "$(printf '%s\n' "$c" | wc -c | tr -d ' ')" "$c"
+  printf 'M 100644 inline package.json\ndata 3\n{}\n\n'
+  # Every agent's branch: one commit adding one file in its scope.
+  awk 'BEGIN { for (i = 0; i < 200; i++) {
+    printf "commit refs/heads/agents/a%d\ncommitter bench <b@example.invalid> 0 +0000\ndata 2\na\nfrom refs/heads/main\n", i;
+    printf "M 100644 inline src/a%d/file0.ts\ndata 3\nx;\n\n", i;
+  } }'
+  # agent-7's branch, on top of its own commit: 100,000 added files, 1% of
+  # them in agent-8's directories (out of scope).
+  printf 'commit refs/heads/agents/a7\ncommitter bench <b@example.invalid> 0 +0000\ndata 6\nw100k\n'
+  awk 'BEGIN { for (k = 0; k < 100000; k++) {
+    a = (k % 100 == 0) ? 8 : 7;
+    printf "M 100644 inline src/a%d/mod%d/d%d/f%d.ts\ndata 2\n%d\n", a, k % 10, int(k / 10) % 100, k, k % 10;
+  } }'
+} | git fast-import --quiet
+git reset -q --hard main
+echo "W100k: $(git diff --name-only main...agents/a7 | wc -l | tr -d ' ') files added on agents/a7; contract $(wc -c <CONTRACT.md | tr -d ' ') bytes, 200 agents x 20 patterns, 200 branches"
+
+# Time A (the check) and B (the floor) in turn, RUNS times each, after one
+# warm-up of each; report medians and the median of the per-pair ratios.
+ms() { date +%s%N | awk '{ printf "%.0f", $1 / 1000000 }'; }
+check() { "$BIN" check --base main --head agents/a7 --format json >/dev/null 2>&1 || [ $? -eq 1 ]; }
+floor() { git diff --name-status -M main...agents/a7 >/dev/null; }
+check; floor
+: >"$DIR/times"
+n=0
+while [ $n -lt "$RUNS" ]; do
+  t0=$(ms); check; t1=$(ms); floor; t2=$(ms)
+  echo "$((t1 - t0)) $((t2 - t1))" >>"$DIR/times"
+  n=$((n + 1))
+done
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+a=$(awk '{ print $1 }' "$DIR/times" | median)
+b=$(awk '{ print $2 }' "$DIR/times" | median)
+r=$(awk '{ printf "%.2f\n", $1 / ($2 > 0 ? $2 : 1) }' "$DIR/times" | median)
+echo "check --base main --head agents/a7: median ${a} ms"
+echo "git diff --name-status -M main...agents/a7: median ${b} ms"
+echo "ratio (median of ${RUNS} paired runs): ${r}x (budget 1.3x)"
+
+# The git processes one check starts (GIT_TRACE logs each git start).
+GIT_TRACE="$DIR/trace" "$BIN" check --base main --head agents/a7 --format json >/dev/null 2>&1 || true
+echo "git processes per check: $(grep -c 'trace: built-in: git\|trace: exec: git' "$DIR/trace" || true) (budget 12)"
