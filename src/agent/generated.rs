@@ -15,17 +15,9 @@ use super::git;
 /// `linguist-generated`, and any added path its `.gitignore` files ignore
 /// (a tracked file that matches an ignore rule was already in the repo).
 pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet<String>, String> {
-    let all: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    let added: Vec<String> = files
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.status,
-                ChangeStatus::Added | ChangeStatus::Copied | ChangeStatus::Renamed
-            )
-        })
-        .map(|f| f.path.clone())
-        .collect();
+    if files.is_empty() {
+        return Ok(BTreeSet::new());
+    }
     // The base's `.gitattributes` and `.gitignore` files, listed once: most
     // trees have no attributes file, and then no path can be marked.
     // (`ls-tree` takes no glob pathspecs: the listing is filtered here.)
@@ -39,12 +31,25 @@ pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet
         .filter(|f| is(f, ".gitattributes") || is(f, ".gitignore"))
         .collect();
     let mut out = if names.iter().any(|f| is(f, ".gitattributes")) {
+        let all: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         linguist_generated(root, Some(rev), &all)?
     } else {
         BTreeSet::new()
     };
     let ignores: Vec<String> = names.into_iter().filter(|f| is(f, ".gitignore")).collect();
-    out.extend(ignored_by(root, rev, &ignores, &added)?);
+    if !ignores.is_empty() {
+        let added: Vec<String> = files
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.status,
+                    ChangeStatus::Added | ChangeStatus::Copied | ChangeStatus::Renamed
+                )
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        out.extend(ignored_by(root, rev, &ignores, &added)?);
+    }
     Ok(out)
 }
 

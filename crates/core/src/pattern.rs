@@ -13,7 +13,10 @@
 //! - `glob:PATTERN` turns on the full glob syntax (`[abc]` classes, `{a,b}`
 //!   alternatives); `path:PATH` takes the rest literally, even `*`.
 
-use std::collections::HashMap;
+// FxHash: the keys are the contract's directories (from the base, not the
+// PR), so a fast non-keyed hash is safe; it halves the cost of the
+// per-ancestor lookups that dominate matching.
+use rustc_hash::FxHashMap as HashMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -198,8 +201,47 @@ struct Node {
     literal: Vec<u32>,
     /// `dir/**` patterns: everything strictly below.
     below: Vec<u32>,
-    /// Globs whose literal directory prefix is this directory.
-    globs: Option<(GlobSet, Vec<u32>)>,
+    /// Globs whose literal directory prefix is this directory, as their
+    /// rests below it (shared between directories with the same rests).
+    globs: Option<(std::sync::Arc<Globs>, Vec<u32>)>,
+}
+
+/// A directory's globs: one compiled set, or (should the set not compile,
+/// say past the regex size limit) each glob alone. Never an empty set in
+/// their place: a pattern that matches nothing would let a cannot-touch
+/// path through.
+#[derive(Debug)]
+enum Globs {
+    Set(GlobSet),
+    Each(Vec<globset::GlobMatcher>),
+}
+
+impl Globs {
+    /// Compiles globs (each valid: checked when its pattern was parsed and
+    /// again when it was added).
+    fn compile(globs: &[String]) -> Globs {
+        let built: Vec<globset::Glob> = globs.iter().filter_map(|g| build_glob(g).ok()).collect();
+        let mut b = GlobSetBuilder::new();
+        for g in &built {
+            b.add(g.clone());
+        }
+        match b.build() {
+            Ok(set) => Globs::Set(set),
+            Err(_) => Globs::Each(built.iter().map(|g| g.compile_matcher()).collect()),
+        }
+    }
+
+    fn matches_into(&self, path: &str, tags: &[u32], out: &mut Vec<u32>) {
+        match self {
+            Globs::Set(set) => out.extend(set.matches(path).into_iter().map(|i| tags[i])),
+            Globs::Each(each) => out.extend(
+                each.iter()
+                    .zip(tags)
+                    .filter(|(g, _)| g.is_match(path))
+                    .map(|(_, t)| *t),
+            ),
+        }
+    }
 }
 
 /// Collects patterns for a [`PatternSet`].
@@ -207,7 +249,8 @@ struct Node {
 pub struct PatternSetBuilder {
     literal: HashMap<String, Vec<u32>>,
     below: HashMap<String, Vec<u32>>,
-    globs: HashMap<String, (GlobSetBuilder, Vec<u32>)>,
+    /// Per literal anchor directory: each glob's rest below it, and tags.
+    globs: HashMap<String, (Vec<String>, Vec<u32>)>,
 }
 
 /// The leading directories of a glob that hold no glob syntax: `src/api`
@@ -231,31 +274,44 @@ impl PatternSetBuilder {
             PatternKind::Literal(p) => self.literal.entry(p.clone()).or_default().push(tag),
             PatternKind::Below(p) => self.below.entry(p.clone()).or_default().push(tag),
             PatternKind::Glob(g) => {
-                // Validated in Pattern::parse.
-                if let Ok(glob) = build_glob(g) {
-                    let group = self
-                        .globs
-                        .entry(literal_dir_prefix(g).to_string())
-                        .or_insert_with(|| (GlobSetBuilder::new(), Vec::new()));
-                    group.0.add(glob);
-                    group.1.push(tag);
-                }
+                // `A/rest` matches a path under `A/` when `rest` matches the
+                // part below it (A holds no glob syntax): groups whose rests
+                // are the same share one compiled set, so 200 agents'
+                // `docs/aN/*.md` compile one regex, not 200.
+                let anchor = literal_dir_prefix(g);
+                let rest = if anchor.is_empty() {
+                    g.as_str()
+                } else {
+                    &g[anchor.len() + 1..]
+                };
+                let (anchor, rest) = if build_glob(rest).is_ok() {
+                    (anchor, rest)
+                } else {
+                    ("", g.as_str())
+                };
+                let group = self.globs.entry(anchor.to_string()).or_default();
+                group.0.push(rest.to_string());
+                group.1.push(tag);
             }
         }
     }
 
     /// Compiles the set.
     pub fn build(self) -> PatternSet {
-        let mut nodes: HashMap<String, Node> = HashMap::new();
+        let mut nodes: HashMap<String, Node> = HashMap::default();
         for (k, tags) in self.literal {
             nodes.entry(k).or_default().literal = tags;
         }
         for (k, tags) in self.below {
             nodes.entry(k).or_default().below = tags;
         }
-        for (k, (b, tags)) in self.globs {
-            let set = b.build().unwrap_or_else(|_| GlobSet::empty());
-            nodes.entry(k).or_default().globs = Some((set, tags));
+        let mut compiled: HashMap<Vec<String>, std::sync::Arc<Globs>> = HashMap::default();
+        for (k, (rests, tags)) in self.globs {
+            let globs = compiled
+                .entry(rests)
+                .or_insert_with_key(|rests| std::sync::Arc::new(Globs::compile(rests)))
+                .clone();
+            nodes.entry(k).or_default().globs = Some((globs, tags));
         }
         PatternSet { nodes }
     }
@@ -270,22 +326,21 @@ impl PatternSet {
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
     /// possibly repeated).
     pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
-        let globs = |n: &Node, out: &mut Vec<u32>| {
-            if let Some((set, tags)) = &n.globs {
-                for i in set.matches(path) {
-                    out.push(tags[i]);
-                }
+        // A node's globs see the part of the path below its directory.
+        let globs = |n: &Node, below: &str, out: &mut Vec<u32>| {
+            if let Some((globs, tags)) = &n.globs {
+                globs.matches_into(below, tags, out);
             }
         };
         if let Some(n) = self.nodes.get("") {
-            globs(n, out);
+            globs(n, path, out);
         }
         for (i, b) in path.bytes().enumerate() {
             if b == b'/' {
                 if let Some(n) = self.nodes.get(&path[..i]) {
                     out.extend_from_slice(&n.literal);
                     out.extend_from_slice(&n.below);
-                    globs(n, out);
+                    globs(n, &path[i + 1..], out);
                 }
             }
         }
@@ -359,6 +414,53 @@ mod tests {
     fn invalid_glob_is_an_error() {
         assert!(Pattern::parse("glob:src/[a.ts").is_err());
         assert!(Pattern::parse("path:").is_err());
+    }
+
+    proptest::proptest! {
+        /// The set (globs grouped by anchor, matched below it, compiled
+        /// once per distinct group) answers as each pattern alone does.
+        #[test]
+        fn set_agrees_with_each_pattern(
+            patterns in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "b", "src", "x.ts", "*.ts", "**", "*", "?.md", "[ab]", "{a,b}", "a*",
+                    ]),
+                    1..4,
+                ),
+                1..8,
+            ),
+            paths in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "b", "src", "x.ts", "y.md", "ab", "a.md"]),
+                    1..5,
+                ),
+                1..8,
+            ),
+        ) {
+            let parsed: Vec<Pattern> = patterns
+                .iter()
+                .filter_map(|p| Pattern::parse(&p.join("/")).ok())
+                .collect();
+            let mut b = PatternSet::builder();
+            for (i, p) in parsed.iter().enumerate() {
+                b.add(p, i as u32);
+            }
+            let set = b.build();
+            for path in paths.iter().map(|p| p.join("/")) {
+                let mut got = Vec::new();
+                set.matches_into(&path, &mut got);
+                got.sort_unstable();
+                got.dedup();
+                let want: Vec<u32> = parsed
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.matches(&path))
+                    .map(|(i, _)| i as u32)
+                    .collect();
+                proptest::prop_assert_eq!(got, want, "path {}", path);
+            }
+        }
     }
 
     #[test]

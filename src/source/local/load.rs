@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::source::local::git::{ContractFile, Git, GitError};
+use crate::source::local::git::{Branches, ContractFile, Git, GitError};
 use crate::source::local::merge_state::local_merge_state;
 use contract_gate_core::change::{MergeState, PrSnapshot};
 use contract_gate_core::contract::{self, Contract};
@@ -173,10 +173,21 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
             .name_of(&req.head)
             .ok_or(LocalSourceError::Detached)?,
     };
-    let contracts = read_contracts_at(git, &base_sha, &req.contracts)?;
-    let mut files = git.changes(&base_sha, &head_sha)?;
+    // The diff (the one slow `git` process on a big change) runs while the
+    // contracts are read, parsed and validated and the merge state is read.
+    let (early, files) = std::thread::scope(|s| {
+        let diff = s.spawn(|| git.changes(&base_sha, &head_sha));
+        let early = contracts_and_merge(git, req, &branches, &branch, &base_sha, &head_sha);
+        let files = diff.join().unwrap_or_else(|_| {
+            Err(GitError::Failed {
+                args: "diff --name-status".into(),
+                stderr: "the thread reading the diff panicked".into(),
+            })
+        });
+        (early, files)
+    });
+    let ((contracts, claim, merge), mut files) = (early?, files?);
 
-    let claim = claims(&contracts, &branch);
     if let [Claim::Agent { contract, agent }] = claim.as_slice() {
         let wanted = needs_removals(&contracts[*contract], *agent, &files);
         if !wanted.is_empty() {
@@ -188,23 +199,6 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
             }
         }
     }
-    let merge = match claim.first() {
-        Some(Claim::Agent { contract, agent }) => {
-            let c = &contracts[*contract];
-            let needed = predecessors(c, &c.agents[*agent].name);
-            local_merge_state(git, c, &branches.refs, &base_sha, &head_sha, &needed)?
-        }
-        Some(Claim::Integrator { contract }) => {
-            let c = &contracts[*contract];
-            let needed = c
-                .agents
-                .iter()
-                .map(|a| a.name.to_ascii_lowercase())
-                .collect();
-            local_merge_state(git, c, &branches.refs, &base_sha, &head_sha, &needed)?
-        }
-        None => MergeState::new(),
-    };
     let interface = match claim.first() {
         Some(Claim::Agent { contract, .. } | Claim::Integrator { contract }) => {
             let p = super::merge_tree::Plumb::new(git.root());
@@ -226,6 +220,38 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         contracts,
         merge,
     })
+}
+
+/// The contracts at the base, which of them claim the branch, and the merge
+/// state the verdict needs: everything that does not wait for the diff.
+fn contracts_and_merge(
+    git: &Git,
+    req: &Request,
+    branches: &Branches,
+    branch: &str,
+    base_sha: &str,
+    head_sha: &str,
+) -> Result<(Vec<Contract>, Vec<Claim>, MergeState), LocalSourceError> {
+    let contracts = read_contracts_at(git, base_sha, &req.contracts)?;
+    let claim = claims(&contracts, branch);
+    let merge = match claim.first() {
+        Some(Claim::Agent { contract, agent }) => {
+            let c = &contracts[*contract];
+            let needed = predecessors(c, &c.agents[*agent].name);
+            local_merge_state(git, c, &branches.refs, base_sha, head_sha, &needed)?
+        }
+        Some(Claim::Integrator { contract }) => {
+            let c = &contracts[*contract];
+            let needed = c
+                .agents
+                .iter()
+                .map(|a| a.name.to_ascii_lowercase())
+                .collect();
+            local_merge_state(git, c, &branches.refs, base_sha, head_sha, &needed)?
+        }
+        None => MergeState::new(),
+    };
+    Ok((contracts, claim, merge))
 }
 
 /// The agents that merge before `agent` in the contract's merge order

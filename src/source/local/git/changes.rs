@@ -28,9 +28,17 @@ impl Git {
             range.as_str(),
             "--",
         ];
-        let out = self.run(&args)?;
-        self.remember_raw_names(&out);
-        let files = parse_name_status(&out).map_err(|stderr| GitError::Failed {
+        // Read as git writes it: parsing 100,000 names overlaps with git.
+        let mut reader = NameStatus::default();
+        let mut raw = Vec::new();
+        self.run_fields(&args, |field| {
+            if std::str::from_utf8(&field).is_err() {
+                raw.push(field.clone());
+            }
+            reader.push(field);
+        })?;
+        self.remember_raw_names(&raw);
+        let files = reader.finish().map_err(|stderr| GitError::Failed {
             args: args.join(" "),
             stderr,
         })?;
@@ -44,13 +52,14 @@ impl Git {
         Ok(files)
     }
 
-    /// Notes the real bytes of every non-UTF-8 name in `-z` output.
-    fn remember_raw_names(&self, out: &[u8]) {
+    /// Notes the real bytes of every non-UTF-8 name listed.
+    fn remember_raw_names(&self, fields: &[Vec<u8>]) {
         let Ok(mut names) = self.raw_names.lock() else {
             return;
         };
-        for field in out.split(|&b| b == 0) {
-            if std::str::from_utf8(field).is_err() {
+        for field in fields {
+            let field = field.as_slice();
+            {
                 let shown = lossy(field);
                 match names.get(&shown) {
                     Some(Some(raw)) if raw != field => {
@@ -199,39 +208,69 @@ const PATHSPECS_PER_DIFF: usize = 2_000;
 
 /// Parses `git diff --name-status -z`: `X\0path\0`, or `R100\0old\0new\0`
 /// (and `C…` likewise).
+#[cfg(test)]
 pub(super) fn parse_name_status(out: &[u8]) -> Result<Vec<ChangedFile>, String> {
-    let mut fields = out.split(|&b| b == 0);
-    let mut files = Vec::new();
-    while let Some(status) = fields.next() {
-        if status.is_empty() {
-            continue;
-        }
-        let mut next_path = || {
-            fields
-                .next()
-                .filter(|p| !p.is_empty())
-                .map(lossy)
-                .ok_or_else(|| format!("missing path after status `{}`", lossy(status)))
-        };
-        let file = match status[0] {
-            b'A' => ChangedFile::new(next_path()?, ChangeStatus::Added),
-            b'M' | b'T' => ChangedFile::new(next_path()?, ChangeStatus::Modified),
-            b'D' => ChangedFile::new(next_path()?, ChangeStatus::Deleted),
-            b'R' | b'C' => {
-                let old = next_path()?;
-                let new = next_path()?;
-                let status = if status[0] == b'R' {
-                    ChangeStatus::Renamed
-                } else {
-                    ChangeStatus::Copied
-                };
-                let mut file = ChangedFile::new(new, status);
-                file.previous_path = Some(old);
-                file
-            }
-            _ => return Err(format!("unexpected status `{}`", lossy(status))),
-        };
-        files.push(file);
+    let mut r = NameStatus::default();
+    for field in out.split(|&b| b == 0) {
+        r.push(field.to_vec());
     }
-    Ok(files)
+    r.finish()
+}
+
+/// Reads `--name-status -z` one field at a time, as git writes it.
+#[derive(Default)]
+pub(super) struct NameStatus {
+    files: Vec<ChangedFile>,
+    /// The status letter waiting for its path(s), and the first path of a
+    /// rename or copy.
+    status: Option<Vec<u8>>,
+    old: Option<String>,
+    error: Option<String>,
+}
+
+impl NameStatus {
+    pub(super) fn push(&mut self, field: Vec<u8>) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(status) = self.status.take() else {
+            match field.first() {
+                None => {}
+                Some(b'A' | b'M' | b'T' | b'D' | b'R' | b'C') => self.status = Some(field),
+                Some(_) => self.error = Some(format!("unexpected status `{}`", lossy(&field))),
+            }
+            return;
+        };
+        if field.is_empty() {
+            self.error = Some(format!("missing path after status `{}`", lossy(&status)));
+            return;
+        }
+        let path = lossy(&field);
+        let kind = match status[0] {
+            b'A' => ChangeStatus::Added,
+            b'M' | b'T' => ChangeStatus::Modified,
+            b'D' => ChangeStatus::Deleted,
+            _ if self.old.is_none() => {
+                // The previous name of a rename or copy; the new one follows.
+                self.old = Some(path);
+                self.status = Some(status);
+                return;
+            }
+            b'R' => ChangeStatus::Renamed,
+            _ => ChangeStatus::Copied,
+        };
+        let mut file = ChangedFile::new(path, kind);
+        file.previous_path = self.old.take();
+        self.files.push(file);
+    }
+
+    pub(super) fn finish(self) -> Result<Vec<ChangedFile>, String> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if let Some(status) = self.status {
+            return Err(format!("missing path after status `{}`", lossy(&status)));
+        }
+        Ok(self.files)
+    }
 }

@@ -139,3 +139,48 @@ impl Git {
         }
     }
 }
+
+impl Git {
+    /// Runs git in the root and hands each NUL-ended field of its output to
+    /// `field` as it arrives, so reading a long listing overlaps with git
+    /// still writing it. A non-zero exit is [`GitError::Failed`].
+    pub(super) fn run_fields<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        mut field: impl FnMut(Vec<u8>),
+    ) -> Result<(), GitError> {
+        use std::io::{BufRead as _, Read as _};
+        let mut child = git_command(&self.root)
+            .args(args)
+            .spawn()
+            .map_err(GitError::Spawn)?;
+        // stderr is drained beside stdout: a full stderr pipe would stall git.
+        let mut stderr = child.stderr.take();
+        let errors = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(e) = stderr.as_mut() {
+                let _ = e.read_to_end(&mut text);
+            }
+            text
+        });
+        let read = match child.stdout.take() {
+            Some(out) => std::io::BufReader::with_capacity(1 << 16, out)
+                .split(0)
+                .try_for_each(|f| f.map(&mut field)),
+            None => Ok(()),
+        };
+        let status = child.wait().map_err(GitError::Spawn)?;
+        let stderr = errors.join().unwrap_or_default();
+        read.map_err(GitError::Spawn)?;
+        if status.success() {
+            Ok(())
+        } else {
+            let out = Output {
+                status,
+                stdout: Vec::new(),
+                stderr,
+            };
+            Err(self.failed(args, &out))
+        }
+    }
+}
