@@ -164,20 +164,28 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         args: "cat-file --batch-check".into(),
         stderr: "two revisions asked, another number answered".into(),
     })?;
-    // Every branch, listed once: the head's name, the base's short name and
-    // every agent's tips come from this one listing.
-    let branches = git.branches()?;
-    let branch = match &req.branch {
-        Some(b) => b.clone(),
-        None => branches
-            .name_of(&req.head)
-            .ok_or(LocalSourceError::Detached)?,
-    };
-    // The diff (the one slow `git` process on a big change) runs while the
-    // contracts are read, parsed and validated and the merge state is read.
+    // The diff (the one slow `git` process on a big change) starts first and
+    // runs while the branches are listed, the contracts read, parsed and
+    // validated, and the merge state read.
     let (early, files) = std::thread::scope(|s| {
         let diff = s.spawn(|| git.changes(&base_sha, &head_sha));
-        let early = contracts_and_merge(git, req, &branches, &branch, &base_sha, &head_sha);
+        let early = (|| {
+            // Every branch, listed once: the head's name, the base's short
+            // name and every agent's tips come from this one listing.
+            let branches = git.branches()?;
+            let branch = match &req.branch {
+                Some(b) => b.clone(),
+                None => branches
+                    .name_of(&req.head)
+                    .ok_or(LocalSourceError::Detached)?,
+            };
+            let (contracts, claim, merge) =
+                contracts_and_merge(git, req, &branches, &branch, &base_sha, &head_sha)?;
+            let base = branches
+                .name_of(&req.base)
+                .unwrap_or_else(|| req.base.clone());
+            Ok::<_, LocalSourceError>((branch, base, contracts, claim, merge))
+        })();
         let files = diff.join().unwrap_or_else(|_| {
             Err(GitError::Failed {
                 args: "diff --name-status".into(),
@@ -186,7 +194,9 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         });
         (early, files)
     });
-    let ((contracts, claim, merge), mut files) = (early?, files?);
+    // A detached head or an unreadable contract is said before a diff error.
+    let (branch, base, contracts, claim, merge) = early?;
+    let mut files = files?;
 
     if let [Claim::Agent { contract, agent }] = claim.as_slice() {
         let wanted = needs_removals(&contracts[*contract], *agent, &files);
@@ -209,9 +219,7 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
     Ok(LocalSnapshot {
         pr: PrSnapshot {
             branch,
-            base: branches
-                .name_of(&req.base)
-                .unwrap_or_else(|| req.base.clone()),
+            base,
             body: req.body.clone(),
             files,
             files_truncated: None,

@@ -32,8 +32,8 @@ impl Git {
         let mut reader = NameStatus::default();
         let mut raw = Vec::new();
         self.run_fields(&args, |field| {
-            if std::str::from_utf8(&field).is_err() {
-                raw.push(field.clone());
+            if std::str::from_utf8(field).is_err() {
+                raw.push(field.to_vec());
             }
             reader.push(field);
         })?;
@@ -212,7 +212,7 @@ const PATHSPECS_PER_DIFF: usize = 2_000;
 pub(super) fn parse_name_status(out: &[u8]) -> Result<Vec<ChangedFile>, String> {
     let mut r = NameStatus::default();
     for field in out.split(|&b| b == 0) {
-        r.push(field.to_vec());
+        r.push(field);
     }
     r.finish()
 }
@@ -223,30 +223,30 @@ pub(super) struct NameStatus {
     files: Vec<ChangedFile>,
     /// The status letter waiting for its path(s), and the first path of a
     /// rename or copy.
-    status: Option<Vec<u8>>,
+    status: Option<u8>,
     old: Option<String>,
     error: Option<String>,
 }
 
 impl NameStatus {
-    pub(super) fn push(&mut self, field: Vec<u8>) {
+    pub(super) fn push(&mut self, field: &[u8]) {
         if self.error.is_some() {
             return;
         }
         let Some(status) = self.status.take() else {
             match field.first() {
                 None => {}
-                Some(b'A' | b'M' | b'T' | b'D' | b'R' | b'C') => self.status = Some(field),
-                Some(_) => self.error = Some(format!("unexpected status `{}`", lossy(&field))),
+                Some(&s @ (b'A' | b'M' | b'T' | b'D' | b'R' | b'C')) => self.status = Some(s),
+                Some(_) => self.error = Some(format!("unexpected status `{}`", lossy(field))),
             }
             return;
         };
         if field.is_empty() {
-            self.error = Some(format!("missing path after status `{}`", lossy(&status)));
+            self.error = Some(format!("missing path after status `{}`", status as char));
             return;
         }
-        let path = lossy(&field);
-        let kind = match status[0] {
+        let path = lossy(field);
+        let kind = match status {
             b'A' => ChangeStatus::Added,
             b'M' | b'T' => ChangeStatus::Modified,
             b'D' => ChangeStatus::Deleted,
@@ -269,7 +269,7 @@ impl NameStatus {
             return Err(e);
         }
         if let Some(status) = self.status {
-            return Err(format!("missing path after status `{}`", lossy(&status)));
+            return Err(format!("missing path after status `{}`", status as char));
         }
         Ok(self.files)
     }

@@ -147,9 +147,9 @@ impl Git {
     pub(super) fn run_fields<S: AsRef<OsStr>>(
         &self,
         args: &[S],
-        mut field: impl FnMut(Vec<u8>),
+        mut field: impl FnMut(&[u8]),
     ) -> Result<(), GitError> {
-        use std::io::{BufRead as _, Read as _};
+        use std::io::Read as _;
         let mut child = git_command(&self.root)
             .args(args)
             .spawn()
@@ -163,12 +163,42 @@ impl Git {
             }
             text
         });
-        let read = match child.stdout.take() {
-            Some(out) => std::io::BufReader::with_capacity(1 << 16, out)
-                .split(0)
-                .try_for_each(|f| f.map(&mut field)),
-            None => Ok(()),
-        };
+        // Fields are handed out as slices of one buffer: no allocation per
+        // field. A field cut by the end of a read waits for the next one.
+        let read = (|| -> std::io::Result<()> {
+            let Some(mut out) = child.stdout.take() else {
+                return Ok(());
+            };
+            let mut buf = vec![0u8; 1 << 16];
+            let (mut start, mut end) = (0, 0);
+            loop {
+                if end == buf.len() {
+                    if start > 0 {
+                        buf.copy_within(start..end, 0);
+                        (start, end) = (0, end - start);
+                    } else {
+                        buf.resize(buf.len() * 2, 0);
+                    }
+                }
+                let n = out.read(&mut buf[end..])?;
+                if n == 0 {
+                    if start < end {
+                        field(&buf[start..end]);
+                    }
+                    return Ok(());
+                }
+                let scan = end;
+                end += n;
+                let mut from = start;
+                for i in scan..end {
+                    if buf[i] == 0 {
+                        field(&buf[from..i]);
+                        from = i + 1;
+                    }
+                }
+                start = from;
+            }
+        })();
         let status = child.wait().map_err(GitError::Spawn)?;
         let stderr = errors.join().unwrap_or_default();
         read.map_err(GitError::Spawn)?;

@@ -550,4 +550,9 @@ fn name_status_parsing() {
     assert_eq!(files[1].status, ChangeStatus::Copied);
     assert_eq!(files[2].status, ChangeStatus::Modified);
     assert!(parse_name_status(b"").unwrap().is_empty());
+    // A record cut short fails, whether its path or its new name is missing.
+    for cut in [&b"A\0"[..], b"R100\0old\0", b"M\0\0"] {
+        let err = parse_name_status(cut).unwrap_err();
+        assert!(err.starts_with("missing path after status"), "{err}");
+    }
 }
