@@ -92,3 +92,64 @@ fn a_200_agent_check_starts_at_most_twelve_git_processes() {
     assert!(big <= 12, "{big} git processes for 200 agents:\n{log}");
     assert_eq!(small, big, "the count must not grow with the agents");
 }
+
+/// 100 additions-only files changed at once are read from one `git diff`
+/// (not one per file), and each keeps its own removed lines: two files lose
+/// a line, one of them renamed, 98 only grow.
+#[test]
+fn many_additions_only_files_are_read_in_one_diff() {
+    let r = Repo::empty();
+    r.write(
+        "CONTRACT.md",
+        "# C\n\n## Worktrees\n- wt-log  branch: agents/log  agent: logger\n\n## Scope\n- logger: log/** (additions only), src/**\n",
+    );
+    for i in 0..100 {
+        r.write(&format!("log/f{i:03}.txt"), "one\ntwo\nthree\n");
+    }
+    r.write("src/a b.ts", "x;\n").commit("base");
+    r.branch("agents/log", "main");
+    for i in 0..100 {
+        let body = match i {
+            7 => "one\nthree\nfour\n",
+            _ => "one\ntwo\nthree\nfour\n",
+        };
+        r.write(&format!("log/f{i:03}.txt"), body);
+    }
+    r.mv("log/f042.txt", "log/moved.txt")
+        .write("log/moved.txt", "one\nTWO\nthree\nfour\n")
+        .write("src/a b.ts", "y;\n")
+        .commit("append");
+    let trace = r.outside("trace");
+    let run = run_with_env(
+        &r.dir,
+        &["check", "--base", "main", "--format", "json"],
+        None,
+        &[("GIT_TRACE", trace.to_str().unwrap())],
+    );
+    run.blocked(&["additions-only"]);
+    let found: Vec<(String, u64)> = run
+        .findings("additions-only")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Line 0: no line; the rename took the old name away (a removal too).
+    assert_eq!(
+        found,
+        [
+            ("log/f007.txt".to_string(), 1),
+            ("log/moved.txt".to_string(), 2),
+            ("log/f042.txt".to_string(), 0)
+        ]
+    );
+    let log = std::fs::read_to_string(&trace).unwrap();
+    let diffs = log
+        .lines()
+        .filter(|l| l.contains("git diff") && l.contains(" -U0 "))
+        .count();
+    assert_eq!(diffs, 1, "{log}");
+}

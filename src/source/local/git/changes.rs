@@ -98,8 +98,9 @@ impl Git {
     /// Returns a map path → Removals::Known(lines) (empty vec when only additions) for every path asked.
     /// Paths are passed after `--` with the `:(literal)` pathspec magic so brackets/stars in names are literal.
     ///
-    /// How it is read: one `git diff` per [`PATHSPECS_PER_DIFF`] paths (so
-    /// 100,000 additions-only files cost 50 processes, not 100,000), split
+    /// How it is read: one `git diff` (naming the paths, up to
+    /// [`PATHSPECS_NAMED`] of them; past that, of every modified, renamed
+    /// or retyped file, so 100,000 additions-only files cost one process), split
     /// into files by the names in each part's headers (`+++ b/…`, `rename
     /// to`, the shared name of `diff --git a/X b/X`; quoted C-style names
     /// included). A renamed file is diffed together with its previous name
@@ -145,7 +146,12 @@ impl Git {
                 }
             }
         }
-        for chunk in asked.chunks(PATHSPECS_PER_DIFF) {
+        // A few paths are named to git; many are read from one diff of every
+        // modified, renamed or retyped file (git tests each file against
+        // every pathspec, so 100,000 of them would cost more than the diff).
+        let whole = asked.len() > PATHSPECS_NAMED;
+        if !asked.is_empty() {
+            let chunk = asked.as_slice();
             let mut args: Vec<std::ffi::OsString> = [
                 "diff",
                 "-U0",
@@ -162,7 +168,11 @@ impl Git {
             .iter()
             .map(std::ffi::OsString::from)
             .collect();
-            args.extend(chunk.iter().flat_map(|(_, specs)| specs.iter().cloned()));
+            if whole {
+                args.insert(1, "--diff-filter=MRT".into());
+            } else {
+                args.extend(chunk.iter().flat_map(|(_, specs)| specs.iter().cloned()));
+            }
             let out = self.run(&args)?;
             let sections = parse_patch(&out);
             let unnamed = sections.iter().any(|s| s.name().is_none());
@@ -202,9 +212,9 @@ impl Git {
     }
 }
 
-/// Paths per `git diff` when reading removals: well under any argument
-/// length limit, few processes for many files.
-const PATHSPECS_PER_DIFF: usize = 2_000;
+/// Up to this many paths, the removals diff names them; past it, it reads
+/// every modified file and keeps the ones asked.
+const PATHSPECS_NAMED: usize = 64;
 
 /// Parses `git diff --name-status -z`: `X\0path\0`, or `R100\0old\0new\0`
 /// (and `C…` likewise).
