@@ -15,7 +15,7 @@
 //! Content inside HTML comments or code blocks never counts, nor do plain
 //! paragraphs that merely mention a check.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+mod reader;
 
 /// A PR body read once; queried per check.
 #[derive(Debug, Clone, Default)]
@@ -69,178 +69,10 @@ struct Record {
     text: String,
 }
 
-/// Open container collecting inline text while parsing.
-enum Frame {
-    Item { task: Option<bool>, text: String },
-    Paragraph { text: String },
-    Heading { level: u8, text: String },
-    Cell { text: String },
-}
-
-impl Frame {
-    fn text_mut(&mut self) -> &mut String {
-        match self {
-            Frame::Item { text, .. }
-            | Frame::Paragraph { text }
-            | Frame::Heading { text, .. }
-            | Frame::Cell { text } => text,
-        }
-    }
-}
-
 /// Parse a PR body (LF or CRLF line ends) into queryable evidence.
 pub fn read_body(body: &str) -> BodyEvidence {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
-    let parser = Parser::new_ext(
-        &body,
-        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH,
-    );
-
-    let mut records: Vec<Record> = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut in_comment = false;
-    // Struck-through text (`~~npm test~~`) is withdrawn: it never counts.
-    let mut struck = 0usize;
-    // Whether a code block is open, and its text.
-    let mut in_code = false;
-    let mut code_text = String::new();
-    // Raw cell texts of the current table row (header or body).
-    let mut row: Vec<String> = Vec::new();
-
-    for event in parser {
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                in_comment = scan_comment(&html, in_comment);
-            }
-            Event::Start(tag) => match tag {
-                Tag::Item => stack.push(Frame::Item {
-                    task: None,
-                    text: String::new(),
-                }),
-                Tag::Paragraph => stack.push(Frame::Paragraph {
-                    text: String::new(),
-                }),
-                Tag::Heading { level, .. } => stack.push(Frame::Heading {
-                    level: level as u8,
-                    text: String::new(),
-                }),
-                Tag::TableHead | Tag::TableRow => row.clear(),
-                Tag::TableCell => stack.push(Frame::Cell {
-                    text: String::new(),
-                }),
-                Tag::CodeBlock(_) => {
-                    in_code = true;
-                    code_text.clear();
-                }
-                Tag::Strikethrough => struck += 1,
-                _ => {}
-            },
-            Event::End(tag_end) => match tag_end {
-                TagEnd::Strikethrough => struck = struck.saturating_sub(1),
-                TagEnd::Item => {
-                    if let Some(Frame::Item { task, text }) = stack.pop() {
-                        records.push(Record {
-                            kind: Kind::Item { task },
-                            text: normalise(&text),
-                        });
-                        push_lazy_lines(&text, &mut records);
-                    }
-                }
-                TagEnd::Paragraph => {
-                    if let Some(Frame::Paragraph { text }) = stack.pop() {
-                        // Inside an item the paragraph is part of the item's text.
-                        match stack.last_mut() {
-                            Some(parent @ Frame::Item { .. }) => {
-                                let t = parent.text_mut();
-                                t.push(' ');
-                                t.push_str(&text);
-                            }
-                            _ => {
-                                records.push(Record {
-                                    kind: Kind::Paragraph,
-                                    text: normalise(&text),
-                                });
-                                push_lazy_lines(&text, &mut records);
-                            }
-                        }
-                    }
-                }
-                TagEnd::Heading(_) => {
-                    if let Some(Frame::Heading { level, text }) = stack.pop() {
-                        records.push(Record {
-                            kind: Kind::Heading(level),
-                            text: normalise(&text),
-                        });
-                    }
-                }
-                TagEnd::TableCell => {
-                    if let Some(Frame::Cell { text }) = stack.pop() {
-                        row.push(text);
-                    }
-                }
-                TagEnd::TableHead | TagEnd::TableRow => {
-                    let cells: Vec<(String, Mark)> = row
-                        .drain(..)
-                        .map(|c| {
-                            let n = normalise(&c);
-                            let m = cell_mark(&n);
-                            (n, m)
-                        })
-                        .collect();
-                    let text = cells
-                        .iter()
-                        .map(|(c, _)| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    records.push(Record {
-                        kind: Kind::Row {
-                            header: matches!(tag_end, TagEnd::TableHead),
-                            cells,
-                        },
-                        text,
-                    });
-                }
-                TagEnd::CodeBlock => {
-                    in_code = false;
-                    records.push(Record {
-                        kind: Kind::Code,
-                        text: normalise(&code_text),
-                    });
-                    code_text.clear();
-                }
-                _ => {}
-            },
-            _ if in_comment => {}
-            Event::Text(_) | Event::Code(_) if struck > 0 => {}
-            Event::Text(t) | Event::Code(t) => {
-                if in_code {
-                    code_text.push_str(&t);
-                } else if let Some(frame) = stack.last_mut() {
-                    frame.text_mut().push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if in_code {
-                    code_text.push('\n');
-                } else if let Some(frame) = stack.last_mut() {
-                    // Kept as a line break: a `Remaining risk:` line right
-                    // under a checklist (no blank line) is read as its own line.
-                    frame.text_mut().push('\n');
-                }
-            }
-            Event::TaskListMarker(checked) => {
-                if let Some(Frame::Item { task, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Item { .. }))
-                {
-                    task.get_or_insert(checked);
-                }
-            }
-            _ => {}
-        }
-    }
-
+    let records = reader::records(&body);
     let remaining_risk = compute_remaining_risk(&records);
     BodyEvidence {
         records,

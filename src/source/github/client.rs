@@ -15,7 +15,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -25,44 +25,16 @@ pub use super::retry::{RetryPolicy, RETRY_BASE_MS_ENV};
 pub use super::token::Token;
 pub use super::transport::{ACCEPT_JSON, ACCEPT_RAW, USER_AGENT};
 
-use super::error::forbidden_hint;
-use super::retry::{rate_limit_wait, secs, Budget};
+use super::retry::{secs, Budget};
 use super::target::{build_target, check_token, check_url};
 use super::token::Scrubber;
-use super::transport::{Clients, Failure, Method, Response};
+use super::transport::{Clients, Failure, Method};
+use outcome::{Ask, Outcome};
 
 /// The API root of github.com.
 pub const PUBLIC_API_URL: &str = "https://api.github.com";
 /// The REST API version every request asks for (sent by octocrab).
 pub const API_VERSION: &str = "2022-11-28";
-
-/// What one answer means.
-enum Outcome {
-    Body(String),
-    Missing,
-    RateLimit {
-        status: u16,
-        message: String,
-        wait: Duration,
-        resets: String,
-    },
-    /// A 5xx: may go away on retry.
-    Retry {
-        status: u16,
-        message: String,
-    },
-    Fail(ApiError),
-}
-
-/// How one request is sent.
-#[derive(Clone, Copy)]
-struct Ask {
-    method: Method,
-    raw: bool,
-    missing_ok: bool,
-    /// Tries at most once (a create that must not run twice).
-    once: bool,
-}
 
 struct Inner {
     api_url: String,
@@ -316,7 +288,13 @@ impl Api {
                 .send(ask.method, &url, body, ask.raw, policy.request_timeout)
                 .await;
             let (status, message) = match sent {
-                Ok(resp) => match self.judge(ask, target, &resp) {
+                Ok(resp) => match outcome::judge(
+                    &self.inner.scrub,
+                    self.inner.token.is_some(),
+                    ask,
+                    target,
+                    &resp,
+                ) {
                     Outcome::Body(text) => return Ok(Some(text)),
                     Outcome::Missing => return Ok(None),
                     Outcome::Fail(e) => return Err(e),
@@ -428,80 +406,15 @@ impl Api {
             tokio::time::sleep(real).await;
         }
     }
-
-    /// What an answer means for the request. GitHub's message is scrubbed
-    /// here, where it enters.
-    fn judge(&self, ask: Ask, target: &str, resp: &Response) -> Outcome {
-        let m = ask.method.as_str();
-        let path = self.inner.scrub.clean(target);
-        let status = resp.status;
-        let message = || self.inner.scrub.clean(&resp.message());
-        let token_set = self.inner.token.is_some();
-        if (200..300).contains(&status) {
-            return Outcome::Body(resp.body.clone());
-        }
-        if status == 429 || status == 403 {
-            if let Some((wait, resets)) = rate_limit_wait(resp, SystemTime::now()) {
-                return Outcome::RateLimit {
-                    status,
-                    message: message(),
-                    wait,
-                    resets,
-                };
-            }
-        }
-        if status >= 500 {
-            return Outcome::Retry {
-                status,
-                message: message(),
-            };
-        }
-        Outcome::Fail(match status {
-            401 => ApiError::Unauthorized {
-                method: m,
-                path,
-                message: message(),
-                token_set,
-            },
-            403 => ApiError::Forbidden {
-                hint: forbidden_hint(ask.method, &path, token_set),
-                method: m,
-                path,
-                message: message(),
-            },
-            404 if ask.missing_ok => return Outcome::Missing,
-            404 => ApiError::NotFound {
-                method: m,
-                path,
-                token_set,
-            },
-            _ => ApiError::Http {
-                status,
-                method: m,
-                path,
-                message: message(),
-            },
-        })
-    }
 }
 
-impl Ask {
-    fn get(missing_ok: bool) -> Ask {
-        Ask {
-            method: Method::Get,
-            raw: false,
-            missing_ok,
-            once: false,
-        }
-    }
+mod outcome;
 
-    fn send(method: Method, once: bool) -> Ask {
-        Ask {
-            method,
-            raw: false,
-            missing_ok: false,
-            once,
-        }
+#[cfg(test)]
+impl Api {
+    /// What an answer means, as a request would see it.
+    fn judge(&self, ask: Ask, target: &str, resp: &super::transport::Response) -> Outcome {
+        outcome::judge(&self.inner.scrub, self.inner.token.is_some(), ask, target, resp)
     }
 }
 

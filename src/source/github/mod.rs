@@ -6,6 +6,7 @@ pub mod checks;
 pub mod client;
 pub mod error;
 pub mod loader;
+mod merge_state;
 pub mod models;
 pub mod retry;
 pub mod reviews;

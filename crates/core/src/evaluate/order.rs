@@ -1,7 +1,7 @@
 //! Rules about where and when a branch may merge: `base-branch`,
 //! `merge-order`, `stale-base`.
 
-use crate::change::{MergeState, PrSnapshot};
+use crate::change::{AgentMerge, MergeState, PrSnapshot};
 use crate::contract::Contract;
 use crate::verdict::{Finding, Level, MergeStepState, Rule, StepState};
 
@@ -32,38 +32,59 @@ pub(super) fn check(
     merge: &MergeState,
     out: &mut Vec<Finding>,
 ) -> Vec<MergeStepState> {
-    let state = |name: &str| merge.get(name).cloned().unwrap_or_default();
-    let Some(ai) = agent else {
-        // The integrator: every agent must have merged into the integration branch.
-        let mut progress = Vec::new();
-        for a in &c.agents {
-            let m = state(&a.name);
-            if !m.in_head {
-                out.push(
-                    Finding::failure(
-                        Rule::MergeOrder,
-                        format!(
-                            "{} ({}) has not merged into `{}` yet",
-                            a.name,
-                            a.branch.as_deref().unwrap_or("no branch"),
-                            pr.branch
-                        ),
-                    )
-                    .about(&a.name),
-                );
-            }
-            progress.push(MergeStepState {
-                agent: a.name.clone(),
-                state: if m.in_head {
-                    StepState::Merged
-                } else {
-                    StepState::Waiting
-                },
-                reference: m.merged_into_base.clone(),
-            });
+    match agent {
+        Some(ai) => predecessors(c, ai, pr, merge, out),
+        None => integrator(c, pr, merge, out),
+    }
+}
+
+/// The integrator: every agent must have merged into the integration branch.
+fn integrator(
+    c: &Contract,
+    pr: &PrSnapshot,
+    merge: &MergeState,
+    out: &mut Vec<Finding>,
+) -> Vec<MergeStepState> {
+    let mut progress = Vec::new();
+    for a in &c.agents {
+        let m = merge.get(&a.name).cloned().unwrap_or_default();
+        if !m.in_head {
+            out.push(
+                Finding::failure(
+                    Rule::MergeOrder,
+                    format!(
+                        "{} ({}) has not merged into `{}` yet",
+                        a.name,
+                        a.branch.as_deref().unwrap_or("no branch"),
+                        pr.branch
+                    ),
+                )
+                .about(&a.name),
+            );
         }
-        return progress;
-    };
+        progress.push(MergeStepState {
+            agent: a.name.clone(),
+            state: if m.in_head {
+                StepState::Merged
+            } else {
+                StepState::Waiting
+            },
+            reference: m.merged_into_base.clone(),
+        });
+    }
+    progress
+}
+
+/// An agent: each predecessor in the merge order must have merged into the
+/// base (`merge-order`) and be contained in the head (`stale-base`).
+fn predecessors(
+    c: &Contract,
+    ai: usize,
+    pr: &PrSnapshot,
+    merge: &MergeState,
+    out: &mut Vec<Finding>,
+) -> Vec<MergeStepState> {
+    let state = |name: &str| merge.get(name).cloned().unwrap_or_default();
     let me = &c.agents[ai].name;
     let Some(pos) = c.merge_position(me) else {
         return Vec::new();
@@ -91,48 +112,7 @@ pub(super) fn check(
             continue;
         }
         let m = state(&step.agent);
-        let branch = c
-            .agent(&step.agent)
-            .and_then(|a| a.branch.clone())
-            .unwrap_or_default();
-        match &m.merged_into_base {
-            None => out.push(
-                Finding::failure(
-                    Rule::MergeOrder,
-                    format!(
-                        "waiting on {} ({branch}): it merges before {me} and has not merged into `{}` yet",
-                        step.agent, pr.base
-                    ),
-                )
-                .about(&step.agent),
-            ),
-            Some(r) if !m.in_head => out.push(
-                Finding::failure(
-                    Rule::StaleBase,
-                    format!(
-                        "{} merged ({r}) but this branch does not contain it: rebase onto {}",
-                        step.agent, pr.base
-                    ),
-                )
-                .about(&step.agent),
-            ),
-            Some(_) => {}
-        }
-        match (&m.merged_into_base, first_waiting) {
-            (None, None) => first_waiting = Some(&step.agent),
-            (Some(r), Some(earlier)) => out.push(
-                Finding::failure(
-                    Rule::MergeOrder,
-                    format!(
-                        "{} merged ({r}) before {earlier}, out of the contract's merge order ({earlier} merges first)",
-                        step.agent
-                    ),
-                )
-                .with_level(Level::Warning)
-                .about(&step.agent),
-            ),
-            _ => {}
-        }
+        judge_predecessor(c, &step.agent, me, &m, pr, &mut first_waiting, out);
         progress.push(MergeStepState {
             agent: step.agent.clone(),
             state: if m.merged_into_base.is_some() {
@@ -144,4 +124,60 @@ pub(super) fn check(
         });
     }
     progress
+}
+
+/// The findings about one predecessor: still to merge (`merge-order`),
+/// merged but not in the head (`stale-base`), or merged before an earlier
+/// one still waiting (an out-of-order warning).
+fn judge_predecessor<'a>(
+    c: &Contract,
+    agent: &'a str,
+    me: &str,
+    m: &AgentMerge,
+    pr: &PrSnapshot,
+    first_waiting: &mut Option<&'a str>,
+    out: &mut Vec<Finding>,
+) {
+    let branch = c
+        .agent(agent)
+        .and_then(|a| a.branch.clone())
+        .unwrap_or_default();
+    match &m.merged_into_base {
+        None => out.push(
+            Finding::failure(
+                Rule::MergeOrder,
+                format!(
+                    "waiting on {} ({branch}): it merges before {me} and has not merged into `{}` yet",
+                    agent, pr.base
+                ),
+            )
+            .about(agent),
+        ),
+        Some(r) if !m.in_head => out.push(
+            Finding::failure(
+                Rule::StaleBase,
+                format!(
+                    "{} merged ({r}) but this branch does not contain it: rebase onto {}",
+                    agent, pr.base
+                ),
+            )
+            .about(agent),
+        ),
+        Some(_) => {}
+    }
+    match (&m.merged_into_base, *first_waiting) {
+        (None, None) => *first_waiting = Some(agent),
+        (Some(r), Some(earlier)) => out.push(
+            Finding::failure(
+                Rule::MergeOrder,
+                format!(
+                    "{} merged ({r}) before {earlier}, out of the contract's merge order ({earlier} merges first)",
+                    agent
+                ),
+            )
+            .with_level(Level::Warning)
+            .about(agent),
+        ),
+        _ => {}
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::source::github::transport::Response;
 
 const SECRET: &str = "ghp_UNIT_TEST_SECRET_4f9c2a7d1e";
 

@@ -1,0 +1,157 @@
+//! Merge state on GitHub: whether each predecessor's pull request merged
+//! into the base (or, for the integrator, into the integration branch), and
+//! whether the head contains it, looked up concurrently.
+
+use tokio::task::JoinSet;
+
+use super::client::{Api, ApiError};
+use super::loader::{GithubLoadError, RepoId};
+use super::models::{ApiPullRequest as ApiPr, Compare};
+use contract_gate_core::change::{AgentMerge, MergeState};
+use contract_gate_core::contract::{self, Contract};
+use contract_gate_core::evaluate::Claim;
+
+/// Where the judged change sits.
+pub(super) struct Refs<'a> {
+    pub base_branch: &'a str,
+    pub head_branch: &'a str,
+    pub head_sha: &'a str,
+    /// A merge group's base SHA: predecessors queued ahead are in it.
+    pub queue_base: Option<&'a str>,
+}
+
+/// What one predecessor's lookup needs, owned so it can run as a task.
+#[derive(Clone)]
+struct Lookup {
+    api: Api,
+    repo: RepoId,
+    /// The branch the predecessor merges into.
+    into: String,
+    head_sha: String,
+    queue_base: Option<String>,
+    integrator: bool,
+}
+
+/// Merge state of the agents this branch depends on (its predecessors, or
+/// every agent for the integrator), looked up concurrently.
+pub(super) async fn fetch_merge_state(
+    api: &Api,
+    repo: &RepoId,
+    c: &Contract,
+    claim: Claim,
+    refs: Refs<'_>,
+) -> Result<MergeState, GithubLoadError> {
+    let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
+        Claim::Agent { agent, .. } => {
+            let me = &c.agents[agent].name;
+            let pos = c.merge_position(me).unwrap_or(0);
+            let preds = c.merge_order[..pos]
+                .iter()
+                .filter_map(|s| c.agent(&s.agent))
+                .collect();
+            (preds, refs.base_branch, false)
+        }
+        Claim::Integrator { .. } => (c.agents.iter().collect(), refs.head_branch, true),
+    };
+    let lookup = Lookup {
+        api: api.clone(),
+        repo: repo.clone(),
+        into: into.to_string(),
+        head_sha: refs.head_sha.to_string(),
+        queue_base: refs.queue_base.map(String::from),
+        integrator,
+    };
+    let mut set = JoinSet::new();
+    for a in agents {
+        let Some(branch) = a.branch.clone() else {
+            continue;
+        };
+        let (lookup, name) = (lookup.clone(), a.name.clone());
+        set.spawn(async move { (name, agent_merge(&lookup, &branch).await) });
+    }
+    let mut out = MergeState::new();
+    while let Some(r) = set.join_next().await {
+        let (name, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
+        out.insert(name, r?);
+    }
+    Ok(out)
+}
+
+/// One predecessor's merge state. It has merged when a closed PR from its
+/// branch into `into` has `merged_at`; the head must then contain it.
+async fn agent_merge(l: &Lookup, branch: &str) -> Result<AgentMerge, ApiError> {
+    // In a merge queue, a predecessor may be queued ahead (open, its head
+    // already in the group's base): ask for open PRs too.
+    let state = if l.queue_base.is_some() {
+        "all"
+    } else {
+        "closed"
+    };
+    let prs: Vec<ApiPr> = l
+        .api
+        .get_json(
+            &l.repo.path("/pulls"),
+            &[
+                ("state", state.to_string()),
+                ("head", format!("{}:{branch}", l.repo.owner)),
+                ("base", l.into.clone()),
+                ("per_page", "100".to_string()),
+            ],
+        )
+        .await?;
+    let merged = prs
+        .iter()
+        .filter(|p| p.merged_at.is_some())
+        .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
+    let Some(pr) = merged else {
+        return queued_ahead(l, &prs).await;
+    };
+    let merged_into_base = Some(format!("#{}", pr.number));
+    // Merged into the integration branch, which is the head; else the head
+    // contains the predecessor when it contains the merge commit (rebased
+    // onto the base), or the predecessor's own head (a stacked branch; also
+    // after a squash merge).
+    let in_head = l.integrator || {
+        let shas = [pr.merge_commit_sha.as_deref(), Some(pr.head.sha.as_str())];
+        let mut found = false;
+        for sha in shas.into_iter().flatten() {
+            if contains(l, sha, &l.head_sha).await? {
+                found = true;
+                break;
+            }
+        }
+        found
+    };
+    Ok(AgentMerge {
+        merged_into_base,
+        in_head,
+    })
+}
+
+/// A predecessor with no merged PR counts as merged in a merge queue when
+/// its open PR's head is in the group's base (queued ahead).
+async fn queued_ahead(l: &Lookup, prs: &[ApiPr]) -> Result<AgentMerge, ApiError> {
+    let open = prs.iter().find(|p| p.state.as_deref() == Some("open"));
+    if let (Some(qb), Some(open)) = (&l.queue_base, open) {
+        // The group's head contains its base, so the head has it too.
+        if contains(l, &open.head.sha, qb).await? {
+            return Ok(AgentMerge {
+                merged_into_base: Some(format!("#{} (queued ahead)", open.number)),
+                in_head: true,
+            });
+        }
+    }
+    Ok(AgentMerge::default())
+}
+
+/// Whether `head` contains `sha` (compare API: `ahead` or `identical`).
+async fn contains(l: &Lookup, sha: &str, head: &str) -> Result<bool, ApiError> {
+    let cmp: Compare = l
+        .api
+        .get_json(
+            &l.repo.path(&format!("/compare/{sha}...{head}")),
+            &[("per_page", "1".to_string())],
+        )
+        .await?;
+    Ok(cmp.status == "ahead" || cmp.status == "identical")
+}
