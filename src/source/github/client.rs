@@ -414,7 +414,13 @@ mod outcome;
 impl Api {
     /// What an answer means, as a request would see it.
     fn judge(&self, ask: Ask, target: &str, resp: &super::transport::Response) -> Outcome {
-        outcome::judge(&self.inner.scrub, self.inner.token.is_some(), ask, target, resp)
+        outcome::judge(
+            &self.inner.scrub,
+            self.inner.token.is_some(),
+            ask,
+            target,
+            resp,
+        )
     }
 }
 

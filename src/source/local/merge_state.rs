@@ -180,23 +180,7 @@ fn squash_merges(
     if candidates.is_empty() {
         return Ok(());
     }
-    let mut tips: Vec<(&str, &BranchRef)> = Vec::new(); // (agent, tip)
-    for a in &c.agents {
-        let unmerged = out
-            .get(&a.name)
-            .is_some_and(|m| m.merged_into_base.is_none());
-        if !unmerged || !needed.contains(&a.name.to_ascii_lowercase()) {
-            continue;
-        }
-        let Some(branch) = a.branch.as_deref() else {
-            continue;
-        };
-        tips.extend(
-            refs.iter()
-                .filter(|r| r.branch == branch)
-                .map(|r| (a.name.as_str(), *r)),
-        );
-    }
+    let tips = unmerged_tips(c, refs, needed, out);
     if tips.is_empty() {
         return Ok(());
     }
@@ -287,4 +271,31 @@ mod tests {
         ));
         assert!(!names_branch("Merge branch 'agents/xy'", "agents/x"));
     }
+}
+
+/// The branch tips of the needed agents not yet found merged, as (agent, tip).
+fn unmerged_tips<'a>(
+    c: &'a Contract,
+    refs: &[&'a BranchRef],
+    needed: &BTreeSet<String>,
+    out: &MergeState,
+) -> Vec<(&'a str, &'a BranchRef)> {
+    let mut tips = Vec::new();
+    for a in &c.agents {
+        let unmerged = out
+            .get(&a.name)
+            .is_some_and(|m| m.merged_into_base.is_none());
+        if !unmerged || !needed.contains(&a.name.to_ascii_lowercase()) {
+            continue;
+        }
+        let Some(branch) = a.branch.as_deref() else {
+            continue;
+        };
+        tips.extend(
+            refs.iter()
+                .filter(|r| r.branch == branch)
+                .map(|r| (a.name.as_str(), *r)),
+        );
+    }
+    tips
 }

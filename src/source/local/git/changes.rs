@@ -151,7 +151,6 @@ impl Git {
         // every pathspec, so 100,000 of them would cost more than the diff).
         let whole = asked.len() > PATHSPECS_NAMED;
         if !asked.is_empty() {
-            let chunk = asked.as_slice();
             let mut args: Vec<std::ffi::OsString> = [
                 "diff",
                 "-U0",
@@ -171,26 +170,14 @@ impl Git {
             if whole {
                 args.insert(1, "--diff-filter=MRT".into());
             } else {
-                args.extend(chunk.iter().flat_map(|(_, specs)| specs.iter().cloned()));
+                args.extend(asked.iter().flat_map(|(_, specs)| specs.iter().cloned()));
             }
             let out = self.run(&args)?;
-            let sections = parse_patch(&out);
-            let unnamed = sections.iter().any(|s| s.name().is_none());
-            let mut by_name: HashMap<&str, Vec<&Section>> = HashMap::new();
-            for s in &sections {
-                if let Some(name) = s.name() {
-                    by_name.entry(name).or_default().push(s);
-                }
-            }
-            for (path, _) in chunk {
-                let r = match by_name.get(path.as_str()) {
-                    Some(parts) => Section::removals(parts),
-                    // Cannot tell whether the unnamed part is this file's.
-                    None if unnamed => Removals::Unavailable("diff could not be attributed".into()),
-                    None => Removals::Known(Vec::new()),
-                };
-                result.insert((*path).clone(), r);
-            }
+            attribute(
+                &parse_patch(&out),
+                asked.iter().map(|(p, _)| *p),
+                &mut result,
+            );
         }
         Ok(result)
     }
@@ -282,5 +269,29 @@ impl NameStatus {
             return Err(format!("missing path after status `{}`", status as char));
         }
         Ok(self.files)
+    }
+}
+
+/// Hands each asked path the parts of a patch its headers name. A part no
+/// header names makes every unmatched path Unavailable: it might be theirs.
+fn attribute<'a>(
+    sections: &[Section],
+    asked: impl Iterator<Item = &'a String>,
+    result: &mut HashMap<String, Removals>,
+) {
+    let unnamed = sections.iter().any(|s| s.name().is_none());
+    let mut by_name: HashMap<&str, Vec<&Section>> = HashMap::new();
+    for s in sections {
+        if let Some(name) = s.name() {
+            by_name.entry(name).or_default().push(s);
+        }
+    }
+    for path in asked {
+        let r = match by_name.get(path.as_str()) {
+            Some(parts) => Section::removals(parts),
+            None if unnamed => Removals::Unavailable("diff could not be attributed".into()),
+            None => Removals::Known(Vec::new()),
+        };
+        result.insert(path.clone(), r);
     }
 }

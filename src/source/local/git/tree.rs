@@ -115,25 +115,7 @@ impl Git {
         } else {
             Vec::new()
         };
-        let mut entries: Vec<(String, &[u8], &[u8])> = Vec::new(); // (path, mode, object)
-        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-            let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
-                continue;
-            };
-            let mut meta = entry[..tab].split(|&b| b == b' ');
-            let (mode, kind, object) = (
-                meta.next().unwrap_or_default(),
-                meta.next().unwrap_or_default(),
-                meta.next().unwrap_or_default(),
-            );
-            // A symlink is a blob too: its mode says what it is.
-            let mode: &[u8] = match (mode, kind) {
-                (b"120000" | b"160000", _) => mode,
-                (_, b"blob") => b"file",
-                _ => b"other",
-            };
-            entries.push((lossy(&entry[tab + 1..]), mode, object));
-        }
+        let entries = tree_entries(&out);
         let mut wanted: Vec<(String, Option<Entry>)> = exact
             .iter()
             .map(|p| {
@@ -163,28 +145,13 @@ impl Git {
             })
             .collect();
         let mut blobs = self.blobs(&blob_ids)?.into_iter();
-        let mut files = Vec::new();
-        for (path, entry) in wanted {
-            let file = match entry {
-                None => ContractFile::Missing,
-                Some((b"120000", _)) => ContractFile::Refused("a symbolic link".into()),
-                Some((b"160000", _)) => ContractFile::Refused("a submodule (gitlink)".into()),
-                Some((b"file", _)) => {
-                    let content = blobs.next().unwrap_or_default();
-                    if content.contains(&0) {
-                        ContractFile::Refused("a binary file".into())
-                    } else {
-                        match String::from_utf8(content) {
-                            Ok(text) => ContractFile::Text(text),
-                            Err(_) => ContractFile::Refused("not UTF-8 text".into()),
-                        }
-                    }
-                }
-                Some(_) => ContractFile::Missing,
-            };
-            files.push((path, file));
-        }
-        Ok(files)
+        Ok(wanted
+            .into_iter()
+            .map(|(path, entry)| {
+                let file = contract_file_of(entry, &mut blobs);
+                (path, file)
+            })
+            .collect())
     }
 
     /// The contents of blobs by object id, in order (`cat-file --batch`).
@@ -265,5 +232,56 @@ impl Git {
             }
         }
         Ok(files)
+    }
+}
+
+/// `ls-tree -z` entries as (path, kind, object): kind is `file` for a
+/// regular blob, the mode for a symlink (`120000`) or submodule (`160000`),
+/// `other` for anything else.
+fn tree_entries(out: &[u8]) -> Vec<(String, &[u8], &[u8])> {
+    let mut entries = Vec::new();
+    // `<mode> SP <type> SP <object> TAB <path>`
+    for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
+            continue;
+        };
+        let mut meta = entry[..tab].split(|&b| b == b' ');
+        let (mode, kind, object) = (
+            meta.next().unwrap_or_default(),
+            meta.next().unwrap_or_default(),
+            meta.next().unwrap_or_default(),
+        );
+        // A symlink is a blob too: its mode says what it is.
+        let kind: &[u8] = match (mode, kind) {
+            (b"120000" | b"160000", _) => mode,
+            (_, b"blob") => b"file",
+            _ => b"other",
+        };
+        entries.push((lossy(&entry[tab + 1..]), kind, object));
+    }
+    entries
+}
+
+/// What a contract's tree entry holds; a regular file takes the next blob.
+fn contract_file_of(
+    entry: Option<Entry>,
+    blobs: &mut impl Iterator<Item = Vec<u8>>,
+) -> ContractFile {
+    match entry {
+        None => ContractFile::Missing,
+        Some((b"120000", _)) => ContractFile::Refused("a symbolic link".into()),
+        Some((b"160000", _)) => ContractFile::Refused("a submodule (gitlink)".into()),
+        Some((b"file", _)) => {
+            let content = blobs.next().unwrap_or_default();
+            if content.contains(&0) {
+                ContractFile::Refused("a binary file".into())
+            } else {
+                match String::from_utf8(content) {
+                    Ok(text) => ContractFile::Text(text),
+                    Err(_) => ContractFile::Refused("not UTF-8 text".into()),
+                }
+            }
+        }
+        Some(_) => ContractFile::Missing,
     }
 }
