@@ -252,27 +252,6 @@ fn names_branch(subject: &str, branch: &str) -> bool {
         })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn merge_subjects_name_branches() {
-        use super::names_branch;
-        assert!(names_branch(
-            "Merge branch 'agents/x' into main",
-            "agents/x"
-        ));
-        assert!(names_branch(
-            "Merge pull request #12 from org/agents/x",
-            "agents/x"
-        ));
-        assert!(!names_branch(
-            "Merge pull request #12 from org/agents/xy",
-            "agents/x"
-        ));
-        assert!(!names_branch("Merge branch 'agents/xy'", "agents/x"));
-    }
-}
-
 /// The branch tips of the needed agents not yet found merged, as (agent, tip).
 fn unmerged_tips<'a>(
     c: &'a Contract,
@@ -298,4 +277,25 @@ fn unmerged_tips<'a>(
         );
     }
     tips
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn merge_subjects_name_branches() {
+        use super::names_branch;
+        assert!(names_branch(
+            "Merge branch 'agents/x' into main",
+            "agents/x"
+        ));
+        assert!(names_branch(
+            "Merge pull request #12 from org/agents/x",
+            "agents/x"
+        ));
+        assert!(!names_branch(
+            "Merge pull request #12 from org/agents/xy",
+            "agents/x"
+        ));
+        assert!(!names_branch("Merge branch 'agents/xy'", "agents/x"));
+    }
 }
