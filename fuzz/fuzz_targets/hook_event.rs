@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(ev) = parse(cli, input) {
             if let Action::Edit(paths) = &ev.action {
                 assert!(!paths.is_empty(), "{cli:?}: an edit of no path");
-                assert!(paths.iter().all(|p| !p.is_empty()), "{cli:?}: an empty path");
+                assert!(
+                    paths.iter().all(|p| !p.is_empty()),
+                    "{cli:?}: an empty path"
+                );
             }
         }
     }

@@ -40,7 +40,7 @@ fn world_seq(body: &str, lists: Vec<Vec<Value>>) -> World {
                 "GET",
                 &format!("{R}/contents/CONTRACT.md"),
                 &format!("ref={r}"),
-                Reply::text(200, &contract_with_matrix()),
+                Reply::contents("CONTRACT.md", contract_with_matrix()),
             );
         }
         let replies = lists

@@ -83,8 +83,8 @@ fn an_unreadable_contract_completes_the_run_as_failure() {
                 "GET",
                 &format!("{R}/contents/CONTRACT.md"),
                 &format!("ref={r}"),
-                Reply::text(
-                    200,
+                Reply::contents(
+                    "CONTRACT.md",
                     "# Context contract\n\n## Scope\n- agent-9 owns: `src/**`\n",
                 ),
             );

@@ -90,7 +90,7 @@ impl World {
                 "GET",
                 &format!("{R}/contents/CONTRACT.md"),
                 &format!("ref={r}"),
-                Reply::text(200, &contract(agent1)),
+                Reply::contents("CONTRACT.md", contract(agent1)),
             );
         }
         let closed = if predecessor_merged {
@@ -726,7 +726,7 @@ fn sweep_of_an_integration_branch_rejudges_the_integrator() {
                 "GET",
                 &format!("{R}/contents/CONTRACT.md"),
                 &format!("ref={r}"),
-                Reply::text(200, contract),
+                Reply::contents("CONTRACT.md", contract),
             );
         }
         m.on_query(
@@ -797,7 +797,7 @@ fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, S
         "GET",
         &format!("{repo}/contents/CONTRACT.md"),
         &format!("ref={gb}"),
-        Reply::text(200, &contract),
+        Reply::contents("CONTRACT.md", &contract),
     );
     mock.on("GET", &format!("{repo}/pulls"), Reply::json(200, pulls));
     mock.on(
@@ -971,3 +971,6 @@ mod ci_checks;
 
 #[path = "approvals.rs"]
 mod approvals;
+
+#[path = "contract_file.rs"]
+mod contract_file;

@@ -64,3 +64,45 @@ fn lint_refuses_a_symlinked_or_non_utf8_contract_in_the_working_tree() {
         assert_eq!(d["path"], "CONTRACT.md", "{kind}: {v}");
     }
 }
+
+/// CONTRACT.md claims the branch, and a second contract beside it cannot be
+/// read (a symlink, or a line with an error): that contract might claim or
+/// bind the branch too, so the branch is blocked, not judged by the first
+/// alone.
+#[test]
+fn an_unreadable_second_contract_blocks_a_claimed_branch() {
+    for broken in ["symlink", "error"] {
+        let r = Repo::uploads();
+        std::fs::create_dir_all(r.dir.join(".github/contracts")).unwrap();
+        match broken {
+            "symlink" => std::os::unix::fs::symlink(
+                "../../CONTRACT.md",
+                r.dir.join(".github/contracts/team.md"),
+            )
+            .unwrap(),
+            _ => {
+                r.write(
+                    ".github/contracts/team.md",
+                    "# Team\n\n## Scope\n- agent-9: glob:src/[a.ts\n",
+                );
+            }
+        }
+        r.commit("a second contract");
+        r.branch("agents/migrations", "main")
+            .write("src/db/migrations/001.sql", "create table t ();\n")
+            .commit("migration");
+        let run = r.check(&["--base", "main"]);
+        run.blocked(&["contract-invalid"]);
+        let f = run.findings("contract-invalid");
+        assert!(
+            f.iter().all(|f| f["path"] == ".github/contracts/team.md"),
+            "{broken}: {}",
+            run.stdout
+        );
+        assert_eq!(
+            run.json()["agent"],
+            "agent-2",
+            "{broken}: still judged as agent-2"
+        );
+    }
+}

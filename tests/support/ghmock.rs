@@ -54,6 +54,27 @@ impl Reply {
         Reply::bytes(status, "text/plain; charset=utf-8", body)
     }
 
+    /// A contents-API answer for a file at `path` holding `content`: the
+    /// recorded `fixtures/github/rest/contents.file.json` with its name,
+    /// path, size and base64 content (wrapped at 60 columns, as GitHub
+    /// sends it) replaced.
+    pub fn contents(path: &str, content: impl AsRef<[u8]>) -> Reply {
+        use base64::Engine as _;
+        let bytes = content.as_ref();
+        let mut v: Value = serde_json::from_slice(&fixture("rest/contents.file.json")).unwrap();
+        let packed = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let wrapped: String = packed
+            .as_bytes()
+            .chunks(60)
+            .map(|c| format!("{}\n", String::from_utf8_lossy(c)))
+            .collect();
+        v["name"] = path.rsplit('/').next().unwrap_or(path).into();
+        v["path"] = path.into();
+        v["size"] = bytes.len().into();
+        v["content"] = wrapped.into();
+        Reply::json(200, v)
+    }
+
     /// The bytes of `fixtures/github/<rel>` as a JSON body.
     pub fn fixture(status: u16, rel: &str) -> Reply {
         Reply::bytes(status, "application/json; charset=utf-8", fixture(rel))

@@ -10,6 +10,7 @@ use super::client::{Api, ApiError};
 use super::merge_state::{fetch_merge_state, Refs};
 use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
 use super::target::encode_file_path;
+use crate::source::local::git::ContractFile;
 use crate::source::local::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
 use contract_gate_core::change::{ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals};
 use contract_gate_core::ci_evidence::CiResults;
@@ -96,6 +97,59 @@ pub async fn file_at(
     .await
 }
 
+/// A contract file at a commit, read as the local source reads one: a
+/// symlink (GitHub follows an in-repository one and answers for its target,
+/// whose path then differs), a submodule, binary or non-UTF-8 content is
+/// refused, never read.
+pub async fn contract_file(
+    api: &Api,
+    repo: &RepoId,
+    path: &str,
+    sha: &str,
+) -> Result<ContractFile, ApiError> {
+    let at = repo.path(&format!("/contents/{}", encode_file_path(path)));
+    let query = [("ref", sha.to_string())];
+    let Some(entry) = api.get_json_opt::<serde_json::Value>(&at, &query).await? else {
+        return Ok(ContractFile::Missing);
+    };
+    let field = |k: &str| entry.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+    let refused = |what: &str| Ok(ContractFile::Refused(what.to_string()));
+    match field("type") {
+        "symlink" => return refused("a symbolic link"),
+        "submodule" => return refused("a submodule (gitlink)"),
+        "file" if field("path") != path => return refused("a symbolic link"),
+        "file" => {}
+        // A directory (a JSON array) or anything else is no contract file.
+        _ => return Ok(ContractFile::Missing),
+    }
+    let bytes = if field("encoding") == "base64" {
+        use base64::Engine as _;
+        let packed: String = field("content").split_whitespace().collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map_err(|e| ApiError::Decode {
+                method: "GET",
+                path: at.clone(),
+                message: format!("the file's base64 content does not decode: {e}"),
+            })?
+    } else {
+        // Past 1 MB the contents API sends no content: read it raw.
+        match api.get_raw(&at, &query).await {
+            Ok(Some(text)) => text.into_bytes(),
+            Ok(None) => return Ok(ContractFile::Missing),
+            Err(ApiError::Decode { .. }) => return refused("not UTF-8 text"),
+            Err(e) => return Err(e),
+        }
+    };
+    if bytes.contains(&0) {
+        return refused("a binary file");
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => ContractFile::Text(text),
+        Err(_) => ContractFile::Refused("not UTF-8 text".into()),
+    })
+}
+
 /// The contracts at `sha`: explicit paths, or `CONTRACT.md` plus
 /// `.github/contracts/*.md`, fetched concurrently.
 pub async fn fetch_contracts(
@@ -105,6 +159,7 @@ pub async fn fetch_contracts(
     explicit: &[String],
 ) -> Result<Vec<Contract>, GithubLoadError> {
     let mut paths: Vec<String> = Vec::new();
+    let mut refused_entries: Vec<(String, &str)> = Vec::new();
     let required = !explicit.is_empty();
     if required {
         for p in explicit {
@@ -121,36 +176,53 @@ pub async fn fetch_contracts(
                 &[("ref", sha.to_string())],
             )
             .await?;
+        let listing = listing.unwrap_or_default();
         let mut more: Vec<String> = listing
-            .unwrap_or_default()
-            .into_iter()
+            .iter()
             .filter(|e| e.kind == "file" && e.path.ends_with(".md"))
-            .map(|e| e.path)
+            .map(|e| e.path.clone())
             .collect();
         more.sort();
         paths.extend(more);
+        refused_entries = listing
+            .into_iter()
+            .filter(|e| e.path.ends_with(".md"))
+            .filter_map(|e| match e.kind.as_str() {
+                "symlink" => Some((e.path, "a symbolic link")),
+                "submodule" => Some((e.path, "a submodule (gitlink)")),
+                _ => None,
+            })
+            .collect();
+        refused_entries.sort();
     }
     let mut set = JoinSet::new();
     for (i, p) in paths.iter().enumerate() {
         let (api, repo, p, sha) = (api.clone(), repo.clone(), p.clone(), sha.to_string());
-        set.spawn(async move { (i, file_at(&api, &repo, &p, &sha).await) });
+        set.spawn(async move { (i, contract_file(&api, &repo, &p, &sha).await) });
     }
-    let mut found: Vec<Option<String>> = vec![None; paths.len()];
+    let mut found: Vec<ContractFile> = vec![ContractFile::Missing; paths.len()];
     while let Some(r) = set.join_next().await {
         let (i, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         found[i] = r?;
     }
+    // Entries of the contracts directory that are links or submodules are
+    // refused, never skipped: one of them may be the contract meant.
+    for (p, what) in refused_entries {
+        found.push(ContractFile::Refused(what.to_string()));
+        paths.push(p);
+    }
     let mut out = Vec::new();
-    for (p, src) in paths.iter().zip(found) {
-        match src {
-            Some(s) => out.push(contract::parse(p, &s)),
-            None if required => {
+    for (p, file) in paths.iter().zip(found) {
+        match file {
+            ContractFile::Text(s) => out.push(contract::parse(p, &s)),
+            ContractFile::Refused(what) => out.push(contract::refused(p, &what)),
+            ContractFile::Missing if required => {
                 return Err(GithubLoadError::MissingContract {
                     path: p.clone(),
                     sha: sha.to_string(),
                 })
             }
-            None => {}
+            ContractFile::Missing => {}
         }
     }
     contract::validate_set(&mut out);

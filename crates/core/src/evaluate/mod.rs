@@ -184,6 +184,13 @@ pub fn evaluate(
     };
     let contract = &contracts[ci];
     contract_errors(contract, &mut findings);
+    // Another contract that could not be read (a refused file, a line with
+    // an error) may claim this branch or bind it too: fail closed.
+    for (i, other) in contracts.iter().enumerate() {
+        if i != ci {
+            contract_errors(other, &mut findings);
+        }
+    }
     let who = match agent_idx {
         Some(i) => contract.agents[i].name.clone(),
         None => INTEGRATOR.to_string(),
