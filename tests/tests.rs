@@ -28,6 +28,8 @@ mod hardening_action;
 mod hardening_contract_file;
 #[path = "hardening/far_column.rs"]
 mod hardening_far_column;
+#[path = "hardening/huge.rs"]
+mod hardening_huge;
 #[path = "hardening/names.rs"]
 mod hardening_names;
 #[path = "hardening/option_refs.rs"]

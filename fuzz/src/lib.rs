@@ -97,7 +97,9 @@ pub mod roundtrip {
         }
         let list = |items: Vec<String>| items.join(", ");
         let pattern = |t: &str| plain(t, &['*']).then(|| t.to_string());
-        d += "\n## Scope\n";
+        if c.agents.iter().any(|a| !a.owns.is_empty()) {
+            d += "\n## Scope\n";
+        }
         for a in c.agents.iter().filter(|a| !a.owns.is_empty()) {
             let items: Option<Vec<String>> = a
                 .owns
