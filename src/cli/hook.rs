@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::agent::event::Cli;
 use crate::agent::hook::{self, HookOptions};
 use crate::term::emit;
+use contract_gate_core::edit_guard::Decision;
 
 /// `contract-gate hook`.
 #[derive(Debug, clap::Args)]
@@ -24,6 +25,10 @@ pub struct AgentHookArgs {
     /// Read the contract from this base instead of the one `setup` recorded.
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Deny with a reason when no decision is reached in this many seconds
+    /// (a hook the agent CLI times out on lets the call through).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
 }
 
 /// Which hook.
@@ -68,15 +73,31 @@ pub fn run(a: &HookArgs) -> i32 {
     let decision = match std::io::stdin().read_to_string(&mut input) {
         Ok(_) => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            hook::decide(&opts, &input, &cwd)
+            decide_in_time(opts, input, cwd, args.timeout)
         }
-        Err(e) => contract_gate_core::edit_guard::Decision::Deny(format!(
+        Err(e) => Decision::Deny(format!(
             "contract-gate could not read the hook event on stdin, so the call is denied: {e}"
         )),
     };
     let (out, code) = hook::render(cli, &decision);
     emit(&out);
     code
+}
+
+/// The decision, or a deny once `secs` pass without one (a git that hangs
+/// on a lock, a huge repository): the process answers and exits, leaving
+/// the stuck work behind.
+fn decide_in_time(opts: HookOptions, input: String, cwd: PathBuf, secs: u64) -> Decision {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(hook::decide(&opts, &input, &cwd));
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(d) => d,
+        Err(_) => Decision::Deny(format!(
+            "contract-gate did not decide within {secs} s, so the call is denied (raise it with `--timeout SECS` in the hook command)"
+        )),
+    }
 }
 
 fn pre_push(a: &PrePushArgs) -> i32 {

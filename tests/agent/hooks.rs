@@ -302,3 +302,39 @@ fn gemini_before_tool_speaks_decision_and_reason() {
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["decision"], "deny");
 }
+
+/// A hook that cannot decide in time denies (an agent CLI that times a hook
+/// out lets the call through). A `git` that hangs stands in for a stuck
+/// lock; `--timeout 1` bounds the wait.
+#[test]
+fn a_hook_that_cannot_decide_in_time_denies() {
+    let (r, wt1, _) = team();
+    let fake = r.outside("hanging-git");
+    std::fs::create_dir_all(&fake).unwrap();
+    let git = fake.join("git");
+    std::fs::write(&git, "#!/bin/sh\nexec sleep 30\n").unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        fake.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ev = claude(
+        "Write",
+        json!({"file_path": path_in(&wt1, "src/api/uploads/handler.ts"), "content": "x"}),
+        &wt1,
+    );
+    let run = run_with_env(
+        &wt1.dir,
+        &["hook", "claude-code", "--timeout", "1"],
+        Some(&ev),
+        &[("PATH", &path)],
+    );
+    let (d, why) = decision(&run);
+    assert_eq!(d, "deny");
+    assert!(
+        why.starts_with("contract-gate did not decide within 1 s, so the call is denied"),
+        "{why}"
+    );
+}
