@@ -18,18 +18,41 @@ pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet
     if files.is_empty() {
         return Ok(BTreeSet::new());
     }
-    // The base's `.gitattributes` and `.gitignore` files, listed once: most
-    // trees have no attributes file, and then no path can be marked.
-    // (`ls-tree` takes no glob pathspecs: the listing is filtered here.)
+    let names = rule_files(root, rev)?;
+    at_base_with(root, rev, files, names)
+}
+
+/// The base's `.gitattributes` and `.gitignore` files, listed once (it needs
+/// no change set, so a caller can list them while the diff runs): most trees
+/// have no attributes file, and then no path can be marked. (`ls-tree` takes
+/// no glob pathspecs: the listing is filtered here.)
+pub fn rule_files(root: &Path, rev: &str) -> Result<Vec<String>, String> {
+    // Callers may run this before the revision is resolved: nothing that
+    // looks like an option reaches git.
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a valid revision"));
+    }
     let listed = git::ok(
         root,
         &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
     )?;
-    let is = |f: &str, name: &str| f == name || f.ends_with(&format!("/{name}"));
-    let names: Vec<String> = git::fields(&listed.stdout)
+    Ok(git::fields(&listed.stdout)
         .into_iter()
         .filter(|f| is(f, ".gitattributes") || is(f, ".gitignore"))
-        .collect();
+        .collect())
+}
+
+fn is(f: &str, name: &str) -> bool {
+    f == name || f.ends_with(&format!("/{name}"))
+}
+
+/// [`at_base`] with the base's rule files already listed ([`rule_files`]).
+pub fn at_base_with(
+    root: &Path,
+    rev: &str,
+    files: &[ChangedFile],
+    names: Vec<String>,
+) -> Result<BTreeSet<String>, String> {
     let mut out = if names.iter().any(|f| is(f, ".gitattributes")) {
         let all: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         linguist_generated(root, Some(rev), &all)?

@@ -45,7 +45,17 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         body,
         contracts: contracts.clone(),
     };
-    let mut loaded = local::load(&git, &req).map_err(|e| CliError::new(e.to_string()))?;
+    // The base's ignore and attribute files are listed while the change is
+    // read: neither waits for the other.
+    let (loaded, rules) = std::thread::scope(|s| {
+        let rules = s.spawn(|| crate::agent::generated::rule_files(git.root(), &a.base));
+        let loaded = local::load(&git, &req);
+        (loaded, rules.join())
+    });
+    let mut loaded = loaded.map_err(|e| CliError::new(e.to_string()))?;
+    let rules = rules
+        .unwrap_or_else(|_| Err("listing the base's .gitignore files panicked".into()))
+        .map_err(CliError::new)?;
     let mut warnings = Vec::new();
     if a.worktree {
         warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
@@ -62,13 +72,22 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
             options.protected.push(p);
         }
     }
-    options.generated = crate::agent::generated::at_base(git.root(), &a.base, &loaded.pr.files)
-        .map_err(CliError::new)?;
+    options.generated = if loaded.pr.files.is_empty() {
+        Default::default()
+    } else {
+        crate::agent::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
+            .map_err(CliError::new)?
+    };
     let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
     v.findings.extend(warnings);
     v.findings.sort_by_key(|f| (f.level, f.rule));
     crate::term::emit(&report::render(format, &v));
-    Ok(Outcome::of(&v))
+    let outcome = Outcome::of(&v);
+    // The process ends here: freeing a 100,000-file change one path at a
+    // time would only delay the exit.
+    std::mem::forget(loaded);
+    std::mem::forget(v);
+    Ok(outcome)
 }
 
 /// CI checkouts of a pull request are detached; Actions names the head

@@ -242,7 +242,12 @@ impl NameStatus {
             self.error = Some(format!("missing path after status `{}`", status as char));
             return;
         }
-        let path = lossy(field);
+        // Valid UTF-8 (nearly every name) is copied as is; the rest lossily
+        // (their real bytes are remembered by the caller).
+        let path = match std::str::from_utf8(field) {
+            Ok(text) => text.to_owned(),
+            Err(_) => lossy(field),
+        };
         let kind = match status {
             b'A' => ChangeStatus::Added,
             b'M' | b'T' => ChangeStatus::Modified,
