@@ -110,7 +110,7 @@ fn decide_path(
     match holder {
         Some(w) if w.path == root => {
             let rel = paths::relative(&abs, &root)?;
-            let generated = is_generated(&place.root, &abs, &rel)?;
+            let generated = is_generated(place, &abs, &rel)?;
             Ok(decide_edit(contracts, branch, &rel, generated, &Options::default()))
         }
         Some(w) => Ok(Decision::Deny(other_worktree(contracts, &abs, w))),
@@ -142,13 +142,40 @@ fn other_worktree(contracts: &[Contract], abs: &Path, w: &Worktree) -> String {
 }
 
 /// Generated in the worktree as it stands: marked `linguist-generated`, or
-/// a new file its `.gitignore` rules ignore.
-fn is_generated(root: &Path, abs: &Path, rel: &str) -> Result<bool, String> {
+/// a new file its `.gitignore` rules ignore. As on CI, only the repository's
+/// own rule files count (`.gitattributes`/`.gitignore` on the path's
+/// directories, and `info/attributes`/`info/exclude`), so git is asked only
+/// when one exists: most edits start no process for this.
+fn is_generated(place: &Place, abs: &Path, rel: &str) -> Result<bool, String> {
+    let root = &place.root;
     let one = [rel.to_string()];
-    if !generated::linguist_generated(root, None, &one)?.is_empty() {
+    let info = place.common_dir().join("info");
+    if (on_the_way(root, rel, ".gitattributes") || info.join("attributes").is_file())
+        && !generated::linguist_generated(root, None, &one)?.is_empty()
+    {
         return Ok(true);
     }
-    Ok(!abs.exists() && !generated::ignored_here(root, &one)?.is_empty())
+    let excludes = std::fs::read_to_string(info.join("exclude")).is_ok_and(|t| {
+        t.lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    });
+    Ok(!abs.exists()
+        && (on_the_way(root, rel, ".gitignore") || excludes)
+        && !generated::ignored_here(root, &one)?.is_empty())
+}
+
+/// Whether a `name` file sits in the root or a directory on the way to `rel`.
+fn on_the_way(root: &Path, rel: &str, name: &str) -> bool {
+    let mut dir = root.to_path_buf();
+    if dir.join(name).is_file() {
+        return true;
+    }
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    parts.into_iter().any(|p| {
+        dir.push(p);
+        dir.join(name).is_file()
+    })
 }
 
 /// The answer in the CLI's protocol: (stdout, exit code).

@@ -2,11 +2,14 @@
 //! setup, the contracts at that base and the other worktrees. Kept to a
 //! handful of `git` processes, since a hook runs on every edit.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use contract_gate_core::contract::{self, Contract};
+use contract_gate_core::contract::Contract;
+
+use crate::source::local::{
+    self,
+    git::{Git, GitError},
+};
 
 use super::git;
 
@@ -69,6 +72,15 @@ impl Place {
         })
     }
 
+    /// The repository's shared git directory (the worktree's own one for
+    /// the main worktree; `commondir` names it from a linked one).
+    pub fn common_dir(&self) -> PathBuf {
+        match std::fs::read_to_string(self.git_dir.join("commondir")) {
+            Ok(rel) => self.git_dir.join(rel.trim()),
+            Err(_) => self.git_dir.clone(),
+        }
+    }
+
     /// The base recorded by `setup` for this worktree, if any.
     pub fn recorded_base(&self) -> Option<String> {
         let s = std::fs::read_to_string(base_file(&self.git_dir)).ok()?;
@@ -76,8 +88,60 @@ impl Place {
         (!s.is_empty()).then(|| s.to_string())
     }
 
-    /// Every worktree of the repository (`git worktree list --porcelain`).
+    /// Every worktree of the repository: read from the git directory's
+    /// worktree records (no process; a hook runs on every edit), or from
+    /// `git worktree list --porcelain` when a record is not as expected.
     pub fn worktrees(&self) -> Result<Vec<Worktree>, String> {
+        match self.worktree_records() {
+            Some(list) => Ok(list),
+            None => self.worktree_list(),
+        }
+    }
+
+    /// The records git keeps: the main worktree is the common directory's
+    /// parent (`.git`), each linked one has `worktrees/NAME/gitdir` (its
+    /// `.git` file's path) and `HEAD`. None: anything unusual (a bare
+    /// repository, a missing or odd file) for git to answer instead.
+    fn worktree_records(&self) -> Option<Vec<Worktree>> {
+        let common = self.common_dir().canonicalize().ok()?;
+        if common.file_name()? != ".git" {
+            return None;
+        }
+        let branch_of = |git_dir: &Path| -> Option<Option<String>> {
+            let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+            let head = head.trim();
+            Some(match head.strip_prefix("ref: ") {
+                Some(r) => Some(r.strip_prefix("refs/heads/").unwrap_or(r).to_string()),
+                None if head.len() >= 40 && head.bytes().all(|b| b.is_ascii_hexdigit()) => None,
+                None => return None,
+            })
+        };
+        let mut list = vec![Worktree {
+            path: common.parent()?.to_path_buf(),
+            branch: branch_of(&common)?,
+        }];
+        let records = match std::fs::read_dir(common.join("worktrees")) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(list),
+            Err(_) => return None,
+        };
+        let mut linked = Vec::new();
+        for entry in records {
+            let dir = entry.ok()?.path();
+            let gitfile = std::fs::read_to_string(dir.join("gitdir")).ok()?;
+            let path = Path::new(gitfile.trim()).parent()?.to_path_buf();
+            linked.push(Worktree {
+                path,
+                branch: branch_of(&dir)?,
+            });
+        }
+        linked.sort_by(|a, b| a.path.cmp(&b.path));
+        list.extend(linked);
+        Some(list)
+    }
+
+    /// Every worktree, as `git worktree list --porcelain` lists them.
+    fn worktree_list(&self) -> Result<Vec<Worktree>, String> {
         let out = git::ok(&self.root, &["worktree", "list", "--porcelain", "-z"])?;
         let mut list = Vec::new();
         for field in git::fields(&out.stdout) {
@@ -94,102 +158,74 @@ impl Place {
     }
 }
 
-/// The contracts at `rev`, read as `check` reads them by default
-/// (`CONTRACT.md` and `.github/contracts/*.md`) in two `git` processes.
+/// The contracts at `rev`, read exactly as `check` reads them by default
+/// (`CONTRACT.md` and `.github/contracts/*.md`; a symlink, submodule,
+/// binary or non-UTF-8 file refused with CG025), in two `git` processes
+/// (`ls-tree`, `cat-file --batch`).
 pub fn contracts_of_base(root: &Path, rev: &str) -> Result<Vec<Contract>, String> {
-    if rev.is_empty() || rev.starts_with('-') {
-        return Err(format!("`{rev}` is not a revision"));
-    }
-    let listed = git::run(
-        root,
-        &[
-            "ls-tree",
-            "-z",
-            "--full-tree",
-            &format!("{rev}^{{commit}}"),
-            "--",
-            "CONTRACT.md",
-            ".github/contracts/",
-        ],
-        None,
-    )?;
-    if listed.code != 0 {
-        return Err(format!(
-            "cannot read the contracts at `{rev}`: {}",
-            listed.stderr
-        ));
-    }
-    // `<mode> blob <oid>\t<path>`; only direct `*.md` children of the dir.
-    let mut blobs: Vec<(String, String)> = git::fields(&listed.stdout)
-        .into_iter()
-        .filter_map(|f| {
-            let (meta, path) = f.split_once('\t')?;
-            let mut m = meta.split(' ');
-            let (_mode, kind, oid) = (m.next()?, m.next()?, m.next()?);
-            let wanted = path == "CONTRACT.md"
-                || path
-                    .strip_prefix(".github/contracts/")
-                    .is_some_and(|n| n.ends_with(".md") && !n.contains('/'));
-            (kind == "blob" && wanted).then(|| (path.to_string(), oid.to_string()))
-        })
-        .collect();
-    blobs.sort();
-    let texts = cat_blobs(root, &blobs)?;
-    let mut out: Vec<Contract> = blobs
-        .iter()
-        .zip(texts)
-        .map(|((path, _), text)| contract::parse(path, &text))
-        .collect();
-    contract::validate_set(&mut out);
-    Ok(out)
+    let git = Git::at_root(root.to_path_buf());
+    local::read_contracts_at(&git, rev, &[]).map_err(|e| match e {
+        local::LocalSourceError::Git(GitError::UnknownRev { stderr, .. }) => {
+            format!("cannot read the contracts at `{rev}`: {stderr}")
+        }
+        e => e.to_string(),
+    })
 }
 
-/// The contents of blobs, in one `git cat-file --batch`.
-fn cat_blobs(root: &Path, blobs: &[(String, String)]) -> Result<Vec<String>, String> {
-    if blobs.is_empty() {
-        return Ok(Vec::new());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(dir: &Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
     }
-    let mut child = Command::new("git")
-        .current_dir(root)
-        .args(["cat-file", "--batch"])
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("`git cat-file` could not be run: {e}"))?;
-    let mut input = String::new();
-    for (_, oid) in blobs {
-        input.push_str(oid);
-        input.push('\n');
+
+    /// The records read from disk are what `git worktree list` says, for the
+    /// main worktree and for linked ones (on a branch, detached), from any
+    /// of them.
+    #[test]
+    fn worktree_records_match_git() {
+        let tmp = tempfile::tempdir().unwrap();
+        let main = tmp.path().join("repo");
+        std::fs::create_dir_all(&main).unwrap();
+        sh(&main, &["init", "-q", "-b", "main"]);
+        sh(&main, &["commit", "-q", "--allow-empty", "-m", "c"]);
+        sh(
+            &main,
+            &["worktree", "add", "-q", "-b", "agents/a", "../wt-a", "main"],
+        );
+        sh(
+            &main,
+            &["worktree", "add", "-q", "--detach", "../wt-b", "main"],
+        );
+        for dir in [
+            main.clone(),
+            tmp.path().join("wt-a"),
+            tmp.path().join("wt-b"),
+        ] {
+            let place = Place::locate(&dir).unwrap();
+            let from_disk = place.worktree_records().expect("records read");
+            let from_git = place.worktree_list().unwrap();
+            let canon = |l: Vec<Worktree>| -> Vec<(PathBuf, Option<String>)> {
+                let mut v: Vec<_> = l
+                    .into_iter()
+                    .map(|w| (w.path.canonicalize().unwrap(), w.branch))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(canon(from_disk), canon(from_git), "from {}", dir.display());
+        }
     }
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input.as_bytes())
-            .map_err(|e| format!("git cat-file: {e}"))?;
-    }
-    let stdout = child.stdout.take().ok_or("git cat-file: no output")?;
-    let mut reader = BufReader::new(stdout);
-    let mut texts = Vec::new();
-    for (path, _) in blobs {
-        let mut header = String::new();
-        reader
-            .read_line(&mut header)
-            .map_err(|e| format!("git cat-file: {e}"))?;
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("cannot read contract `{path}`: {}", header.trim()))?;
-        let mut body = vec![0; size + 1];
-        reader
-            .read_exact(&mut body)
-            .map_err(|e| format!("git cat-file: {e}"))?;
-        body.pop();
-        texts.push(String::from_utf8_lossy(&body).into_owned());
-    }
-    let _ = child.wait();
-    Ok(texts)
 }

@@ -338,3 +338,24 @@ fn a_hook_that_cannot_decide_in_time_denies() {
         "{why}"
     );
 }
+
+/// The hook reads the contract as `check` does: a CONTRACT.md that is a
+/// symlink at the base is refused (CG025), so the edit is denied, not
+/// judged against whatever the link points to (or against no contract).
+#[test]
+fn a_symlinked_contract_at_the_base_denies() {
+    let r = Repo::uploads();
+    let real = std::fs::read_to_string(r.dir.join("CONTRACT.md")).unwrap();
+    r.write("real.md", &real).remove("CONTRACT.md");
+    std::os::unix::fs::symlink("real.md", r.dir.join("CONTRACT.md")).unwrap();
+    r.commit("the contract becomes a link");
+    let wt = r.worktree_add("wt-uploads", "agents/uploads", "main");
+    let ev = claude(
+        "Write",
+        json!({"file_path": path_in(&wt, "src/api/uploads/handler.ts"), "content": "x"}),
+        &wt,
+    );
+    let (d, why) = decision(&wt.gate_stdin(&["hook", "claude-code", "--base", "main"], &ev));
+    assert_eq!(d, "deny", "{why}");
+    assert!(why.contains("is a symbolic link"), "{why}");
+}

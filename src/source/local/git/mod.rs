@@ -81,6 +81,17 @@ pub(super) type RawNames =
     std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<Vec<u8>>>>>;
 
 impl Git {
+    /// A repository whose work tree root the caller already knows (a hook
+    /// that located its worktree): no `git` process is started.
+    pub fn at_root(root: PathBuf) -> Git {
+        Git {
+            root,
+            known: Default::default(),
+            raw_names: Default::default(),
+            renames: Default::default(),
+        }
+    }
+
     /// Opens the repository `dir` is in (the main checkout or a linked
     /// worktree); the root is that work tree's top directory.
     pub fn open(dir: &Path) -> Result<Git, GitError> {

@@ -96,7 +96,16 @@ impl Git {
         exact: &[String],
         dir: Option<&str>,
     ) -> Result<Vec<(String, ContractFile)>, GitError> {
-        let sha = self.resolve(rev)?;
+        // A revision is named to `ls-tree` as `REV^{commit}` (no separate
+        // resolve: a hook reads its contracts on every edit); one that looks
+        // like an option never gets there.
+        if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n']) {
+            return Err(GitError::UnknownRev {
+                rev: rev.to_string(),
+                stderr: "not a valid revision".into(),
+            });
+        }
+        let commit = format!("{rev}^{{commit}}");
         let exact: Vec<&str> = exact.iter().map(|p| p.trim_start_matches('/')).collect();
         let dir = dir.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
         let mut args = vec![
@@ -104,14 +113,21 @@ impl Git {
             "-r".into(),
             "-z".into(),
             "--full-tree".into(),
-            sha,
+            commit,
         ];
         args.push("--".into());
         args.extend(exact.iter().filter(|p| !p.is_empty()).map(|p| literal(p)));
         args.extend(dir.map(literal));
         // `<mode> SP <type> SP <object> TAB <path>`, for these paths only.
         let out = if args.len() > 6 {
-            self.run(&args)?
+            let out = self.output(&args)?;
+            if !out.status.success() {
+                return Err(GitError::UnknownRev {
+                    rev: rev.to_string(),
+                    stderr: super::runner::stderr_text(&out),
+                });
+            }
+            out.stdout
         } else {
             Vec::new()
         };
