@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use contract_gate_core::contract::{Code, Contract, LineStats, PatternEntry, Severity, INTEGRATOR};
+use contract_gate_core::permission::Policy;
 
 #[derive(Serialize)]
 struct JsonAgent<'a> {
@@ -37,6 +38,9 @@ struct JsonContract<'a> {
     merge_order: Vec<&'a str>,
     integrator_checks: Vec<&'a str>,
     permission_policy: &'a [Vec<String>],
+    /// The permission classes in force (`needs-approval`), built in or added
+    /// by the Permission policy table.
+    needs_approval: Vec<String>,
     /// Lines of known sections: read into the model, kept as notes, refused.
     lines: LineStats,
     notes: &'a [String],
@@ -115,6 +119,7 @@ pub fn json(contracts: &[Contract]) -> String {
                     .map(|r| r.check.as_str())
                     .collect(),
                 permission_policy: &c.permission_policy,
+                needs_approval: Policy::from_contract(c).in_force(),
                 lines: c.lines,
                 notes: &c.notes,
             })
@@ -241,6 +246,14 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             for row in &c.permission_policy {
                 let _ = writeln!(o, "    {}", row.join(" | "));
             }
+        }
+        // What the gate asks a human to approve, as it will apply it.
+        for (i, class) in Policy::from_contract(c).in_force().iter().enumerate() {
+            if i == 0 {
+                o.push('\n');
+            }
+            let label = if i == 0 { "needs approval" } else { "" };
+            let _ = writeln!(o, "  {label:<20}{class}");
         }
         let errors = c
             .diagnostics

@@ -382,3 +382,37 @@ fn codes_and_line_accounting() {
         text.stdout
     );
 }
+
+/// `lint` lists the permission classes in force, as the gate applies them:
+/// the built-in ones, less those the Permission policy table allows, plus
+/// the paths it adds (text and JSON).
+#[test]
+fn lint_lists_the_permission_classes_in_force() {
+    let contract = format!(
+        "{UPLOADS}\n## Permission policy\n\n| Permission class | Allowed without approval | Requires approval |\n|---|---|---|\n| Local commands | package installs | none |\n| Deploys | none | `infra/**` |\n"
+    );
+    let r = Repo::with_contract(&contract);
+    let run = r.gate(&["lint", "--format", "json"]);
+    let v = run.json();
+    let classes: Vec<&str> = v["contracts"][0]["needs_approval"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(classes.contains(&"files: lockfile"), "{classes:?}");
+    assert!(classes.contains(&"commands: a force push"), "{classes:?}");
+    assert!(
+        !classes.contains(&"commands: a package install or dependency upgrade"),
+        "allowed by the table: {classes:?}"
+    );
+    assert!(
+        classes.iter().any(|c| c.starts_with("files: `infra/**`")),
+        "added by the table: {classes:?}"
+    );
+    let text = r.gate(&["lint"]).stdout;
+    assert!(
+        text.contains("  needs approval      files: lockfile\n"),
+        "{text}"
+    );
+}
