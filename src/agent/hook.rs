@@ -23,6 +23,8 @@ pub struct HookOptions {
     pub allow_outside: Vec<PathBuf>,
     /// The base to read the contract from, instead of the one recorded at setup.
     pub base: Option<String>,
+    /// Contract paths, instead of the ones recorded at setup (or the defaults).
+    pub contracts: Vec<String>,
 }
 
 /// The decision for one event; `cwd` is the process's directory, used when
@@ -59,7 +61,12 @@ fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, S
         .clone()
         .or_else(|| place.recorded_base())
         .ok_or("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")?;
-    let contracts = contracts_of_base(&place.root, &base)?;
+    let explicit = if opts.contracts.is_empty() {
+        place.recorded_contracts()
+    } else {
+        opts.contracts.clone()
+    };
+    let contracts = contracts_of_base(&place.root, &base, &explicit)?;
     match ev.action {
         Action::Shell(line) => Ok(decide_command(&contracts, &branch, &line)),
         Action::Edit(list) => {

@@ -25,11 +25,17 @@ pub fn install(
     root: &Path,
     exe: &str,
     base: &str,
+    contracts: &[String],
     brief: &str,
     clis: &[String],
 ) -> Result<String, String> {
     let place = super::place::Place::locate(root)?;
-    std::fs::write(base_file(&place.git_dir), format!("{base}\n"))
+    // The base, then the contract paths setup was given (none: defaults).
+    let mut record = format!("{base}\n");
+    for c in contracts {
+        record.push_str(&format!("contract: {c}\n"));
+    }
+    std::fs::write(base_file(&place.git_dir), record)
         .map_err(|e| format!("cannot record the base: {e}"))?;
     exclude(root)?;
     let brief_path = root.join(".contract-gate-brief.md");

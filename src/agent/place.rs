@@ -81,11 +81,25 @@ impl Place {
         }
     }
 
-    /// The base recorded by `setup` for this worktree, if any.
+    /// The base recorded by `setup` for this worktree (the record's first
+    /// line), if any.
     pub fn recorded_base(&self) -> Option<String> {
         let s = std::fs::read_to_string(base_file(&self.git_dir)).ok()?;
-        let s = s.trim();
+        let s = s.lines().next()?.trim();
         (!s.is_empty()).then(|| s.to_string())
+    }
+
+    /// The contract paths `setup` was given (`contract: PATH` lines of the
+    /// record); empty: the default ones.
+    pub fn recorded_contracts(&self) -> Vec<String> {
+        std::fs::read_to_string(base_file(&self.git_dir))
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.strip_prefix("contract: "))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
     }
 
     /// Every worktree of the repository: read from the git directory's
@@ -158,13 +172,17 @@ impl Place {
     }
 }
 
-/// The contracts at `rev`, read exactly as `check` reads them by default
-/// (`CONTRACT.md` and `.github/contracts/*.md`; a symlink, submodule,
-/// binary or non-UTF-8 file refused with CG025), in two `git` processes
-/// (`ls-tree`, `cat-file --batch`).
-pub fn contracts_of_base(root: &Path, rev: &str) -> Result<Vec<Contract>, String> {
+/// The contracts at `rev`, read exactly as `check` reads them (`explicit`
+/// paths, or by default `CONTRACT.md` and `.github/contracts/*.md`; a
+/// symlink, submodule, binary or non-UTF-8 file refused with CG025), in two
+/// `git` processes (`ls-tree`, `cat-file --batch`).
+pub fn contracts_of_base(
+    root: &Path,
+    rev: &str,
+    explicit: &[String],
+) -> Result<Vec<Contract>, String> {
     let git = Git::at_root(root.to_path_buf());
-    local::read_contracts_at(&git, rev, &[]).map_err(|e| match e {
+    local::read_contracts_at(&git, rev, explicit).map_err(|e| match e {
         local::LocalSourceError::Git(GitError::UnknownRev { stderr, .. }) => {
             format!("cannot read the contracts at `{rev}`: {stderr}")
         }

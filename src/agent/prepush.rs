@@ -41,7 +41,12 @@ pub fn parse(stdin: &str) -> Result<Vec<Pushed>, String> {
 }
 
 /// The verdict for one pushed ref, `None` for a deletion or a tag.
-pub fn judge(git: &Git, base: &str, p: &Pushed) -> Result<Option<Verdict>, String> {
+pub fn judge(
+    git: &Git,
+    base: &str,
+    contracts: &[String],
+    p: &Pushed,
+) -> Result<Option<Verdict>, String> {
     if p.local_sha.bytes().all(|b| b == b'0') {
         return Ok(None);
     }
@@ -57,7 +62,7 @@ pub fn judge(git: &Git, base: &str, p: &Pushed) -> Result<Option<Verdict>, Strin
         head: p.local_sha.clone(),
         branch: Some(branch.to_string()),
         body: None,
-        contracts: Vec::new(),
+        contracts: contracts.to_vec(),
     };
     let loaded = local::load(git, &req).map_err(|e| e.to_string())?;
     let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)?;
@@ -79,7 +84,7 @@ pub fn judge(git: &Git, base: &str, p: &Pushed) -> Result<Option<Verdict>, Strin
 
 /// Runs the hook: the report of each refused ref goes to stderr; the exit
 /// code is 1 when any ref is refused (or cannot be judged), else 0.
-pub fn run(git: &Git, base: Option<String>, stdin: &str) -> (String, i32) {
+pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -> (String, i32) {
     let Some(base) = base else {
         return (
             "contract-gate pre-push: no base is recorded for this worktree; run `contract-gate setup` \
@@ -95,7 +100,7 @@ pub fn run(git: &Git, base: Option<String>, stdin: &str) -> (String, i32) {
     let mut out = String::new();
     let mut code = 0;
     for p in &pushed {
-        match judge(git, &base, p) {
+        match judge(git, &base, contracts, p) {
             Ok(Some(v)) if v.conclusion == Conclusion::Failure => {
                 out.push_str(&format!(
                     "contract-gate pre-push: {} would fail the contract check against {base}; the push is refused\n",

@@ -24,6 +24,12 @@ pub struct SetupOptions {
     pub clis: Vec<String>,
     /// This binary, as the hooks will call it.
     pub exe: String,
+    /// Contract paths given with `--contract` (empty: the default ones);
+    /// recorded for the hooks.
+    pub contracts: Vec<String>,
+    /// The base was given (`--base`): a contract's integration branch does
+    /// not replace it.
+    pub base_given: bool,
 }
 
 /// One row of the table.
@@ -55,7 +61,7 @@ pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), Stri
             main.display()
         ));
     }
-    let contracts = contracts_of_base(&main, &o.base)?;
+    let contracts = contracts_of_base(&main, &o.base, &o.contracts)?;
     let agents: Vec<(&Contract, &Agent)> = contracts
         .iter()
         .flat_map(|c| c.agents.iter().map(move |a| (c, a)))
@@ -100,6 +106,12 @@ fn one(
         row.state = "skipped: the contract names no branch or no worktree".into();
         return row;
     };
+    // Agents of a contract with an integration branch start from it (and
+    // their hooks read the contract there), unless --base said otherwise.
+    let base = match (&c.integration_branch, o.base_given) {
+        (Some(ib), false) if ref_exists(main, ib) => ib.clone(),
+        _ => o.base.clone(),
+    };
     let target = paths::resolve(main, &assigned_path(main, written));
     row.worktree = target.display().to_string();
     let here = worktrees
@@ -125,7 +137,7 @@ fn one(
         (None, None) if target.exists() => {
             Err("skipped: the directory exists and is not a worktree of this repository".into())
         }
-        (None, None) => create(main, &target, branch, o, notes).map(|_| "created"),
+        (None, None) => create(main, &target, branch, &base, o, notes).map(|_| "created"),
     };
     match state {
         Err(why) => row.state = why,
@@ -138,22 +150,33 @@ fn one(
         }
         Ok(s) => {
             let brief = crate::report::brief::brief(c, a);
-            row.state = match install::install(&target, &o.exe, &o.base, &brief, &o.clis) {
-                Ok(path) => {
-                    notes.push(format!("{}: brief at {path}", a.name));
-                    s.into()
-                }
-                Err(e) => format!("{s}, hooks not installed: {e}"),
-            };
+            row.state =
+                match install::install(&target, &o.exe, &base, &o.contracts, &brief, &o.clis) {
+                    Ok(path) => {
+                        notes.push(format!("{}: brief at {path}", a.name));
+                        s.into()
+                    }
+                    Err(e) => format!("{s}, hooks not installed: {e}"),
+                };
         }
     }
     row
+}
+
+/// Whether a branch (or `origin/` one) of that name exists.
+fn ref_exists(main: &Path, name: &str) -> bool {
+    if name.starts_with('-') {
+        return false;
+    }
+    let spec = format!("{name}^{{commit}}");
+    git::run(main, &["rev-parse", "--verify", "-q", &spec], None).is_ok_and(|o| o.code == 0)
 }
 
 fn create(
     main: &Path,
     target: &Path,
     branch: &str,
+    base: &str,
     o: &SetupOptions,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
@@ -175,7 +198,7 @@ fn create(
     } else {
         let start = git::ok(
             main,
-            &["rev-parse", "--verify", &format!("{}^{{commit}}", o.base)],
+            &["rev-parse", "--verify", &format!("{base}^{{commit}}")],
         )?
         .text();
         vec![
@@ -215,7 +238,9 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-/// The default base: the main checkout's current branch.
+/// The default base: the repository's default branch (what `origin/HEAD`
+/// names, as a local branch when there is one), else the main checkout's
+/// current branch.
 pub fn default_base(dir: &Path) -> Result<String, String> {
     let place = Place::locate(dir)?;
     let main: PathBuf = place
@@ -223,7 +248,22 @@ pub fn default_base(dir: &Path) -> Result<String, String> {
         .first()
         .map(|w| w.path.clone())
         .unwrap_or(place.root);
-    Place::locate(&main)?
-        .branch
-        .ok_or_else(|| "the main checkout is detached: pass --base REF".to_string())
+    let origin_head = git::run(
+        &main,
+        &["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"],
+        None,
+    )?;
+    if origin_head.code == 0 {
+        let remote = origin_head.text();
+        if let Some(name) = remote.strip_prefix("origin/").filter(|n| !n.is_empty()) {
+            return Ok(if ref_exists(&main, &format!("refs/heads/{name}")) {
+                name.to_string()
+            } else {
+                remote.clone()
+            });
+        }
+    }
+    Place::locate(&main)?.branch.ok_or_else(|| {
+        "the main checkout is detached and no default branch is known: pass --base REF".to_string()
+    })
 }

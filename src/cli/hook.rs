@@ -25,6 +25,10 @@ pub struct AgentHookArgs {
     /// Read the contract from this base instead of the one `setup` recorded.
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Read this contract (repeatable) instead of the ones `setup` recorded
+    /// (default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
     /// Deny with a reason when no decision is reached in this many seconds
     /// (a hook the agent CLI times out on lets the call through).
     #[arg(long, value_name = "SECS", default_value_t = 10)]
@@ -54,6 +58,9 @@ pub struct PrePushArgs {
     /// Judge against this base instead of the one `setup` recorded.
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Read this contract (repeatable) instead of the ones `setup` recorded.
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
 }
 
 /// Runs a hook; the exit code is the protocol's.
@@ -68,6 +75,7 @@ pub fn run(a: &HookArgs) -> i32 {
         cli,
         allow_outside: args.allow_outside.clone(),
         base: args.base.clone(),
+        contracts: args.contracts.clone(),
     };
     let mut input = String::new();
     let decision = match std::io::stdin().read_to_string(&mut input) {
@@ -114,12 +122,17 @@ fn pre_push(a: &PrePushArgs) -> i32 {
             return 1;
         }
     };
-    let base = a.base.clone().or_else(|| {
-        crate::agent::place::Place::locate(git.root())
-            .ok()
-            .and_then(|p| p.recorded_base())
-    });
-    let (report, code) = crate::agent::prepush::run(&git, base, &input);
+    let place = crate::agent::place::Place::locate(git.root()).ok();
+    let base = a
+        .base
+        .clone()
+        .or_else(|| place.as_ref().and_then(|p| p.recorded_base()));
+    let contracts = if a.contracts.is_empty() {
+        place.map(|p| p.recorded_contracts()).unwrap_or_default()
+    } else {
+        a.contracts.clone()
+    };
+    let (report, code) = crate::agent::prepush::run(&git, base, &contracts, &input);
     eprint!("{report}");
     code
 }

@@ -9,9 +9,14 @@ use crate::term::emit;
 /// `contract-gate setup`.
 #[derive(Debug, clap::Args)]
 pub struct SetupArgs {
-    /// The base the contract is read from and branches start at (default: the main checkout's branch).
+    /// The base the contract is read from and branches start at (default: the default branch,
+    /// origin/HEAD, else the main checkout's; a contract's integration branch for its agents).
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Read this contract at the base (repeatable; default: CONTRACT.md and
+    /// .github/contracts/*.md); the hooks are set to read the same.
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
     /// Set up this agent only (name or branch).
     #[arg(long, value_name = "NAME")]
     pub agent: Option<String>,
@@ -55,6 +60,8 @@ pub fn run(a: &SetupArgs) -> i32 {
         dry_run: a.dry_run,
         clis: a.hooks.clone(),
         exe,
+        contracts: a.contracts.clone(),
+        base_given: a.base.is_some(),
     };
     match setup::run(&a.repo, &o) {
         Ok((rows, notes)) => {

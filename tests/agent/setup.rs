@@ -201,3 +201,101 @@ fn setup_from_the_blog_contract_and_dry_run() {
     );
     assert!(hook.stdout.contains("cannot-touch"), "{}", hook.stdout);
 }
+
+/// The record `setup` leaves in a worktree's git directory (base, then
+/// `contract: PATH` lines).
+fn record(wt: &Tree) -> String {
+    let gd = wt.git(&["rev-parse", "--absolute-git-dir"]);
+    std::fs::read_to_string(std::path::Path::new(gd.trim()).join("contract-gate-base")).unwrap()
+}
+
+/// Without --base: the default branch for agents of a plain contract, the
+/// contract's integration branch for its own agents (they start there, and
+/// their hooks read the contract there).
+#[test]
+fn setup_defaults_to_the_integration_branch_of_a_contract() {
+    let r = Repo::blog();
+    // Move the integration branch on, so "started from it" is visible.
+    r.checkout(INTEGRATION)
+        .write("src/content/posts/a.md", "# a\n")
+        .commit("a post");
+    r.checkout("main");
+    let run = r.gate(&["setup", "--agent", "Metadata agent"]);
+    assert_eq!(states(&run), ["created"], "{}{}", run.stdout, run.stderr);
+    let wt = Tree {
+        dir: r.outside("repo-agent-metadata"),
+    };
+    assert_eq!(record(&wt), format!("{INTEGRATION}\n"));
+    let tip = r.git(&["rev-parse", INTEGRATION]);
+    assert_eq!(wt.git(&["rev-parse", "HEAD"]), tip);
+    let run = r.gate(&["setup", "--agent", "agent-2"]);
+    assert_eq!(states(&run), ["created"], "{}{}", run.stdout, run.stderr);
+    let wt2 = Tree {
+        dir: r.outside("wt-migrations"),
+    };
+    assert_eq!(record(&wt2), "main\n");
+}
+
+/// In a clone whose main checkout is on another branch, the default base is
+/// the default branch (`origin/HEAD`), not that branch.
+#[test]
+fn setup_defaults_to_the_default_branch_of_the_remote() {
+    let r = Repo::uploads();
+    let clone = r.outside("clone");
+    r.git(&[
+        "clone",
+        "-q",
+        r.dir.to_str().unwrap(),
+        clone.to_str().unwrap(),
+    ]);
+    let c = Tree { dir: clone };
+    c.git(&["checkout", "-q", "-b", "topic"]);
+    c.write("notes.txt", "x\n").commit("topic work");
+    let run = c.gate(&["setup", "--agent", "agent-3"]);
+    assert_eq!(states(&run), ["created"], "{}{}", run.stdout, run.stderr);
+    let wt = Tree {
+        dir: r.outside("wt-tests"),
+    };
+    assert_eq!(record(&wt), "main\n");
+    assert_eq!(
+        wt.git(&["rev-parse", "HEAD"]),
+        c.git(&["rev-parse", "main"])
+    );
+}
+
+/// `setup --contract PATH` reads that contract and records it: the hooks
+/// and the pre-push check then read the same one, not the default files.
+#[test]
+fn setup_records_the_contract_it_was_given_for_the_hooks() {
+    let r = Repo::empty();
+    r.write("docs/team-contract.md", UPLOADS)
+        .write("README.md", "# r\n")
+        .commit("a contract outside the default places");
+    let run = r.gate(&[
+        "setup",
+        "--base",
+        "main",
+        "--contract",
+        "docs/team-contract.md",
+        "--agent",
+        "agent-1",
+    ]);
+    assert_eq!(states(&run), ["created"], "{}{}", run.stdout, run.stderr);
+    let wt = Tree {
+        dir: r.outside("wt-uploads"),
+    };
+    assert_eq!(record(&wt), "main\ncontract: docs/team-contract.md\n");
+    let ev = |rel: &str| {
+        serde_json::json!({"cwd": wt.dir.to_str().unwrap(), "hook_event_name": "PreToolUse", "tool_name": "Write",
+            "tool_input": {"file_path": wt.dir.join(rel).to_str().unwrap(), "content": ""}})
+        .to_string()
+    };
+    let owned = wt.gate_stdin(&["hook", "claude-code"], &ev("src/api/uploads/h.ts"));
+    assert_eq!(owned.stdout, "", "allowed silently: {}", owned.stdout);
+    let foreign = wt.gate_stdin(&["hook", "claude-code"], &ev("src/db/schema.ts"));
+    assert!(
+        foreign.stdout.contains("\"permissionDecision\":\"deny\""),
+        "{}",
+        foreign.stdout
+    );
+}
