@@ -171,3 +171,38 @@ fn failed_table_row_wins() {
         ["`npm run check` is marked failed in the PR body"]
     );
 }
+
+/// "PR notes include commands run and remaining risk": a placeholder
+/// (`…`, `TODO`, `n/a`) in either section is no note, and the finding says
+/// which one is missing.
+#[test]
+fn placeholder_notes_do_not_count() {
+    let r = metadata();
+    let notes = "`PR notes include commands run and remaining risk`";
+    for (body, missing) in [
+        (
+            METADATA_BODY.replace("Tag pages are not paginated yet.", "…"),
+            "no remaining-risk section",
+        ),
+        (
+            METADATA_BODY.replace("Tag pages are not paginated yet.", "TODO"),
+            "no remaining-risk section",
+        ),
+        (
+            "## Commands run\n- TODO\n\n## Remaining risk\nNone known.\n".to_string(),
+            "does not say which commands were run",
+        ),
+    ] {
+        let file = r.body("body.md", &body);
+        let run = r.check(&["--base", INTEGRATION, "--body", &file]);
+        let msgs = messages(&run);
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with(notes) && m.contains(missing)),
+            "{body}: {msgs:?}"
+        );
+    }
+    // The real thing passes.
+    let file = r.body("body.md", METADATA_BODY);
+    r.check(&["--base", INTEGRATION, "--body", &file]).pass();
+}

@@ -15,6 +15,7 @@
 //! Content inside HTML comments or code blocks never counts, nor do plain
 //! paragraphs that merely mention a check.
 
+mod notes;
 mod reader;
 
 /// A PR body read once; queried per check.
@@ -22,6 +23,7 @@ mod reader;
 pub struct BodyEvidence {
     records: Vec<Record>,
     remaining_risk: bool,
+    commands_run: bool,
 }
 
 /// What the body says about one check.
@@ -73,10 +75,12 @@ struct Record {
 pub fn read_body(body: &str) -> BodyEvidence {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let records = reader::records(&body);
-    let remaining_risk = compute_remaining_risk(&records);
+    let remaining_risk = notes::remaining_risk(&records);
+    let commands_run = notes::commands_run(&records);
     BodyEvidence {
         records,
         remaining_risk,
+        commands_run,
     }
 }
 
@@ -142,6 +146,13 @@ impl BodyEvidence {
     /// with "Remaining risk:" / "Risk:" followed by text.
     pub fn has_remaining_risk(&self) -> bool {
         self.remaining_risk
+    }
+
+    /// Whether the body says which commands were run: a "Commands run"
+    /// (or "Verification", "Checks", "Tests run", "Testing") section or
+    /// line whose content is more than a placeholder, or a checked task item.
+    pub fn has_commands_run(&self) -> bool {
+        self.commands_run
     }
 }
 
@@ -300,54 +311,6 @@ fn scan_comment(html: &str, mut in_comment: bool) -> bool {
             }
         }
     }
-}
-
-/// Whether a heading's (normalised) text names risk: some word starts with "risk".
-fn is_risk_heading(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.starts_with("risk"))
-}
-
-/// Whether a (normalised) line is "Remaining risk: <text>" / "Risk: <text>".
-fn is_risk_statement(text: &str) -> bool {
-    ["remaining risks:", "remaining risk:", "risks:", "risk:"]
-        .iter()
-        .any(|p| text.strip_prefix(p).is_some_and(|r| !r.trim().is_empty()))
-}
-
-fn compute_remaining_risk(records: &[Record]) -> bool {
-    for (i, record) in records.iter().enumerate() {
-        match record.kind {
-            Kind::Paragraph | Kind::Item { .. } | Kind::Heading(_)
-                if is_risk_statement(&record.text) =>
-            {
-                return true;
-            }
-            // A bold or plain `Remaining risk` line used as a heading.
-            Kind::Paragraph | Kind::Item { .. }
-                if matches!(
-                    record.text.trim_end_matches(':'),
-                    "remaining risk" | "remaining risks"
-                ) && records[i + 1..]
-                    .first()
-                    .is_some_and(|n| !n.text.is_empty() && !matches!(n.kind, Kind::Heading(_))) =>
-            {
-                return true;
-            }
-            Kind::Heading(level) if is_risk_heading(&record.text) => {
-                for next in &records[i + 1..] {
-                    match next.kind {
-                        Kind::Heading(l) if l <= level => break,
-                        Kind::Heading(_) => {}
-                        _ if !next.text.is_empty() => return true,
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]

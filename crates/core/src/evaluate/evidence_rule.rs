@@ -70,7 +70,10 @@ fn notes_problem(check: &str, ev: Option<&BodyEvidence>) -> Option<Finding> {
     let msg = match ev {
         None => no_body(check),
         Some(e) if !e.has_remaining_risk() => format!(
-            "`{check}`: the PR body has no remaining-risk section (add `## Remaining risk`)"
+            "`{check}`: the PR body has no remaining-risk section (add `## Remaining risk` saying what is left; a placeholder such as `…` or `TODO` does not count)"
+        ),
+        Some(e) if !e.has_commands_run() => format!(
+            "`{check}`: the PR body does not say which commands were run (add `## Commands run` listing them; a placeholder such as `…` or `TODO` does not count)"
         ),
         Some(_) => return None,
     };
