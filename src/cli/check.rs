@@ -101,12 +101,28 @@ fn head_branch(a: &CheckArgs) -> Option<String> {
     })
 }
 
+/// The largest PR body read (GitHub caps a body at 65,536 characters; a
+/// file or pipe past this is refused, not half-read).
+pub const MAX_BODY_BYTES: u64 = 16 << 20;
+
 fn read_body(p: &PathBuf) -> std::io::Result<String> {
-    if p.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
+    use std::io::Read as _;
+    let source: Box<dyn std::io::Read> = if p.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
-        std::fs::read_to_string(p)
+        Box::new(std::fs::File::open(p)?)
+    };
+    let mut bytes = Vec::new();
+    source.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(std::io::Error::other(format!(
+            "the body is over {MAX_BODY_BYTES} bytes (16 MiB), the limit"
+        )));
     }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the body is not UTF-8 text",
+        )
+    })
 }

@@ -70,3 +70,22 @@ fn a_large_body_is_judged() {
     let body = r.body("big.md", &body);
     r.check(&["--base", INTEGRATION, "--body", &body]).pass();
 }
+
+/// A body past 16 MiB (GitHub caps one at 65,536 characters) or one that is
+/// not UTF-8 is refused with exit 2 and a reason, never half-read.
+#[test]
+fn an_oversized_or_binary_body_is_refused() {
+    let r = Repo::uploads();
+    r.branch("agents/migrations", "main")
+        .write("src/db/migrations/001.sql", "create table t ();\n")
+        .commit("migration");
+    let big = r.outside("big.md");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len((16 << 20) + 1).unwrap();
+    r.check(&["--base", "main", "--body", big.to_str().unwrap()])
+        .error(&["--body", "over 16777216 bytes (16 MiB), the limit"]);
+    let bin = r.outside("bin.md");
+    std::fs::write(&bin, b"- [x] npm test \xff\n").unwrap();
+    r.check(&["--base", "main", "--body", bin.to_str().unwrap()])
+        .error(&["--body", "not UTF-8 text"]);
+}
