@@ -161,6 +161,7 @@ pub fn overview(v: &Verdict) -> String {
     let _ = writeln!(o, "{line}\n");
     if !v.merge_progress.is_empty() {
         let _ = writeln!(o, "**Merge order:** {}\n", progress(v));
+        o.push_str(&merge_diagram(v));
     }
     if !v.evidence.is_empty() {
         let _ = writeln!(o, "| check | required | found |\n|---|---|---|");
@@ -207,6 +208,48 @@ pub fn progress(v: &Verdict) -> String {
         })
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// The merge order as a mermaid flowchart, each step coloured by its state:
+/// merged, this PR (green when it passes, red when blocked, amber while it
+/// waits), waiting (a predecessor not merged yet), later.
+pub fn merge_diagram(v: &Verdict) -> String {
+    let this = match v.conclusion {
+        Conclusion::Failure if v.waiting_only() => "thiswait",
+        Conclusion::Failure => "thisfail",
+        _ => "thisok",
+    };
+    let mut o = String::from("```mermaid\nflowchart LR\n");
+    for (i, s) in v.merge_progress.iter().enumerate() {
+        // Labels are quoted; a quote or a line break in a name must not end
+        // them (mermaid reads `#quot;` as a quote).
+        let name: String = s
+            .agent
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .replace('"', "#quot;");
+        let (label, class) = match s.state {
+            StepState::Merged => (format!("{name} ✓ merged"), "merged"),
+            StepState::This => (format!("{name} · this PR"), this),
+            StepState::Waiting => (format!("{name} ⏳ not merged yet"), "waiting"),
+            _ => (name, "later"),
+        };
+        let _ = writeln!(o, "  s{i}[\"{label}\"]:::{class}");
+        if i > 0 {
+            let _ = writeln!(o, "  s{} --> s{i}", i - 1);
+        }
+    }
+    o.push_str(concat!(
+        "  classDef merged fill:#d6e4ff,stroke:#36c\n",
+        "  classDef thisok fill:#d4f7d4,stroke:#2a2\n",
+        "  classDef thisfail fill:#f9d0d0,stroke:#c22\n",
+        "  classDef thiswait fill:#fff1c2,stroke:#c90\n",
+        "  classDef waiting fill:#fff1c2,stroke:#c90,stroke-dasharray:3\n",
+        "  classDef later fill:#f4f4f4,stroke:#bbb\n",
+        "```\n\n",
+    ));
+    o
 }
 
 /// One `### rule-id` section per rule that has findings: failures first,
@@ -600,6 +643,15 @@ mod tests {
         assert!(
             s.contains("**Merge order:** agent-2 ✓ merged (#41) → agent-1 (this PR) → agent-3\n")
         );
+        // The diagram follows the progress line: blocked, so this PR is red.
+        assert!(s.contains(concat!(
+            "```mermaid\nflowchart LR\n",
+            "  s0[\"agent-2 ✓ merged\"]:::merged\n",
+            "  s1[\"agent-1 · this PR\"]:::thisfail\n",
+            "  s0 --> s1\n",
+            "  s2[\"agent-3\"]:::later\n",
+            "  s1 --> s2\n",
+        )));
         assert!(s.contains("| check | required | found |\n|---|---|---|\n"));
         assert!(s.contains("| `npm run check` | ✅ | ✅ ✓ CI (https://ci.example/1) |\n"));
         assert!(s.contains("| a \\| b \\<c\\> | ✅ | ❌ |\n"));
@@ -613,6 +665,35 @@ mod tests {
         assert!(s.contains("- `package.json` — modified; `package.json`: agent-2 owns.\n"));
         assert!(s.contains(&format!("**Next step:** {}.", Rule::Scope.next_step())));
         assert!(s.contains("A changed path is outside what the agent owns (failure, 1 finding)."));
+    }
+
+    /// A waiting PR is amber, a waiting predecessor dashed amber; a quote or
+    /// line break in an agent's name cannot end its label.
+    #[test]
+    fn merge_diagram_states_and_escaping() {
+        let mut v = verdict(Conclusion::Failure, vec![waiting()]);
+        v.merge_progress = vec![
+            MergeStepState {
+                agent: "agent \"two\"\nx".into(),
+                state: StepState::Waiting,
+                reference: None,
+            },
+            MergeStepState {
+                agent: "agent-1".into(),
+                state: StepState::This,
+                reference: None,
+            },
+        ];
+        let d = merge_diagram(&v);
+        assert!(
+            d.contains("  s0[\"agent #quot;two#quot; x ⏳ not merged yet\"]:::waiting\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains("  s1[\"agent-1 · this PR\"]:::thiswait\n"),
+            "{d}"
+        );
+        assert!(d.ends_with("```\n\n"));
     }
 
     #[test]

@@ -126,14 +126,14 @@ pub fn markdown(outs: &[Outcome]) -> String {
             r.contract, r.base
         );
         let _ = writeln!(o, "```mermaid\nflowchart LR");
-        let _ = writeln!(o, "  base[\"{}\"]:::base", r.base);
+        let _ = writeln!(o, "  base[\"{}\"]:::base", label(&r.base));
         let mut prev = "base".to_string();
         for (i, s) in r.steps.iter().enumerate() {
             let id = format!("s{i}");
             let _ = writeln!(
                 o,
                 "  {id}[\"{}: {}\"]:::{}",
-                s.agent,
+                label(&s.agent),
                 s.state.as_str(),
                 class(s.state)
             );
@@ -165,6 +165,14 @@ pub fn markdown(outs: &[Outcome]) -> String {
         o.push('\n');
     }
     o
+}
+
+/// A mermaid label: a quote or a line break must not end it.
+fn label(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('"', "#quot;")
 }
 
 fn class(s: StepState) -> &'static str {
