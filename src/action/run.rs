@@ -99,12 +99,20 @@ pub(super) async fn judge(
     // its pull request.
     let asks = v.findings.iter().any(|f| f.rule == Rule::NeedsApproval);
     if asks && target.merge_group.is_none() {
+        // Only the approvers the judging contract names count, when it names any.
+        let named = snapshot
+            .contracts
+            .iter()
+            .find(|c| v.contract.as_deref() == Some(c.path.as_str()))
+            .map(|c| c.approvers.clone())
+            .unwrap_or_default();
         o.approved_by = reviews::approvers(
             api,
             &s.repo,
             snapshot.number,
             &snapshot.author,
             &snapshot.head_sha,
+            &named,
         )
         .await?;
         if !o.approved_by.is_empty() {

@@ -41,6 +41,8 @@ struct JsonContract<'a> {
     /// The permission classes in force (`needs-approval`), built in or added
     /// by the Permission policy table.
     needs_approval: Vec<String>,
+    /// Who may approve (`@user`, `@org/team`); empty: anyone but the author.
+    approvers: Vec<String>,
     /// Lines of known sections: read into the model, kept as notes, refused.
     lines: LineStats,
     notes: &'a [String],
@@ -120,6 +122,7 @@ pub fn json(contracts: &[Contract]) -> String {
                     .collect(),
                 permission_policy: &c.permission_policy,
                 needs_approval: Policy::from_contract(c).in_force(),
+                approvers: c.approvers.iter().map(|a| a.to_string()).collect(),
                 lines: c.lines,
                 notes: &c.notes,
             })
@@ -246,6 +249,10 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             for row in &c.permission_policy {
                 let _ = writeln!(o, "    {}", row.join(" | "));
             }
+        }
+        if !c.approvers.is_empty() {
+            let who: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
+            let _ = writeln!(o, "\n  approvers           {}", who.join(", "));
         }
         // What the gate asks a human to approve, as it will apply it.
         for (i, class) in Policy::from_contract(c).in_force().iter().enumerate() {

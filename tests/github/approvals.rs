@@ -19,7 +19,13 @@ fn review(login: &str, kind: &str, state: &str, commit: &str) -> Value {
 /// PR #2 also changes `package-lock.json` (the recorded first file, renamed),
 /// which agent-1's scope holds but the permission policy asks approval for.
 fn world(reviews: Vec<Value>) -> World {
+    world_with(reviews, |_| {})
+}
+
+/// [`world`], with `first` registering routes before its own.
+fn world_with(reviews: Vec<Value>, first: impl Fn(&GhMock)) -> World {
     World::build("", LOCKFILE_SCOPE, true, move |m| {
+        first(m);
         let mut files: Vec<Value> =
             serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
         let mut lock = files[0].clone();
@@ -112,4 +118,87 @@ fn a_submitted_review_rejudges_the_pull_request() {
     let o = w.event("pull_request_review", &ev, &[]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(w.patches().last().unwrap()["conclusion"], "success");
+}
+
+/// A contract that names its approvers: `@octocat` and the `@acme/release`
+/// team. Reviews by anyone else do not lift `needs-approval`.
+fn named_world(reviews: Vec<Value>, members: &[(&str, &str)]) -> World {
+    let members: Vec<(String, String)> = members
+        .iter()
+        .map(|(l, s)| (l.to_string(), s.to_string()))
+        .collect();
+    let named = format!(
+        "{}\n## Approvers\n- @octocat (integration owner)\n- @acme/release\n",
+        contract(LOCKFILE_SCOPE)
+    );
+    world_with(reviews, move |m| {
+        for r in [BASE, "master"] {
+            m.on_query(
+                "GET",
+                &format!("{R}/contents/CONTRACT.md"),
+                &format!("ref={r}"),
+                Reply::contents("CONTRACT.md", named.clone()),
+            );
+        }
+        for (login, state) in &members {
+            // The documented shape of GET /orgs/{org}/teams/{slug}/memberships/{login}.
+            let mut v: Value =
+                serde_json::from_slice(&fixture("rest/team-membership.json")).unwrap();
+            v["state"] = json!(state);
+            v["url"] = json!(format!(
+                "https://api.github.com/teams/1/memberships/{login}"
+            ));
+            m.on(
+                "GET",
+                &format!("/orgs/acme/teams/release/memberships/{login}"),
+                Reply::json(200, v),
+            );
+        }
+    })
+}
+
+#[test]
+fn only_the_contracts_approvers_count() {
+    // Named directly.
+    let w = named_world(vec![review("octocat", "User", "APPROVED", HEAD)], &[]);
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(p["conclusion"], "success", "{p}");
+    assert!(
+        w.sent("GET", "/memberships/octocat").is_empty(),
+        "no team lookup needed"
+    );
+
+    // Not named, not in the team (a 404): the approval does not count.
+    let w = named_world(vec![review("hubot", "User", "APPROVED", HEAD)], &[]);
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(p["conclusion"], "failure", "{p}");
+    assert_eq!(
+        w.sent("GET", "/orgs/acme/teams/release/memberships/hubot")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_team_approver_counts_once_active() {
+    let w = named_world(
+        vec![review("mona", "User", "APPROVED", HEAD)],
+        &[("mona", "active")],
+    );
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(p["output"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("approved by @mona on the current head"));
+    // An invitation still pending is no membership.
+    let w = named_world(
+        vec![review("mona", "User", "APPROVED", HEAD)],
+        &[("mona", "pending")],
+    );
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(p["conclusion"], "failure", "{p}");
 }

@@ -416,3 +416,21 @@ fn lint_lists_the_permission_classes_in_force() {
         "{text}"
     );
 }
+
+/// The Approvers section is shown by `lint` (text and JSON).
+#[test]
+fn lint_shows_the_approvers() {
+    let r = Repo::with_contract(&format!(
+        "{UPLOADS}\n## Approvers\n- @octocat (integration owner)\n- @acme/release\n"
+    ));
+    let v = r.gate(&["lint", "--format", "json"]).json();
+    assert_eq!(
+        v["contracts"][0]["approvers"],
+        serde_json::json!(["@octocat", "@acme/release"])
+    );
+    let text = r.gate(&["lint"]).stdout;
+    assert!(
+        text.contains("  approvers           @octocat, @acme/release\n"),
+        "{text}"
+    );
+}

@@ -7,6 +7,8 @@
 //! approval of an older commit is stale), and the reviewer is neither the
 //! PR's author nor a bot.
 
+use crate::contract::Approver;
+
 /// One review, in the order GitHub lists them (oldest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
@@ -41,6 +43,27 @@ pub fn approvers(reviews: &[Review], author: &str, head_sha: &str) -> Vec<String
         .collect()
 }
 
+/// Whether the contract's approvers name `login` directly (`@login`,
+/// case-insensitively). With no approvers named, anyone may approve.
+pub fn named_user(named: &[Approver], login: &str) -> bool {
+    named.is_empty()
+        || named
+            .iter()
+            .any(|a| matches!(a, Approver::User { login: l } if l.eq_ignore_ascii_case(login)))
+}
+
+/// The teams the contract names (`@org/team`), whose members may approve;
+/// the source asks whether a reviewer is one.
+pub fn teams(named: &[Approver]) -> Vec<(&str, &str)> {
+    named
+        .iter()
+        .filter_map(|a| match a {
+            Approver::Team { org, slug } => Some((org.as_str(), slug.as_str())),
+            Approver::User { .. } => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +95,20 @@ mod tests {
             },
         ];
         assert_eq!(approvers(&reviews, "Author", "head"), vec!["kept"]);
+    }
+
+    #[test]
+    fn named_approvers() {
+        let named: Vec<Approver> = ["@Octocat", "@acme/release-team"]
+            .iter()
+            .filter_map(|h| Approver::parse(h))
+            .collect();
+        assert!(named_user(&named, "octocat"));
+        assert!(!named_user(&named, "hubot"));
+        assert!(named_user(&[], "anyone"));
+        assert_eq!(teams(&named), vec![("acme", "release-team")]);
+        for bad in ["octocat", "@", "@-x", "@a/", "@a b", "@org/te am"] {
+            assert_eq!(Approver::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -166,3 +166,10 @@ pub struct CiSubject {
 pub struct PrNumber {
     pub number: u64,
 }
+
+/// `GET /orgs/{org}/teams/{slug}/memberships/{login}`: `active`, or
+/// `pending` while an invitation waits.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiTeamMembership {
+    pub state: String,
+}

@@ -3,16 +3,58 @@
 
 use super::client::Api;
 use super::loader::{GithubLoadError, RepoId};
-use super::models::ApiReview;
+use super::models::{ApiReview, ApiTeamMembership};
+use super::target::encode_file_path;
 use contract_gate_core::approval::{self, Review};
+use contract_gate_core::contract::Approver;
 
 const PER_PAGE: usize = 100;
 /// 1,000 reviews: past that the list is incomplete, and the gate does not
 /// lift anything on a partial list.
 const MAX_PAGES: usize = 10;
 
-/// The logins whose review approves `head_sha` of PR `number` by `author`.
+/// The logins whose review approves `head_sha` of PR `number` by `author`,
+/// among those the contract's approvers allow (`named`; empty: anyone).
 pub async fn approvers(
+    api: &Api,
+    repo: &RepoId,
+    number: u64,
+    author: &str,
+    head_sha: &str,
+    named: &[Approver],
+) -> Result<Vec<String>, GithubLoadError> {
+    let mut allowed = Vec::new();
+    for login in reviewed(api, repo, number, author, head_sha).await? {
+        if approval::named_user(named, &login) || member(api, named, &login).await? {
+            allowed.push(login);
+        }
+    }
+    Ok(allowed)
+}
+
+/// Whether `login` is an active member of a team the contract names
+/// (`GET /orgs/{org}/teams/{slug}/memberships/{login}`, one request per team
+/// until one says yes; a 404 is "not a member"; an invitation still pending
+/// is not membership). Needs `members: read`.
+async fn member(api: &Api, named: &[Approver], login: &str) -> Result<bool, GithubLoadError> {
+    for (org, slug) in approval::teams(named) {
+        let path = format!(
+            "/orgs/{}/teams/{}/memberships/{}",
+            encode_file_path(org),
+            encode_file_path(slug),
+            encode_file_path(login)
+        );
+        let found: Option<ApiTeamMembership> = api.get_json_opt(&path, &[]).await?;
+        if found.is_some_and(|m| m.state == "active") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Every approving review of the current head by someone else (the core's
+/// rules), before the contract's approvers are applied.
+async fn reviewed(
     api: &Api,
     repo: &RepoId,
     number: u64,

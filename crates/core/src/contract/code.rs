@@ -60,6 +60,7 @@ codes! {
     SharedNotPath = "CG024", "shared-not-path", "a shared-state entry does not look like a path (read as one)";
     NotATextFile = "CG025", "not-a-text-file", "the contract file is a symlink, a submodule or not UTF-8 text: refused, never followed";
     TooLarge = "CG026", "too-large", "the contract is past a documented limit (8 MiB, 20,000 agents or 50,000 patterns): refused, never read slowly";
+    NoApprovers = "CG027", "no-approvers", "the Approvers section names no `@user` or `@org/team`: anyone's approval would count, so it is an error";
 }
 
 impl Serialize for Code {

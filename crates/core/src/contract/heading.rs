@@ -13,6 +13,7 @@ pub(super) enum Kind {
     IntegrationBranch,
     Matrix,
     Permissions,
+    Approvers,
     Other,
 }
 
@@ -89,6 +90,18 @@ pub(super) const SYNONYMS: &[(Kind, &[&str])] = &[
             "checks",
         ],
     ),
+    // Before the integration branch: "Integration owner" names approvers.
+    (
+        Kind::Approvers,
+        &[
+            "approvers",
+            "approver",
+            "required approvers",
+            "required reviewers",
+            "integration owner",
+            "integration owners",
+        ],
+    ),
     (
         Kind::IntegrationBranch,
         &["integration branch", "integration", "integrator"],
@@ -141,6 +154,7 @@ pub(super) fn title(kind: Kind) -> &'static str {
         Kind::IntegrationBranch => "Integration branch",
         Kind::Matrix => "Verification matrix",
         Kind::Permissions => "Permission policy",
+        Kind::Approvers => "Approvers",
         Kind::Other => "",
     }
 }

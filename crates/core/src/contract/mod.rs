@@ -177,6 +177,61 @@ pub fn refused(path: &str, what: &str) -> Contract {
     }
 }
 
+/// One approver the contract names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Approver {
+    /// `@login`.
+    User {
+        /// The GitHub login, as written (compared case-insensitively).
+        login: String,
+    },
+    /// `@org/team`: any member of the team.
+    Team {
+        /// The organisation's login.
+        org: String,
+        /// The team's slug.
+        slug: String,
+    },
+}
+
+impl Approver {
+    /// Reads `@login` or `@org/team` (GitHub's characters: letters, digits,
+    /// `-`; a team slug also `_` and `.`).
+    pub fn parse(handle: &str) -> Option<Approver> {
+        let h = handle.strip_prefix('@')?;
+        let login_ok = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 39
+                && !s.starts_with('-')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        match h.split_once('/') {
+            Some((org, slug)) => (login_ok(org)
+                && !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .then(|| Approver::Team {
+                org: org.to_string(),
+                slug: slug.to_ascii_lowercase(),
+            }),
+            None => login_ok(h).then(|| Approver::User {
+                login: h.to_string(),
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for Approver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Approver::User { login } => write!(f, "@{login}"),
+            Approver::Team { org, slug } => write!(f, "@{org}/{slug}"),
+        }
+    }
+}
+
 /// A context contract as read from its markdown, with every diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Contract {
@@ -200,6 +255,10 @@ pub struct Contract {
     pub matrix: Vec<MatrixRow>,
     /// Permission policy table, header first, as plain text.
     pub permission_policy: Vec<Vec<String>>,
+    /// Who may approve what needs approval (`needs-approval`): the
+    /// Approvers section's `@user` and `@org/team` handles. Empty: anyone
+    /// but the author and bots.
+    pub approvers: Vec<Approver>,
     /// Every problem found while reading, in source order per pass.
     pub diagnostics: Vec<Diagnostic>,
     /// Prose lines of known sections (kept, shown, never enforced).

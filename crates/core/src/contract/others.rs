@@ -4,7 +4,7 @@
 use super::blocks::{Block, Section};
 use super::items::plain_text;
 use super::parse::{block_cells, Reader};
-use super::{Code, MatrixRow, INTEGRATOR};
+use super::{Approver, Code, MatrixRow, INTEGRATOR};
 
 impl Reader<'_> {
     pub(super) fn interface_section(&mut self, s: &Section) {
@@ -251,4 +251,44 @@ fn split_ci_suffix(text: &str) -> (String, Option<String>) {
         }
     }
     (text.to_string(), None)
+}
+
+impl Reader<'_> {
+    /// `@user` and `@org/team` handles, anywhere in the section's lines;
+    /// lines without one are notes. A section naming nobody is an error:
+    /// it would leave every approval counting.
+    pub(super) fn approvers_section(&mut self, s: &Section) {
+        let mut any = false;
+        for b in &s.blocks {
+            for cell in block_cells(b) {
+                let found: Vec<Approver> = cell
+                    .raw
+                    .split(|c: char| {
+                        c.is_whitespace() || matches!(c, ',' | ';' | '`' | '(' | ')' | '|')
+                    })
+                    .map(|w| w.trim_end_matches(['.', ':']))
+                    .filter_map(Approver::parse)
+                    .collect();
+                if found.is_empty() {
+                    self.c.lines.notes += 1;
+                    self.c.notes.push(cell.raw.clone());
+                    continue;
+                }
+                any = true;
+                self.read_line();
+                for a in found {
+                    if !self.c.approvers.contains(&a) {
+                        self.c.approvers.push(a);
+                    }
+                }
+            }
+        }
+        if !any {
+            self.err(
+                Code::NoApprovers,
+                s.span.clone(),
+                "the Approvers section names no `@user` or `@org/team`".to_string(),
+            );
+        }
+    }
 }

@@ -107,6 +107,7 @@ pub fn parse(path: &str, source: &str) -> Contract {
             Kind::IntegrationBranch => r.integration_section(s),
             Kind::Matrix => r.matrix_section(s),
             Kind::Permissions => r.permissions_section(s),
+            Kind::Approvers => r.approvers_section(s),
             Kind::Other if s.level > 0 && !r.is_agent_section(s) => r.misplaced(s),
             Kind::Agents | Kind::Other => {}
         }

@@ -179,3 +179,28 @@ fn contracts_past_the_limits_are_refused() {
     assert!(c.diagnostics[0].message.contains("50001 patterns"));
     assert!(c.agents.is_empty());
 }
+
+#[test]
+fn approvers_section_names_users_and_teams() {
+    let src = "# C\n\n## Worktrees\n- wt-a branch: agents/a agent: agent-1\n\n## Scope\n- agent-1: src/**\n\n## Approvers\n- @octocat (integration owner)\n- @acme/Release-Team, @hubot\n- whoever is on call\n";
+    let c = parse("c.md", src);
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let named: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
+    assert_eq!(named, ["@octocat", "@acme/release-team", "@hubot"]);
+    assert!(c.notes.iter().any(|n| n.contains("whoever is on call")));
+    // A section that names nobody is an error: every approval would count.
+    let c = parse(
+        "c.md",
+        &src.replace(
+            "- @octocat (integration owner)\n- @acme/Release-Team, @hubot\n",
+            "",
+        ),
+    );
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code == Code::NoApprovers && d.severity == Severity::Error),
+        "{:?}",
+        c.diagnostics
+    );
+}
