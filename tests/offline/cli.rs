@@ -249,13 +249,21 @@ fn text_output_lines_and_progress() {
     );
 }
 
-/// `demo` builds its repository and all 14 scenarios match (exit 0).
+/// `demo` builds its repositories and all 17 scenarios match (exit 0): the
+/// 14 verdicts of `check`, then three rehearsals of the seam.
 #[test]
 fn demo_self_checks() {
     let tmp = tempfile::tempdir().unwrap();
     let run = run_in(tmp.path(), &["demo"], None);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("14 scenarios"), "{}", run.stdout);
+    assert!(run.stdout.contains("17 scenarios"), "{}", run.stdout);
+    for line in [
+        "the seam: two branches that merge cleanly                  (every agent branch)             CLEAN    0     —",
+        "the seam: a rename one branch makes, another still calls   (every agent branch)             FINDINGS 1     dangling-reference",
+        "the seam: two migrations with the same timestamp           (every agent branch)             FINDINGS 1     collision",
+    ] {
+        assert!(run.stdout.contains(line), "{}", run.stdout);
+    }
     assert!(!run.stdout.contains("differ"), "{}", run.stdout);
 }
 

@@ -5,6 +5,7 @@
 //! break each rule, and prints the verdicts.
 
 mod scenarios;
+mod seam;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,6 +98,7 @@ pub fn run(keep: bool) -> Result<Outcome, CliError> {
         rows: Vec::new(),
     };
     scenarios::scenarios(&mut demo).map_err(|e| CliError::new(format!("demo: {e}")))?;
+    seam::scenarios(&mut demo).map_err(|e| CliError::new(format!("demo: {e}")))?;
     let ok = print(&demo);
     if keep {
         let kept = tmp.keep();
@@ -143,7 +145,7 @@ fn print(demo: &Demo) -> bool {
     }
     let _ = writeln!(
         o,
-        "\n{} scenarios; every verdict came from running `contract-gate check` on a real git repository.",
+        "\n{} scenarios; every verdict came from running `contract-gate check` (or, for the seam, `contract-gate rehearse`) on a real git repository.",
         demo.rows.len()
     );
     if !ok {

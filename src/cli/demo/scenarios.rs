@@ -11,7 +11,7 @@ const BLOG: &str = include_str!("../../../fixtures/contracts/blog-discovery.md")
 
 const ROUTER: &str = "import { Router } from './http';\n\nexport const router = new Router();\nrouter.get('/health', health);\nrouter.get('/users', listUsers);\n";
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")
         .args([
             "-c",
@@ -39,7 +39,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn write(dir: &Path, path: &str, content: &str) -> Result<(), String> {
+pub(super) fn write(dir: &Path, path: &str, content: &str) -> Result<(), String> {
     let p = dir.join(path);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
@@ -47,7 +47,7 @@ fn write(dir: &Path, path: &str, content: &str) -> Result<(), String> {
     std::fs::write(&p, content).map_err(|e| format!("cannot write {}: {e}", p.display()))
 }
 
-fn commit(dir: &Path, msg: &str) -> Result<(), String> {
+pub(super) fn commit(dir: &Path, msg: &str) -> Result<(), String> {
     git(dir, &["add", "-A"])?;
     git(dir, &["commit", "-q", "-m", msg])?;
     Ok(())
