@@ -5,7 +5,8 @@
 # floor, `git diff --name-status -M base...head`, run in turn in the same
 # loop, and counts the `git` processes one check starts.
 # Usage: benches/w100k.sh [path/to/contract-gate] [runs]
-# (default: target/release/contract-gate, 7 runs; KEEP=1 keeps the repo).
+# (default: target/release/contract-gate, 7 runs; KEEP=1 keeps the repo;
+# NAMES=20 adds an Interface boundary committing to 20 names).
 set -eu
 BIN=${1:-target/release/contract-gate}
 RUNS=${2:-7}
@@ -31,6 +32,11 @@ contract() {
     printf "- agent-%d: %sdocs/a%d/*.md, config/a%d.json (additions only)\n", i, s, i, i;
   } }'
   printf '\n## Shared state\n- package.json: agent-0 owns.\n- tsconfig.json: nobody edits.\n'
+  # NAMES=N: agent-0 commits to N names (the interface rule's scan runs).
+  if [ "${NAMES:-0}" -gt 0 ]; then
+    printf '\n## Interface boundary\n- agent-0 commits to: '
+    awk -v n="$NAMES" 'BEGIN { for (j = 0; j < n; j++) printf "%s`helper%d(a, b)`", (j ? ", " : ""), j; print "." }'
+  fi
   printf '\n## Merge order\n'
   i=0; while [ $i -lt 200 ]; do printf '%s. agent-%s\n' $((i + 1)) $i; i=$((i + 1)); done
 }
@@ -40,6 +46,9 @@ c=$(contract)
   printf 'commit refs/heads/main\ncommitter bench <b@example.invalid> 0 +0000\ndata 4\nbase\n'
   printf 'M 100644 inline CONTRACT.md\ndata %s\n%s\n' "$(printf '%s\n' "$c" | wc -c | tr -d ' ')" "$c"
   printf 'M 100644 inline package.json\ndata 3\n{}\n\n'
+  # The committed names live in agent-0's file1.ts.
+  h=$(awk -v n="${NAMES:-0}" 'BEGIN { for (j = 0; j < n; j++) printf "export function helper%d(a, b) { return a + b; }\n", j }')
+  printf 'M 100644 inline src/a0/file1.ts\ndata %s\n%s\n' "$(printf '%s' "$h" | wc -c | tr -d ' ')" "$h"
   # Every agent's branch: one commit adding one file in its scope.
   awk 'BEGIN { for (i = 0; i < 200; i++) {
     printf "commit refs/heads/agents/a%d\ncommitter bench <b@example.invalid> 0 +0000\ndata 2\na\nfrom refs/heads/main\n", i;

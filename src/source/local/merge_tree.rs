@@ -290,37 +290,6 @@ pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)
     Ok(v)
 }
 
-/// Blob ids on both sides of every changed path (`git diff --raw`, no
-/// rename pairing): path → (old, new); an all-zero id means absent.
-pub fn raw_diff(
-    p: &Plumb,
-    from: &str,
-    to: &str,
-) -> Result<std::collections::BTreeMap<String, (String, String)>, GitError> {
-    let out = p.run(&[
-        "diff",
-        "--raw",
-        "--no-renames",
-        "-z",
-        "--no-abbrev",
-        from,
-        to,
-    ])?;
-    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
-    let mut map = std::collections::BTreeMap::new();
-    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
-        let meta = String::from_utf8_lossy(meta);
-        let mut m = meta.split_whitespace().skip(2);
-        if let (Some(old), Some(new)) = (m.next(), m.next()) {
-            map.insert(
-                String::from_utf8_lossy(path).into_owned(),
-                (old.to_string(), new.to_string()),
-            );
-        }
-    }
-    Ok(map)
-}
-
 /// Which of `words` occur (word-bounded) in the given paths of a tree-ish.
 pub fn words_present(
     p: &Plumb,
