@@ -974,3 +974,6 @@ mod approvals;
 
 #[path = "contract_file.rs"]
 mod contract_file;
+
+#[path = "interface.rs"]
+mod interface;

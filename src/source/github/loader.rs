@@ -391,6 +391,7 @@ pub async fn load(
     let base_branch = pr.base.name.clone();
     let claim = claims(&contracts, &head_branch);
     let mut merge = MergeState::new();
+    let mut interface = Vec::new();
     if let Some(&first) = claim.first() {
         let ci = match first {
             Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
@@ -399,8 +400,16 @@ pub async fn load(
             Claim::Agent { contract, agent } => needs_removals(&contracts[contract], agent, &files),
             Claim::Integrator { .. } => Vec::new(),
         };
-        let (r1, r2) = tokio::join!(
+        let (r1, r2, r3) = tokio::join!(
             fill_removals(api, repo, &mut files, &patches, &wanted, &base_sha, &head_sha),
+            super::interface_scan::scan(
+                api,
+                repo,
+                &contracts[ci],
+                &api_files,
+                &base_sha,
+                &head_sha
+            ),
             fetch_merge_state(
                 api,
                 repo,
@@ -415,7 +424,8 @@ pub async fn load(
             )
         );
         r1?;
-        merge = r2?;
+        interface = r2?;
+        merge = r3?;
     }
     Ok(GithubSnapshot {
         pr: PrSnapshot {
@@ -424,7 +434,7 @@ pub async fn load(
             body: Some(pr.body.clone().unwrap_or_default()),
             files,
             files_truncated: truncated,
-            interface: Vec::new(),
+            interface,
         },
         contracts,
         merge,

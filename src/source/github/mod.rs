@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod client;
 pub mod error;
+mod interface_scan;
 pub mod loader;
 mod merge_state;
 pub mod models;

@@ -1,0 +1,85 @@
+//! Issue 10 §1 on GitHub: the `interface` rule reads the PR's patches, and
+//! only files whose patch touches a committed name are read whole.
+
+use super::*;
+
+const AUTH_BASE: &str = "export function requireAuth(req, res, next) {\n  next();\n}\n";
+
+/// PR #2 changes `src/auth.ts` with `patch`; agent-1 commits to
+/// `requireAuth` (exported from `src/auth.ts`).
+fn world(patch: &str, head_text: &str) -> World {
+    let patch = patch.to_string();
+    let head_text = head_text.to_string();
+    World::build("", "`src/**`", true, move |m| {
+        let named = format!(
+            "{}\n## Interface boundary\n- agent-1 commits to: the exported `requireAuth(req, res, next)` from `src/auth.ts`.\n",
+            contract("`src/**`")
+        );
+        for r in [BASE, "master"] {
+            m.on_query(
+                "GET",
+                &format!("{R}/contents/CONTRACT.md"),
+                &format!("ref={r}"),
+                Reply::contents("CONTRACT.md", named.clone()),
+            );
+        }
+        // The recorded files answer, its modified entry moved to src/auth.ts.
+        let recorded: Vec<Value> =
+            serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
+        let mut f = recorded[0].clone();
+        f["filename"] = json!("src/auth.ts");
+        f["patch"] = json!(patch);
+        let mut p = pr();
+        p["changed_files"] = json!(1);
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+        m.on(
+            "GET",
+            &format!("{R}/pulls/2/files"),
+            Reply::json(200, json!([f])),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/src/auth.ts"),
+            &format!("ref={BASE}"),
+            Reply::text(200, AUTH_BASE),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/src/auth.ts"),
+            &format!("ref={HEAD}"),
+            Reply::text(200, &head_text),
+        );
+    })
+}
+
+#[test]
+fn a_renamed_commitment_fails_on_github() {
+    let renamed = AUTH_BASE.replace("requireAuth", "requireAuthenticatedUser");
+    let w = world(
+        "@@ -1,3 +1,3 @@\n-export function requireAuth(req, res, next) {\n+export function requireAuthenticatedUser(req, res, next) {\n   next();\n }",
+        &renamed,
+    );
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let last = w.patches().pop().unwrap();
+    assert_eq!(last["conclusion"], "failure", "{last}");
+    let text = last["output"].to_string();
+    assert!(text.contains("### interface"), "{text}");
+    assert!(text.contains("requireAuth"), "{text}");
+    assert_eq!(
+        w.sent("GET", "/contents/src/auth.ts").len(),
+        2,
+        "base and head read"
+    );
+}
+
+#[test]
+fn a_patch_that_leaves_the_names_alone_reads_nothing_more() {
+    let w = world(
+        "@@ -1,3 +1,3 @@\n export function requireAuth(req, res, next) {\n-  next();\n+  return next();\n }",
+        &AUTH_BASE.replace("  next();", "  return next();"),
+    );
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(w.sent("GET", "/contents/src/auth.ts").is_empty());
+}
