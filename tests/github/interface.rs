@@ -83,3 +83,59 @@ fn a_patch_that_leaves_the_names_alone_reads_nothing_more() {
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(w.sent("GET", "/contents/src/auth.ts").is_empty());
 }
+
+/// A caller drops `requireAuth` from `src/routes.ts`, but the name lives on
+/// in its location `src/auth.ts`, which the PR did not touch: kept, and the
+/// location is read once through the contents API (a directory listing or a
+/// link would not be searched).
+#[test]
+fn a_name_kept_in_its_location_passes() {
+    let w = World::build("", "`src/**`", true, move |m| {
+        let named = format!(
+            "{}\n## Interface boundary\n- agent-1 commits to: `requireAuth`, exported from `src/auth.ts`.\n",
+            contract("`src/**`")
+        );
+        for r in [BASE, "master"] {
+            m.on_query(
+                "GET",
+                &format!("{R}/contents/CONTRACT.md"),
+                &format!("ref={r}"),
+                Reply::contents("CONTRACT.md", named.clone()),
+            );
+        }
+        let recorded: Vec<Value> =
+            serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
+        let mut f = recorded[0].clone();
+        f["filename"] = json!("src/routes.ts");
+        f["patch"] = json!("@@ -1,2 +1,2 @@\n-router.use(requireAuth);\n+router.use(auth);\n x();");
+        let mut p = pr();
+        p["changed_files"] = json!(1);
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+        m.on(
+            "GET",
+            &format!("{R}/pulls/2/files"),
+            Reply::json(200, json!([f])),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/src/routes.ts"),
+            &format!("ref={BASE}"),
+            Reply::text(200, "router.use(requireAuth);\nx();\n"),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/src/routes.ts"),
+            &format!("ref={HEAD}"),
+            Reply::text(200, "router.use(auth);\nx();\n"),
+        );
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/src/auth.ts"),
+            &format!("ref={HEAD}"),
+            Reply::contents("src/auth.ts", AUTH_BASE),
+        );
+    });
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(w.sent("GET", "/contents/src/auth.ts").len(), 1);
+}

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use tokio::task::JoinSet;
 
 use super::client::Api;
-use super::loader::{file_at, GithubLoadError, RepoId};
+use super::loader::{contract_file, file_at, GithubLoadError, RepoId};
 use super::models::PrFile;
+use crate::source::local::git::ContractFile;
 use contract_gate_core::contract::Contract;
 use contract_gate_core::interface::{self, Commitment, FilePair, HeadState, ItemScan, Needle};
 
@@ -197,7 +198,10 @@ async fn present_elsewhere(
             .flatten()
             .filter(|p| !read.contains(p.as_str()))
         {
-            if let Some(text) = file_at(api, repo, path, head_sha).await? {
+            // Read through the contents API's JSON: a directory (a listing,
+            // whose file names could match) or a link is not searched, so
+            // the item stays "gone" there (closed).
+            if let ContractFile::Text(text) = contract_file(api, repo, path, head_sha).await? {
                 if !items[i].needle.lines_in(&text).is_empty() {
                     out.insert(i);
                     break;
