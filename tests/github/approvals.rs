@@ -132,14 +132,7 @@ fn named_world(reviews: Vec<Value>, members: &[(&str, &str)]) -> World {
         contract(LOCKFILE_SCOPE)
     );
     world_with(reviews, move |m| {
-        for r in [BASE, "master"] {
-            m.on_query(
-                "GET",
-                &format!("{R}/contents/CONTRACT.md"),
-                &format!("ref={r}"),
-                Reply::contents("CONTRACT.md", named.clone()),
-            );
-        }
+        serve_contract(m, &named);
         for (login, state) in &members {
             // The documented shape of GET /orgs/{org}/teams/{slug}/memberships/{login}.
             let mut v: Value =

@@ -78,22 +78,12 @@ fn a_rejected_completion_is_followed_by_a_failure() {
 #[test]
 fn an_unreadable_contract_completes_the_run_as_failure() {
     let w = World::build("", ALL_FILES, true, |m| {
-        for r in [BASE, "master"] {
-            m.on_query(
-                "GET",
-                &format!("{R}/contents/CONTRACT.md"),
-                &format!("ref={r}"),
-                Reply::contents(
-                    "CONTRACT.md",
-                    "# Context contract\n\n## Scope\n- agent-9 owns: `src/**`\n",
-                ),
-            );
-        }
+        serve_contract(
+            m,
+            "# Context contract\n\n## Scope\n- agent-9 owns: `src/**`\n",
+        );
     });
     let o = w.event("pull_request", &opened(&w), &[]);
-    for r in w.mock.requests() {
-        eprintln!("REQ {} {}", r.method, r.path);
-    }
     assert_ne!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let patches = w.patches();
     let last = patches.last().expect("the created run was never completed");

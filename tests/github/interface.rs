@@ -5,57 +5,61 @@ use super::*;
 
 const AUTH_BASE: &str = "export function requireAuth(req, res, next) {\n  next();\n}\n";
 
-/// PR #2 changes `src/auth.ts` with `patch`; agent-1 commits to
-/// `requireAuth` (exported from `src/auth.ts`).
-fn world(patch: &str, head_text: &str) -> World {
-    let patch = patch.to_string();
-    let head_text = head_text.to_string();
+/// PR #2 changing one file (`path`, with `patch`); agent-1 (scope `src/**`)
+/// commits to `commitment`. `contents` answers file reads: (path, ref, reply).
+fn world(commitment: &str, path: &str, patch: &str, contents: Vec<(&str, &str, Reply)>) -> World {
+    let named = format!(
+        "{}\n## Interface boundary\n- agent-1 commits to: {commitment}\n",
+        contract("`src/**`")
+    );
+    // The recorded files answer, its modified entry moved to `path`.
+    let recorded: Vec<Value> =
+        serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
+    let mut f = recorded[0].clone();
+    f["filename"] = json!(path);
+    f["patch"] = json!(patch);
+    let contents: Vec<(String, String, Reply)> = contents
+        .into_iter()
+        .map(|(p, r, reply)| (p.to_string(), r.to_string(), reply))
+        .collect();
     World::build("", "`src/**`", true, move |m| {
-        let named = format!(
-            "{}\n## Interface boundary\n- agent-1 commits to: the exported `requireAuth(req, res, next)` from `src/auth.ts`.\n",
-            contract("`src/**`")
-        );
-        for r in [BASE, "master"] {
-            m.on_query(
-                "GET",
-                &format!("{R}/contents/CONTRACT.md"),
-                &format!("ref={r}"),
-                Reply::contents("CONTRACT.md", named.clone()),
-            );
-        }
-        // The recorded files answer, its modified entry moved to src/auth.ts.
-        let recorded: Vec<Value> =
-            serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
-        let mut f = recorded[0].clone();
-        f["filename"] = json!("src/auth.ts");
-        f["patch"] = json!(patch);
+        serve_contract(m, &named);
         let mut p = pr();
         p["changed_files"] = json!(1);
         m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
         m.on(
             "GET",
             &format!("{R}/pulls/2/files"),
-            Reply::json(200, json!([f])),
+            Reply::json(200, json!([f.clone()])),
         );
-        m.on_query(
-            "GET",
-            &format!("{R}/contents/src/auth.ts"),
-            &format!("ref={BASE}"),
-            Reply::text(200, AUTH_BASE),
-        );
-        m.on_query(
-            "GET",
-            &format!("{R}/contents/src/auth.ts"),
-            &format!("ref={HEAD}"),
-            Reply::text(200, &head_text),
-        );
+        for (path, r, reply) in &contents {
+            m.on_query(
+                "GET",
+                &format!("{R}/contents/{path}"),
+                &format!("ref={r}"),
+                reply.clone(),
+            );
+        }
     })
+}
+
+/// agent-1's snippet commitment in `src/auth.ts`, read at base and head.
+fn auth_world(patch: &str, head_text: &str) -> World {
+    world(
+        "the exported `requireAuth(req, res, next)` from `src/auth.ts`.",
+        "src/auth.ts",
+        patch,
+        vec![
+            ("src/auth.ts", BASE, Reply::text(200, AUTH_BASE)),
+            ("src/auth.ts", HEAD, Reply::text(200, head_text)),
+        ],
+    )
 }
 
 #[test]
 fn a_renamed_commitment_fails_on_github() {
     let renamed = AUTH_BASE.replace("requireAuth", "requireAuthenticatedUser");
-    let w = world(
+    let w = auth_world(
         "@@ -1,3 +1,3 @@\n-export function requireAuth(req, res, next) {\n+export function requireAuthenticatedUser(req, res, next) {\n   next();\n }",
         &renamed,
     );
@@ -75,7 +79,7 @@ fn a_renamed_commitment_fails_on_github() {
 
 #[test]
 fn a_patch_that_leaves_the_names_alone_reads_nothing_more() {
-    let w = world(
+    let w = auth_world(
         "@@ -1,3 +1,3 @@\n export function requireAuth(req, res, next) {\n-  next();\n+  return next();\n }",
         &AUTH_BASE.replace("  next();", "  return next();"),
     );
@@ -90,51 +94,28 @@ fn a_patch_that_leaves_the_names_alone_reads_nothing_more() {
 /// link would not be searched).
 #[test]
 fn a_name_kept_in_its_location_passes() {
-    let w = World::build("", "`src/**`", true, move |m| {
-        let named = format!(
-            "{}\n## Interface boundary\n- agent-1 commits to: `requireAuth`, exported from `src/auth.ts`.\n",
-            contract("`src/**`")
-        );
-        for r in [BASE, "master"] {
-            m.on_query(
-                "GET",
-                &format!("{R}/contents/CONTRACT.md"),
-                &format!("ref={r}"),
-                Reply::contents("CONTRACT.md", named.clone()),
-            );
-        }
-        let recorded: Vec<Value> =
-            serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
-        let mut f = recorded[0].clone();
-        f["filename"] = json!("src/routes.ts");
-        f["patch"] = json!("@@ -1,2 +1,2 @@\n-router.use(requireAuth);\n+router.use(auth);\n x();");
-        let mut p = pr();
-        p["changed_files"] = json!(1);
-        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
-        m.on(
-            "GET",
-            &format!("{R}/pulls/2/files"),
-            Reply::json(200, json!([f])),
-        );
-        m.on_query(
-            "GET",
-            &format!("{R}/contents/src/routes.ts"),
-            &format!("ref={BASE}"),
-            Reply::text(200, "router.use(requireAuth);\nx();\n"),
-        );
-        m.on_query(
-            "GET",
-            &format!("{R}/contents/src/routes.ts"),
-            &format!("ref={HEAD}"),
-            Reply::text(200, "router.use(auth);\nx();\n"),
-        );
-        m.on_query(
-            "GET",
-            &format!("{R}/contents/src/auth.ts"),
-            &format!("ref={HEAD}"),
-            Reply::contents("src/auth.ts", AUTH_BASE),
-        );
-    });
+    let w = world(
+        "`requireAuth`, exported from `src/auth.ts`.",
+        "src/routes.ts",
+        "@@ -1,2 +1,2 @@\n-router.use(requireAuth);\n+router.use(auth);\n x();",
+        vec![
+            (
+                "src/routes.ts",
+                BASE,
+                Reply::text(200, "router.use(requireAuth);\nx();\n"),
+            ),
+            (
+                "src/routes.ts",
+                HEAD,
+                Reply::text(200, "router.use(auth);\nx();\n"),
+            ),
+            (
+                "src/auth.ts",
+                HEAD,
+                Reply::contents("src/auth.ts", AUTH_BASE),
+            ),
+        ],
+    );
     let o = w.event("pull_request", &opened(&w), &[]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(w.sent("GET", "/contents/src/auth.ts").len(), 1);

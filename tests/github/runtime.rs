@@ -37,6 +37,19 @@ fn contract(agent1: &str) -> String {
     )
 }
 
+/// Serves `text` as `CONTRACT.md` at the base SHA and the default branch
+/// (register it in a `World::build` closure: the first route wins).
+fn serve_contract(m: &GhMock, text: &str) {
+    for r in [BASE, "master"] {
+        m.on_query(
+            "GET",
+            &format!("{R}/contents/CONTRACT.md"),
+            &format!("ref={r}"),
+            Reply::contents("CONTRACT.md", text),
+        );
+    }
+}
+
 const ALL_FILES: &str = "`asda2`, `remove_me`, `tp`, `abhinav`, `upsert`";
 
 fn merged_pred() -> Value {

@@ -26,6 +26,29 @@ fn contract(n: usize) -> String {
     md
 }
 
+/// `check --base main` with `GIT_TRACE`: the run, and each `git` process it
+/// started (one trace line per start).
+fn traced_check(r: &Repo) -> (Run, Vec<String>) {
+    let trace = r.outside("trace");
+    let run = run_with_env(
+        &r.dir,
+        &["check", "--base", "main", "--format", "json"],
+        None,
+        &[("GIT_TRACE", trace.to_str().unwrap())],
+    );
+    let log = std::fs::read_to_string(&trace).unwrap_or_default();
+    let started = log
+        .lines()
+        .filter(|l| l.contains("trace: built-in: git") || l.contains("trace: exec: git"))
+        .map(|l| {
+            l.split_once("trace: ")
+                .map_or(l, |(_, rest)| rest)
+                .to_string()
+        })
+        .collect();
+    (run, started)
+}
+
 /// Every agent has a branch with a commit of its own; agent-0's is merged.
 /// Returns the processes `check` of agent-7's branch started, and the run.
 fn processes(n: usize) -> (usize, Run, String) {
@@ -60,19 +83,7 @@ fn processes(n: usize) -> (usize, Run, String) {
         .write("src/a8/out.ts", "out;\n")
         .write("config/a7.json", "{\n  \"a\": 2\n}\n")
         .commit("agent-7 work");
-    let trace = r.outside("trace");
-    let run = run_with_env(
-        &r.dir,
-        &["check", "--base", "main", "--format", "json"],
-        None,
-        &[("GIT_TRACE", trace.to_str().unwrap())],
-    );
-    let log = std::fs::read_to_string(&trace).unwrap_or_default();
-    let started: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains("trace: built-in: git") || l.contains("trace: exec: git"))
-        .map(|l| l.split_once("trace: ").map_or(l, |(_, rest)| rest))
-        .collect();
+    let (run, started) = traced_check(&r);
     (started.len(), run, started.join("\n"))
 }
 
@@ -119,13 +130,7 @@ fn many_additions_only_files_are_read_in_one_diff() {
         .write("log/moved.txt", "one\nTWO\nthree\nfour\n")
         .write("src/a b.ts", "y;\n")
         .commit("append");
-    let trace = r.outside("trace");
-    let run = run_with_env(
-        &r.dir,
-        &["check", "--base", "main", "--format", "json"],
-        None,
-        &[("GIT_TRACE", trace.to_str().unwrap())],
-    );
+    let (run, started) = traced_check(&r);
     run.blocked(&["additions-only"]);
     let found: Vec<(String, u64)> = run
         .findings("additions-only")
@@ -146,10 +151,9 @@ fn many_additions_only_files_are_read_in_one_diff() {
             ("log/f042.txt".to_string(), 0)
         ]
     );
-    let log = std::fs::read_to_string(&trace).unwrap();
-    let diffs = log
-        .lines()
+    let diffs = started
+        .iter()
         .filter(|l| l.contains("git diff") && l.contains(" -U0 "))
         .count();
-    assert_eq!(diffs, 1, "{log}");
+    assert_eq!(diffs, 1, "{started:#?}");
 }

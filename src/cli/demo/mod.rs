@@ -38,19 +38,9 @@ impl Demo {
         expected: &'static str,
         expected_rules: &[&'static str],
     ) -> Result<(), String> {
-        let out = Command::new(&self.exe)
-            .arg("check")
-            .args(args)
-            .args(["--format", "json"])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-            format!(
-                "check printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })?;
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let (v, code) = self.json(dir, &all)?;
         let mut rules: Vec<String> = v["findings"]
             .as_array()
             .into_iter()
@@ -66,7 +56,7 @@ impl Demo {
         let got = match v["conclusion"].as_str() {
             Some("success") => "PASS",
             Some("neutral") => "NEUTRAL",
-            Some("failure") if out.status.code() == Some(2) => "ERROR",
+            Some("failure") if code == 2 => "ERROR",
             Some("failure") => "BLOCKED",
             _ => "?",
         };
@@ -77,9 +67,28 @@ impl Demo {
             expected_rules: expected_rules.to_vec(),
             got: got.to_string(),
             got_rules: rules,
-            exit: out.status.code().unwrap_or(-1),
+            exit: code,
         });
         Ok(())
+    }
+
+    /// Runs the real binary with `args --format json` in `dir`: its JSON and
+    /// exit code (-1 when killed).
+    fn json(&self, dir: &Path, args: &[&str]) -> Result<(serde_json::Value, i32), String> {
+        let out = Command::new(&self.exe)
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(dir)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
+        let v = serde_json::from_slice(&out.stdout).map_err(|e| {
+            format!(
+                "{} printed no JSON ({e}): {}",
+                args.first().unwrap_or(&""),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })?;
+        Ok((v, out.status.code().unwrap_or(-1)))
     }
 }
 

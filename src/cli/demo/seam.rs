@@ -2,7 +2,6 @@
 //! in contract order by the real binary's `rehearse` (nothing is merged).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use super::scenarios::{commit, git, write};
 use super::{Demo, Row};
@@ -135,17 +134,7 @@ impl Demo {
         expected: &'static str,
         expected_rules: &[&'static str],
     ) -> Result<(), String> {
-        let out = Command::new(&self.exe)
-            .args(["rehearse", "--base", "main", "--format", "json"])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-            format!(
-                "rehearse printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })?;
+        let (v, code) = self.json(dir, &["rehearse", "--base", "main"])?;
         let mut rules: Vec<String> = v["contracts"]
             .as_array()
             .into_iter()
@@ -155,9 +144,9 @@ impl Demo {
             .collect();
         rules.sort();
         rules.dedup();
-        let got = match (v["conclusion"].as_str(), out.status.code()) {
-            (Some("clean"), Some(0)) => "CLEAN",
-            (Some("findings"), Some(1)) => "FINDINGS",
+        let got = match (v["conclusion"].as_str(), code) {
+            (Some("clean"), 0) => "CLEAN",
+            (Some("findings"), 1) => "FINDINGS",
             _ => "ERROR",
         };
         self.rows.push(Row {
@@ -167,7 +156,7 @@ impl Demo {
             expected_rules: expected_rules.to_vec(),
             got: got.to_string(),
             got_rules: rules,
-            exit: out.status.code().unwrap_or(-1),
+            exit: code,
         });
         Ok(())
     }

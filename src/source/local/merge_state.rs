@@ -16,6 +16,14 @@ use crate::source::local::git::{BranchRef, Change, Git, GitError, Logged};
 use contract_gate_core::change::{AgentMerge, MergeState};
 use contract_gate_core::contract::Contract;
 
+/// Branch tips by branch name (local and `origin/`).
+type TipsOf<'a> = HashMap<&'a str, Vec<&'a BranchRef>>;
+
+/// The tips of one branch (none when it has no ref).
+fn tips_of<'a, 'b>(refs_of: &'b TipsOf<'a>, branch: &str) -> &'b [&'a BranchRef] {
+    refs_of.get(branch).map_or(&[], Vec::as_slice)
+}
+
 /// Reads the merge state of `c`'s agents between `base` and `head` (SHAs).
 /// `needed`: the agents the verdict looks at (lower-cased names: a PR's
 /// predecessors, every agent for the integrator); only they are looked for
@@ -36,20 +44,21 @@ pub fn local_merge_state(
         .iter()
         .filter_map(|a| a.branch.as_deref())
         .collect();
-    let refs: Vec<&BranchRef> = refs
-        .iter()
-        .filter(|r| branches.contains(r.branch.as_str()))
-        .collect();
+    // Tips by branch name: one lookup per agent, however many branches.
+    let mut refs_of: TipsOf = HashMap::new();
+    for r in refs.iter().filter(|r| branches.contains(r.branch.as_str())) {
+        refs_of.entry(r.branch.as_str()).or_default().push(r);
+    }
     let reach = match &landed {
         Some(l) => Reach::since(git, l, base, head)?,
-        None => Reach::by_refs(git, base, head, !refs.is_empty())?,
+        None => Reach::by_refs(git, base, head, !refs_of.is_empty())?,
     };
 
     let mut out = MergeState::new();
     for a in &c.agents {
         let Some(branch) = &a.branch else { continue };
         let mut state = AgentMerge::default();
-        for r in refs.iter().filter(|r| r.branch == *branch) {
+        for r in tips_of(&refs_of, branch) {
             if state.merged_into_base.is_none() && reach.in_base(r) {
                 let shown = r.refname.strip_prefix("refs/heads/").unwrap_or(&r.refname);
                 let shown = shown.strip_prefix("refs/remotes/").unwrap_or(shown);
@@ -79,7 +88,7 @@ pub fn local_merge_state(
         }
         out.insert(a.name.clone(), state);
     }
-    squash_merges(git, c, base, &refs, &reach, needed, &mut out)?;
+    squash_merges(git, c, base, &refs_of, &reach, needed, &mut out)?;
     Ok(out)
 }
 
@@ -171,7 +180,7 @@ fn squash_merges(
     git: &Git,
     c: &Contract,
     base: &str,
-    refs: &[&BranchRef],
+    refs_of: &TipsOf,
     reach: &Reach,
     needed: &BTreeSet<String>,
     out: &mut MergeState,
@@ -180,7 +189,7 @@ fn squash_merges(
     if candidates.is_empty() {
         return Ok(());
     }
-    let tips = unmerged_tips(c, refs, needed, out);
+    let tips = unmerged_tips(c, refs_of, needed, out);
     if tips.is_empty() {
         return Ok(());
     }
@@ -255,7 +264,7 @@ fn names_branch(subject: &str, branch: &str) -> bool {
 /// The branch tips of the needed agents not yet found merged, as (agent, tip).
 fn unmerged_tips<'a>(
     c: &'a Contract,
-    refs: &[&'a BranchRef],
+    refs_of: &TipsOf<'a>,
     needed: &BTreeSet<String>,
     out: &MergeState,
 ) -> Vec<(&'a str, &'a BranchRef)> {
@@ -271,8 +280,8 @@ fn unmerged_tips<'a>(
             continue;
         };
         tips.extend(
-            refs.iter()
-                .filter(|r| r.branch == branch)
+            tips_of(refs_of, branch)
+                .iter()
                 .map(|r| (a.name.as_str(), *r)),
         );
     }

@@ -1,4 +1,5 @@
-//! History queries (`git log`): commits touching a path, merges in a range.
+//! History queries (`git log`): the commit that added a path, the commits
+//! in a range.
 
 use super::runner::{first_line, literal, lossy};
 use super::{Git, GitError};
@@ -44,42 +45,6 @@ impl Git {
             k.insert(sha.clone());
         }
         Ok(found)
-    }
-
-    /// Subjects and SHAs of merge commits in `from..to` (git log --merges --format=%H%x00%s -z style parsing), newest first.
-    ///
-    /// Each entry is `(sha, subject)`, in `git log`'s default order.
-    pub fn merges_between(&self, from: &str, to: &str) -> Result<Vec<(String, String)>, GitError> {
-        let from = self.resolve(from)?;
-        let to = self.resolve(to)?;
-        let range = format!("{from}..{to}");
-        let args = [
-            "log",
-            "--merges",
-            "-z",
-            "--format=%H%x00%s",
-            range.as_str(),
-            "--",
-        ];
-        let out = self.run(&args)?;
-        if out.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Records are `sha NUL subject`, each ended by NUL with -z.
-        let mut fields: Vec<&[u8]> = out.split(|&b| b == 0).collect();
-        if out.ends_with(&[0]) {
-            fields.pop();
-        }
-        if fields.len() % 2 != 0 {
-            return Err(GitError::Failed {
-                args: args.join(" "),
-                stderr: "unexpected output (odd number of fields)".into(),
-            });
-        }
-        Ok(fields
-            .chunks(2)
-            .map(|pair| (lossy(pair[0]).trim().to_string(), lossy(pair[1])))
-            .collect())
     }
 }
 

@@ -34,6 +34,8 @@ pub(crate) use runner::REPO_ENV;
 pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_parse;
 mod tree;
 
 use std::path::{Path, PathBuf};

@@ -1,8 +1,6 @@
 //! Tests of the git edge against real repositories in temp dirs.
 
-use super::changes::parse_name_status;
-use super::patch::{header_name, unquote_name};
-use super::runner::{lossy, REPO_ENV};
+use super::runner::REPO_ENV;
 use super::*;
 use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
 use std::fs;
@@ -311,7 +309,7 @@ fn resolve_and_unknown_revisions() {
         Err(GitError::UnknownRev { .. })
     ));
     assert!(matches!(
-        git.is_ancestor("main", "nope"),
+        git.refs_merged_into("nope"),
         Err(GitError::UnknownRev { .. })
     ));
 }
@@ -319,55 +317,58 @@ fn resolve_and_unknown_revisions() {
 #[test]
 fn ancestry_branches_and_tips() {
     let (_tmp, repo, git) = fixture();
-    assert!(git.is_ancestor("main", "feature").unwrap());
-    assert!(!git.is_ancestor("feature", "main").unwrap());
+    // Ancestry for every branch at once.
+    assert!(git
+        .refs_merged_into("feature")
+        .unwrap()
+        .contains("refs/heads/main"));
+    assert!(!git
+        .refs_merged_into("main")
+        .unwrap()
+        .contains("refs/heads/feature"));
 
-    assert_eq!(git.branch_name("HEAD").as_deref(), Some("feature"));
-    assert_eq!(git.branch_name("main").as_deref(), Some("main"));
-    assert_eq!(git.branch_name("refs/heads/main").as_deref(), Some("main"));
-    assert_eq!(git.branch_name("nope"), None);
     let main = git.resolve("main").unwrap();
-    assert_eq!(git.branch_name(&main), None);
-
     cli(&repo, &["update-ref", "refs/remotes/origin/shared", &main]);
     cli(
         &repo,
         &["update-ref", "refs/remotes/origin/main", "feature"],
     );
-    assert_eq!(git.branch_name("origin/shared").as_deref(), Some("shared"));
-    assert_eq!(
-        git.branch_name("refs/remotes/origin/shared").as_deref(),
-        Some("shared")
-    );
-
     let feature = git.resolve("feature").unwrap();
+    // The one-process listing names the branch a revision means.
+    let listed = git.branches().unwrap();
+    for (rev, want) in [
+        ("HEAD", Some("feature")),
+        ("main", Some("main")),
+        ("refs/heads/main", Some("main")),
+        ("nope", None),
+        (main.as_str(), None),
+        ("origin/shared", Some("shared")),
+        ("refs/remotes/origin/shared", Some("shared")),
+        ("remotes/origin/main", Some("main")),
+    ] {
+        assert_eq!(listed.name_of(rev).as_deref(), want, "{rev}");
+    }
+    // Tips of a branch: local and `origin/`.
+    let tips = |name: &str| -> Vec<(String, String)> {
+        listed
+            .refs
+            .iter()
+            .filter(|r| r.branch == name)
+            .map(|r| (r.refname.clone(), r.sha.clone()))
+            .collect()
+    };
     assert_eq!(
-        git.branch_tips("main").unwrap(),
+        tips("main"),
         vec![
             ("refs/heads/main".to_string(), main.clone()),
             ("refs/remotes/origin/main".to_string(), feature.clone()),
         ]
     );
     assert_eq!(
-        git.branch_tips("shared").unwrap(),
+        tips("shared"),
         vec![("refs/remotes/origin/shared".to_string(), main.clone())]
     );
-    assert!(git.branch_tips("nope").unwrap().is_empty());
-
-    // The one-process listing answers as branch_name does.
-    let listed = git.branches().unwrap();
-    for rev in [
-        "HEAD",
-        "main",
-        "refs/heads/main",
-        "nope",
-        main.as_str(),
-        "origin/shared",
-        "refs/remotes/origin/shared",
-        "remotes/origin/main",
-    ] {
-        assert_eq!(listed.name_of(rev), git.branch_name(rev), "{rev}");
-    }
+    assert!(tips("nope").is_empty());
     let tip = |refname: &str| {
         listed
             .refs
@@ -390,7 +391,7 @@ fn ancestry_branches_and_tips() {
     // Detached HEAD.
     cli(&repo, &["checkout", "-q", "--detach", "main"]);
     assert_eq!(git.branches().unwrap().current, None);
-    assert_eq!(git.branch_name("HEAD"), None);
+    assert_eq!(git.branches().unwrap().name_of("HEAD"), None);
     assert_eq!(git.resolve("HEAD").unwrap(), main);
 }
 
@@ -446,17 +447,25 @@ fn log_queries() {
     );
     cli(&repo, &["update-ref", "refs/heads/main", &second]);
 
-    let merges = git.merges_between(&base, "main").unwrap();
+    // Merges in a range, newest first, as the merge state reads them.
+    let merges = |from: &str, to: &str| -> Vec<(String, String)> {
+        git.commits_between(from, to)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.is_merge())
+            .map(|l| (l.sha, l.subject))
+            .collect()
+    };
     assert_eq!(
-        merges,
+        merges(&base, "main"),
         vec![
             (second, String::new()),
             (first.clone(), "Merge feature (#41)".to_string()),
         ]
     );
-    assert!(git.merges_between("main", "main").unwrap().is_empty());
+    assert!(merges("main", "main").is_empty());
     assert_eq!(
-        git.merges_between(&base, &first).unwrap(),
+        merges(&base, &first),
         vec![(first, "Merge feature (#41)".to_string())]
     );
 }
@@ -486,8 +495,9 @@ fn linked_worktree() {
         git.root().canonicalize().unwrap(),
         wt.canonicalize().unwrap()
     );
-    assert_eq!(git.branch_name("HEAD").as_deref(), Some("agents/docs"));
-    assert_eq!(git.branch_name("feature").as_deref(), Some("feature"));
+    let listed = git.branches().unwrap();
+    assert_eq!(listed.name_of("HEAD").as_deref(), Some("agents/docs"));
+    assert_eq!(listed.name_of("feature").as_deref(), Some("feature"));
     let files = git.changes("main", "HEAD").unwrap();
     assert_eq!(files.len(), 2, "{files:?}");
     assert_eq!(find(&files, "docs/new.md").status, ChangeStatus::Added);
@@ -499,60 +509,19 @@ fn linked_worktree() {
         git.show_file("HEAD", "docs/new.md").unwrap().as_deref(),
         Some("hello\n")
     );
-    assert!(git.is_ancestor("main", "HEAD").unwrap());
+    assert!(git
+        .refs_merged_into("HEAD")
+        .unwrap()
+        .contains("refs/heads/main"));
 
     // The main checkout still sees its own HEAD.
     let main_git = Git::open(&repo).unwrap();
-    assert_eq!(main_git.branch_name("HEAD").as_deref(), Some("feature"));
+    assert_eq!(
+        main_git.branches().unwrap().name_of("HEAD").as_deref(),
+        Some("feature")
+    );
     assert_eq!(
         main_git.resolve("agents/docs").unwrap(),
         git.resolve("HEAD").unwrap()
     );
-}
-
-#[test]
-fn hunk_headers() {
-    let r = |p: &str| contract_gate_core::diff::removals_in_patch(p);
-    assert_eq!(r("@@ -5 +5,2 @@\n-a\n+b\n+c\n"), [5]);
-    assert_eq!(r("@@ -3,2 +2,0 @@ ctx\n-a\n-b\n"), [2]);
-    assert_eq!(r("@@ -1,2 +0,0 @@\n-a\n-b\n"), [1]);
-    assert_eq!(
-        r("@@ -4,0 +5,3 @@ fn x() {\n+a\n+b\n+c\n"),
-        Vec::<u32>::new()
-    );
-    assert_eq!(r("@@ -0,0 +1 @@\n+a\n"), Vec::<u32>::new());
-    assert_eq!(r("@@ garbage\n-a\n"), Vec::<u32>::new());
-}
-
-#[test]
-fn quoted_names() {
-    assert_eq!(unquote_name(br#""a\tb\n\"c\\d""#), b"a\tb\n\"c\\d".to_vec());
-    assert_eq!(
-        lossy(&unquote_name(br#""docs/\352\260\200.md""#)),
-        "docs/가.md"
-    );
-    assert_eq!(unquote_name(b"plain name"), b"plain name".to_vec());
-    assert_eq!(
-        header_name(b"b/src/[x] y.astro\t", b"b/").as_deref(),
-        Some("src/[x] y.astro")
-    );
-    assert_eq!(header_name(br#""b/q\"t""#, b"b/").as_deref(), Some("q\"t"));
-}
-
-#[test]
-fn name_status_parsing() {
-    let out = b"R087\0old x\0new x\0C100\0a\0b\0T\0link\0X\0";
-    let err = parse_name_status(out).unwrap_err();
-    assert!(err.contains("X"), "{err}");
-    let files = parse_name_status(b"R087\0old x\0new x\0C100\0a\0b\0T\0link\0").unwrap();
-    assert_eq!(files[0].path, "new x");
-    assert_eq!(files[0].previous_path.as_deref(), Some("old x"));
-    assert_eq!(files[1].status, ChangeStatus::Copied);
-    assert_eq!(files[2].status, ChangeStatus::Modified);
-    assert!(parse_name_status(b"").unwrap().is_empty());
-    // A record cut short fails, whether its path or its new name is missing.
-    for cut in [&b"A\0"[..], b"R100\0old\0", b"M\0\0"] {
-        let err = parse_name_status(cut).unwrap_err();
-        assert!(err.starts_with("missing path after status"), "{err}");
-    }
 }

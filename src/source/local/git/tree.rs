@@ -45,51 +45,12 @@ impl Git {
         Ok(Some(lossy(&content)))
     }
 
-    /// A contract file at `rev`, by its tree entry: a regular file's text;
-    /// a symlink, a submodule, binary or non-UTF-8 content refused with what
-    /// it is (never followed); Missing when absent or a directory.
-    pub fn contract_file(&self, rev: &str, path: &str) -> Result<ContractFile, GitError> {
-        let sha = self.resolve(rev)?;
-        let path = path.trim_start_matches('/');
-        if path.is_empty() {
-            return Ok(ContractFile::Missing);
-        }
-        let out = self.run(&["ls-tree", "-z", "--full-tree", &sha, "--", &literal(path)])?;
-        // `<mode> SP <type> SP <object> TAB <path>`, exactly this path.
-        let entry = out.split(|&b| b == 0).find(|e| {
-            e.iter()
-                .position(|&b| b == b'\t')
-                .is_some_and(|t| &e[t + 1..] == path.as_bytes())
-        });
-        let Some(entry) = entry else {
-            return Ok(ContractFile::Missing);
-        };
-        let mut meta = entry.split(|&b| b == b' ');
-        let (mode, kind) = (
-            meta.next().unwrap_or_default(),
-            meta.next().unwrap_or_default(),
-        );
-        match (mode, kind) {
-            (b"120000", _) => return Ok(ContractFile::Refused("a symbolic link".into())),
-            (b"160000", _) => return Ok(ContractFile::Refused("a submodule (gitlink)".into())),
-            (_, b"blob") => {}
-            _ => return Ok(ContractFile::Missing),
-        }
-        let content = self.run(&["cat-file", "blob", &format!("{sha}:{path}")])?;
-        if content.contains(&0) {
-            return Ok(ContractFile::Refused("a binary file".into()));
-        }
-        match String::from_utf8(content) {
-            Ok(text) => Ok(ContractFile::Text(text)),
-            Err(_) => Ok(ContractFile::Refused("not UTF-8 text".into())),
-        }
-    }
-
     /// The contract files at `rev`: each of `exact` (in order, Missing when
     /// absent), then the `*.md` files directly in `dir`, sorted. Two `git`
     /// processes however many contracts: one `ls-tree` of exactly these
     /// paths, one `cat-file --batch` of their blobs. Each is read or
-    /// refused as [`Git::contract_file`] does.
+    /// refused: a symlink, a submodule, binary or
+    /// non-UTF-8 content is refused with what it is (never followed).
     pub fn contract_files(
         &self,
         rev: &str,

@@ -1,0 +1,54 @@
+//! Tests of the pure readers of git's output: hunk headers, quoted names
+//! and `--name-status -z` (no repository needed).
+
+use super::changes::parse_name_status;
+use super::patch::{header_name, unquote_name};
+use super::runner::lossy;
+use contract_gate_core::change::ChangeStatus;
+
+#[test]
+fn hunk_headers() {
+    let r = |p: &str| contract_gate_core::diff::removals_in_patch(p);
+    assert_eq!(r("@@ -5 +5,2 @@\n-a\n+b\n+c\n"), [5]);
+    assert_eq!(r("@@ -3,2 +2,0 @@ ctx\n-a\n-b\n"), [2]);
+    assert_eq!(r("@@ -1,2 +0,0 @@\n-a\n-b\n"), [1]);
+    assert_eq!(
+        r("@@ -4,0 +5,3 @@ fn x() {\n+a\n+b\n+c\n"),
+        Vec::<u32>::new()
+    );
+    assert_eq!(r("@@ -0,0 +1 @@\n+a\n"), Vec::<u32>::new());
+    assert_eq!(r("@@ garbage\n-a\n"), Vec::<u32>::new());
+}
+
+#[test]
+fn quoted_names() {
+    assert_eq!(unquote_name(br#""a\tb\n\"c\\d""#), b"a\tb\n\"c\\d".to_vec());
+    assert_eq!(
+        lossy(&unquote_name(br#""docs/\352\260\200.md""#)),
+        "docs/가.md"
+    );
+    assert_eq!(unquote_name(b"plain name"), b"plain name".to_vec());
+    assert_eq!(
+        header_name(b"b/src/[x] y.astro\t", b"b/").as_deref(),
+        Some("src/[x] y.astro")
+    );
+    assert_eq!(header_name(br#""b/q\"t""#, b"b/").as_deref(), Some("q\"t"));
+}
+
+#[test]
+fn name_status_parsing() {
+    let out = b"R087\0old x\0new x\0C100\0a\0b\0T\0link\0X\0";
+    let err = parse_name_status(out).unwrap_err();
+    assert!(err.contains("X"), "{err}");
+    let files = parse_name_status(b"R087\0old x\0new x\0C100\0a\0b\0T\0link\0").unwrap();
+    assert_eq!(files[0].path, "new x");
+    assert_eq!(files[0].previous_path.as_deref(), Some("old x"));
+    assert_eq!(files[1].status, ChangeStatus::Copied);
+    assert_eq!(files[2].status, ChangeStatus::Modified);
+    assert!(parse_name_status(b"").unwrap().is_empty());
+    // A record cut short fails, whether its path or its new name is missing.
+    for cut in [&b"A\0"[..], b"R100\0old\0", b"M\0\0"] {
+        let err = parse_name_status(cut).unwrap_err();
+        assert!(err.starts_with("missing path after status"), "{err}");
+    }
+}
