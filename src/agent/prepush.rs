@@ -63,6 +63,7 @@ pub fn judge(
         branch: Some(branch.to_string()),
         body: None,
         contracts: contracts.to_vec(),
+        prepare_with: None,
     };
     let loaded = local::load(git, &req).map_err(|e| e.to_string())?;
     let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)?;

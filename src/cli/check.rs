@@ -7,7 +7,7 @@ use super::error::{deprecated, CliError, Outcome};
 use crate::report::{self, Format};
 use crate::source::local::git::Git;
 use crate::source::local::{self, Request};
-use contract_gate_core::evaluate::{evaluate, Options};
+use contract_gate_core::evaluate::{evaluate_prepared, Options};
 
 /// Reads the change from git, evaluates it and prints the verdict.
 pub fn run(a: &CheckArgs) -> Result<Outcome, CliError> {
@@ -38,12 +38,25 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     };
     let git = Git::open(dir).map_err(|e| CliError::new(e.to_string()))?;
     let contracts = a.judge.policy.contract.contracts.clone();
+    let mut options = Options {
+        unassigned: a.judge.policy.unassigned.into(),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        ..Options::default()
+    };
+    // A contract named on the command line is protected like the default ones.
+    for c in &contracts {
+        let p = format!("path:{}", local::normalise_path(c));
+        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
+            options.protected.push(p);
+        }
+    }
     let req = Request {
         base: a.base.clone(),
         head: a.head.clone(),
         branch: head_branch(a),
         body,
         contracts: contracts.clone(),
+        prepare_with: Some(options.clone()),
     };
     // The base's ignore and attribute files are listed while the change is
     // read: neither waits for the other.
@@ -61,24 +74,19 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
             .map_err(CliError::new)?;
     }
-    let mut options = Options {
-        unassigned: a.judge.policy.unassigned.into(),
-        ..Options::default()
-    };
-    // A contract named on the command line is protected like the default ones.
-    for c in &contracts {
-        let p = format!("path:{}", local::normalise_path(c));
-        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
-            options.protected.push(p);
-        }
-    }
     options.generated = if loaded.pr.files.is_empty() {
         Default::default()
     } else {
         crate::agent::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
             .map_err(CliError::new)?
     };
-    let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
+    let mut v = evaluate_prepared(
+        &loaded.contracts,
+        &loaded.pr,
+        &loaded.merge,
+        &options,
+        loaded.prepared.as_ref(),
+    );
     v.findings.extend(warnings);
     v.findings.sort_by_key(|f| (f.level, f.rule));
     crate::term::emit(&report::render(format, &v));

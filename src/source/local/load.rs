@@ -7,7 +7,7 @@ use crate::source::local::git::{Branches, ContractFile, Git, GitError};
 use crate::source::local::merge_state::local_merge_state;
 use contract_gate_core::change::{MergeState, PrSnapshot};
 use contract_gate_core::contract::{self, Contract};
-use contract_gate_core::evaluate::{claims, needs_removals, Claim};
+use contract_gate_core::evaluate::{claims, needs_removals, Claim, Options, Prepared};
 
 /// Where contracts live by default (relative to the repository root).
 pub const DEFAULT_CONTRACT: &str = "CONTRACT.md";
@@ -149,6 +149,9 @@ pub struct Request {
     pub branch: Option<String>,
     pub body: Option<String>,
     pub contracts: Vec<String>,
+    /// The options the verdict will be judged with: the path rules'
+    /// patterns are then compiled while the diff runs.
+    pub prepare_with: Option<Options>,
 }
 
 /// Everything the evaluator needs, read from git.
@@ -156,6 +159,8 @@ pub struct LocalSnapshot {
     pub contracts: Vec<Contract>,
     pub pr: PrSnapshot,
     pub merge: MergeState,
+    /// The path rules' patterns, when [`Request::prepare_with`] asked.
+    pub prepared: Option<Prepared>,
 }
 
 pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError> {
@@ -184,7 +189,11 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
             let base = branches
                 .name_of(&req.base)
                 .unwrap_or_else(|| req.base.clone());
-            Ok::<_, LocalSourceError>((branch, base, contracts, claim, merge))
+            let prepared = match (claim.as_slice(), &req.prepare_with) {
+                ([one], Some(options)) => Prepared::new(&contracts, *one, options),
+                _ => None,
+            };
+            Ok::<_, LocalSourceError>((branch, base, contracts, claim, merge, prepared))
         })();
         let files = diff.join().unwrap_or_else(|_| {
             Err(GitError::Failed {
@@ -195,7 +204,7 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         (early, files)
     });
     // A detached head or an unreadable contract is said before a diff error.
-    let (branch, base, contracts, claim, merge) = early?;
+    let (branch, base, contracts, claim, merge, prepared) = early?;
     let mut files = files?;
 
     if let [Claim::Agent { contract, agent }] = claim.as_slice() {
@@ -227,6 +236,7 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
         },
         contracts,
         merge,
+        prepared,
     })
 }
 

@@ -42,6 +42,9 @@ pub struct Options {
     /// Who approved the current head (GitHub; see [`crate::approval`]):
     /// any such approval turns `needs-approval` failures into notices.
     pub approved_by: Vec<String>,
+    /// How many threads the path rules may use on a large change (the
+    /// caller knows the machine; 1 keeps all work on the calling thread).
+    pub threads: usize,
 }
 
 /// Contract locations read by default, and the gate's own configuration.
@@ -64,6 +67,7 @@ impl Default for Options {
             ci: None,
             generated: Default::default(),
             approved_by: Vec::new(),
+            threads: 1,
         }
     }
 }
@@ -104,6 +108,30 @@ pub fn claims(contracts: &[Contract], branch: &str) -> Vec<Claim> {
     out
 }
 
+/// The path rules' patterns for one claim, compiled ahead of
+/// [`evaluate_prepared`]: a local check builds them while git is still
+/// listing the change. Built for another claim or other protected paths,
+/// they are not used (the rules compile their own).
+pub struct Prepared {
+    claim: Claim,
+    protected: Vec<Pattern>,
+    index: paths::Index,
+}
+
+impl Prepared {
+    /// Compiles the patterns of `claim`'s contract and `options.protected`.
+    pub fn new(contracts: &[Contract], claim: Claim, options: &Options) -> Option<Prepared> {
+        let ci = match claim {
+            Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
+        };
+        Some(Prepared {
+            claim,
+            protected: options.protected.clone(),
+            index: paths::Index::new(contracts.get(ci)?, options),
+        })
+    }
+}
+
 /// Judges one pull request against the contracts: every finding, the
 /// merge progress and the evidence rows.
 pub fn evaluate(
@@ -111,6 +139,17 @@ pub fn evaluate(
     pr: &PrSnapshot,
     merge: &MergeState,
     options: &Options,
+) -> Verdict {
+    evaluate_prepared(contracts, pr, merge, options, None)
+}
+
+/// [`evaluate`], with the path rules' patterns compiled ahead of time.
+pub fn evaluate_prepared(
+    contracts: &[Contract],
+    pr: &PrSnapshot,
+    merge: &MergeState,
+    options: &Options,
+    prepared: Option<&Prepared>,
 ) -> Verdict {
     let mut findings = Vec::new();
     if let Some(why) = &pr.files_truncated {
@@ -197,7 +236,10 @@ pub fn evaluate(
     };
 
     order::base_branch(contract, agent_idx, pr, &mut findings);
-    paths::check(contract, agent_idx, pr, options, &mut findings);
+    let index = prepared
+        .filter(|p| p.claim == claim && p.protected == options.protected)
+        .map(|p| &p.index);
+    paths::check(contract, agent_idx, pr, options, index, &mut findings);
     permission_rule::check(contract, agent_idx, pr, options, &mut findings);
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
@@ -214,6 +256,47 @@ pub fn evaluate(
     );
     v.role = Some(role);
     v
+}
+
+/// Fewer changed files than this per thread are judged on one thread:
+/// starting a thread costs more than a few thousand lookups.
+const FILES_PER_THREAD: usize = 8192;
+
+/// Runs `judge` over `items` in up to `threads` contiguous parts at once,
+/// appending each part's findings in order: the result is the one a single
+/// pass gives.
+fn in_parts<T: Sync>(
+    items: &[T],
+    threads: usize,
+    out: &mut Vec<Finding>,
+    judge: impl Fn(&[T], &mut Vec<Finding>) + Sync,
+) {
+    let parts = threads.min(items.len() / FILES_PER_THREAD).max(1);
+    if parts == 1 {
+        return judge(items, out);
+    }
+    let size = items.len().div_ceil(parts);
+    let judge = &judge;
+    std::thread::scope(|s| {
+        let mut chunks = items.chunks(size);
+        let first = chunks.next().unwrap_or_default();
+        let rest: Vec<_> = chunks
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut found = Vec::new();
+                    judge(chunk, &mut found);
+                    found
+                })
+            })
+            .collect();
+        judge(first, out);
+        for handle in rest {
+            match handle.join() {
+                Ok(found) => out.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
 }
 
 /// A `contract-invalid` failure per error diagnostic of `contract`.

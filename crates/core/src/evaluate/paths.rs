@@ -17,13 +17,13 @@ enum Tag {
     Protected,
 }
 
-struct Index {
+pub(super) struct Index {
     set: PatternSet,
     tags: Vec<Tag>,
 }
 
 impl Index {
-    fn new(c: &Contract, options: &Options) -> Index {
+    pub(super) fn new(c: &Contract, options: &Options) -> Index {
         let mut b = PatternSet::builder();
         let mut tags = Vec::new();
         let mut add = |p: &crate::pattern::Pattern, t: Tag| {
@@ -73,33 +73,43 @@ pub(super) fn check(
     agent: Option<usize>,
     pr: &PrSnapshot,
     options: &Options,
+    prepared: Option<&Index>,
     out: &mut Vec<Finding>,
 ) {
-    let index = Index::new(c, options);
-    let mut buf = Vec::with_capacity(16);
-    for f in &pr.files {
-        let names = std::iter::once((f.path.as_str(), false))
-            .chain(f.previous_path.as_deref().map(|p| (p, true)));
-        for (name, is_old) in names {
-            // A copy leaves its source untouched.
-            if is_old && f.status == ChangeStatus::Copied {
-                continue;
-            }
-            buf.clear();
-            index.set.matches_into(name, &mut buf);
-            let outcome = match agent {
-                Some(ai) => classify_agent(c, &index, &buf, ai),
-                None => classify_integrator(c, &index, &buf),
-            };
-            match outcome {
-                Outcome::Ok => {}
-                Outcome::Fail(rule, why) => {
-                    out.push(Finding::failure(rule, describe(f, is_old, &why)).at(name, None))
+    let built;
+    let index = match prepared {
+        Some(index) => index,
+        None => {
+            built = Index::new(c, options);
+            &built
+        }
+    };
+    super::in_parts(&pr.files, options.threads, out, |files, out| {
+        let mut buf = Vec::with_capacity(16);
+        for f in files {
+            let names = std::iter::once((f.path.as_str(), false))
+                .chain(f.previous_path.as_deref().map(|p| (p, true)));
+            for (name, is_old) in names {
+                // A copy leaves its source untouched.
+                if is_old && f.status == ChangeStatus::Copied {
+                    continue;
                 }
-                Outcome::AdditionsOnly => additions_only(f, name, is_old, out),
+                buf.clear();
+                index.set.matches_into(name, &mut buf);
+                let outcome = match agent {
+                    Some(ai) => classify_agent(c, index, &buf, ai),
+                    None => classify_integrator(c, index, &buf),
+                };
+                match outcome {
+                    Outcome::Ok => {}
+                    Outcome::Fail(rule, why) => {
+                        out.push(Finding::failure(rule, describe(f, is_old, &why)).at(name, None))
+                    }
+                    Outcome::AdditionsOnly => additions_only(f, name, is_old, out),
+                }
             }
         }
-    }
+    });
 }
 
 fn describe(f: &ChangedFile, is_old: bool, why: &str) -> String {

@@ -23,18 +23,20 @@ pub(super) fn check(
         return;
     }
     let policy = Policy::from_contract(c);
-    for f in &pr.files {
-        let old = f
-            .previous_path
-            .as_deref()
-            .filter(|_| f.status != ChangeStatus::Copied);
-        for name in std::iter::once(f.path.as_str()).chain(old) {
-            let generated = options.generated.contains(name);
-            if let Some(class) = policy.classify(name, generated) {
-                out.push(finding(name, &class.describe(), &options.approved_by));
+    super::in_parts(&pr.files, options.threads, out, |files, out| {
+        for f in files {
+            let old = f
+                .previous_path
+                .as_deref()
+                .filter(|_| f.status != ChangeStatus::Copied);
+            for name in std::iter::once(f.path.as_str()).chain(old) {
+                let generated = options.generated.contains(name);
+                if let Some(class) = policy.classify(name, generated) {
+                    out.push(finding(name, &class.describe(), &options.approved_by));
+                }
             }
         }
-    }
+    });
 }
 
 /// A failure, or a notice once someone approved the current head.

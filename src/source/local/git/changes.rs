@@ -16,8 +16,25 @@ impl Git {
     pub fn changes(&self, base: &str, head: &str) -> Result<Vec<ChangedFile>, GitError> {
         let base = self.resolve(base)?;
         let head = self.resolve(head)?;
+        // Plumbing, not `git diff`: it reads no `diff.*` configuration and
+        // is about a tenth faster on 100,000 files (the W100k bench).
+        let plumbing = [
+            "diff-tree",
+            "-r",
+            "-z",
+            "--name-status",
+            "-M",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--merge-base",
+            base.as_str(),
+            head.as_str(),
+            "--",
+        ];
         let range = format!("{base}...{head}");
-        let args = [
+        // `diff-tree --merge-base` refuses a criss-cross history (several
+        // merge bases); `git diff A...B` then diffs from the first, as before.
+        let porcelain = [
             "diff",
             "--name-status",
             "-z",
@@ -28,15 +45,12 @@ impl Git {
             range.as_str(),
             "--",
         ];
-        // Read as git writes it: parsing 100,000 names overlaps with git.
-        let mut reader = NameStatus::default();
-        let mut raw = Vec::new();
-        self.run_fields(&args, |field| {
-            if std::str::from_utf8(field).is_err() {
-                raw.push(field.to_vec());
+        let (args, (reader, raw)): (&[&str], _) = match self.name_status(&plumbing) {
+            Err(GitError::Failed { stderr, .. }) if stderr.contains("multiple merge bases") => {
+                (&porcelain, self.name_status(&porcelain)?)
             }
-            reader.push(field);
-        })?;
+            other => (&plumbing, other?),
+        };
         self.remember_raw_names(&raw);
         let files = reader.finish().map_err(|stderr| GitError::Failed {
             args: args.join(" "),
@@ -50,6 +64,21 @@ impl Git {
             m.insert((base, head), renamed);
         }
         Ok(files)
+    }
+
+    /// Runs a `--name-status -z` listing, reading it as git writes it
+    /// (parsing 100,000 names overlaps with git); also returns the names
+    /// that are not UTF-8, byte for byte.
+    fn name_status(&self, args: &[&str]) -> Result<(NameStatus, Vec<Vec<u8>>), GitError> {
+        let mut reader = NameStatus::default();
+        let mut raw = Vec::new();
+        self.run_fields(args, |field| {
+            if std::str::from_utf8(field).is_err() {
+                raw.push(field.to_vec());
+            }
+            reader.push(field);
+        })?;
+        Ok((reader, raw))
     }
 
     /// Notes the real bytes of every non-UTF-8 name listed.

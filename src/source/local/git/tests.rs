@@ -164,6 +164,38 @@ fn changes_are_from_the_merge_base() {
     assert_eq!(find(&files, "added.txt").status, ChangeStatus::Added);
 }
 
+#[test]
+fn changes_of_a_criss_cross_history_are_read_from_one_merge_base() {
+    // main and feature each merged the other: two merge bases, which
+    // `diff-tree --merge-base` refuses; the change set is still read.
+    let (_tmp, repo) = init();
+    write(&repo, "base.txt", b"base\n");
+    commit(&repo, "base");
+    cli(&repo, &["checkout", "-q", "-b", "feature"]);
+    write(&repo, "f.txt", b"f\n");
+    let f1 = commit(&repo, "feature work");
+    git_checkout(&repo, "main");
+    write(&repo, "m.txt", b"m\n");
+    let m1 = commit(&repo, "main work");
+    cli(
+        &repo,
+        &["merge", "-q", "--no-ff", "-m", "main takes feature", &f1],
+    );
+    git_checkout(&repo, "feature");
+    cli(
+        &repo,
+        &["merge", "-q", "--no-ff", "-m", "feature takes main", &m1],
+    );
+    write(&repo, "late.txt", b"late\n");
+    commit(&repo, "more feature work");
+    let bases = cli(&repo, &["merge-base", "--all", "main", "feature"]);
+    assert_eq!(bases.lines().count(), 2, "{bases}");
+    let git = Git::open(&repo).unwrap();
+    let files = git.changes("main", "feature").unwrap();
+    assert_eq!(find(&files, "late.txt").status, ChangeStatus::Added);
+    assert!(files.iter().all(|f| f.path != "base.txt"));
+}
+
 fn git_checkout(repo: &Path, rev: &str) {
     cli(repo, &["checkout", "-q", rev]);
 }
