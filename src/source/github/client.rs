@@ -189,7 +189,7 @@ impl Api {
             .policy
             .base_backoff
             .saturating_mul(1u32.checked_shl(shift).unwrap_or(u32::MAX));
-        self.sleep(wait).await;
+        sleep(self.inner.clone(), wait).await;
     }
 
     /// HTTP requests actually sent so far (each retry counts; so does an
@@ -266,13 +266,16 @@ impl Api {
     }
 
     /// Sends one request with retries; the body of a 2xx, or None for a 404
-    /// when `missing_ok`.
+    /// when `missing_ok`. backon drives the attempts; [`Budget`] decides
+    /// each wait (a rate limit's own time, else the doubling backoff) and
+    /// why it stops.
     async fn request(
         &self,
         ask: Ask,
         target: &str,
         body: Option<&Value>,
     ) -> Result<Option<String>, ApiError> {
+        use backon::Retryable as _;
         let policy = &self.inner.policy;
         let clients = self.clients()?;
         let url = format!("{}{target}", self.inner.api_url);
@@ -280,63 +283,78 @@ impl Api {
             max_attempts: 1,
             ..policy.clone()
         };
-        let mut budget = Budget::new(if ask.once { &once } else { policy });
-        loop {
-            budget.attempt += 1;
+        let budget = std::sync::Mutex::new(Budget::new(if ask.once { &once } else { policy }));
+        let stopped = std::sync::Mutex::new(String::new());
+        let attempt = || async {
+            if let Ok(mut b) = budget.lock() {
+                b.attempt += 1;
+            }
             self.inner.requests.fetch_add(1, Ordering::SeqCst);
             let sent = clients
                 .send(ask.method, &url, body, ask.raw, policy.request_timeout)
                 .await;
-            let (status, message) = match sent {
-                Ok(resp) => match outcome::judge(
+            let failed = match sent {
+                Ok(resp) => outcome::judge(
                     &self.inner.scrub,
                     self.inner.token.is_some(),
                     ask,
                     target,
                     &resp,
-                ) {
-                    Outcome::Body(text) => return Ok(Some(text)),
-                    Outcome::Missing => return Ok(None),
-                    Outcome::Fail(e) => return Err(e),
-                    Outcome::RateLimit {
-                        status,
+                ),
+                Err(failure) => match self.failure_text(ask.method, target, failure) {
+                    Ok(message) => Outcome::Retry {
+                        status: None,
                         message,
-                        wait,
-                        resets,
-                    } => match budget.rate_limit(wait) {
-                        Ok(()) => {
-                            self.sleep(wait).await;
-                            continue;
-                        }
-                        Err(reason) => {
-                            return Err(ApiError::RateLimited {
-                                method: ask.method.as_str(),
-                                path: self.inner.scrub.clean(target),
-                                status,
-                                message,
-                                resets,
-                                wait_secs: secs(wait),
-                                reason,
-                            })
-                        }
                     },
-                    Outcome::Retry { status, message } => (Some(status), message),
+                    Err(e) => Outcome::Fail(e),
                 },
-                Err(failure) => (None, self.failure_text(ask.method, target, failure)?),
             };
-            match budget.backoff() {
-                Ok(wait) => self.sleep(wait).await,
-                Err(stopped) => {
-                    return Err(self.gave_up(
-                        ask.method,
-                        target,
-                        status,
-                        message,
-                        budget.attempt,
-                        stopped,
-                    ))
-                }
+            match failed {
+                Outcome::Body(text) => Ok(Some(text)),
+                Outcome::Missing => Ok(None),
+                other => Err(other),
             }
+        };
+        let inner = self.inner.clone();
+        let result = attempt
+            .retry(backon::ConstantBuilder::new().without_max_times())
+            .sleep(move |wait| sleep(inner.clone(), wait))
+            .when(|o| !matches!(o, Outcome::Fail(_)))
+            .adjust(|o, _| {
+                let mut b = budget.lock().ok()?;
+                let next = match o {
+                    Outcome::RateLimit { wait, .. } => b.rate_limit(*wait).map(|()| *wait),
+                    _ => b.backoff(),
+                };
+                next.map_err(|why| stopped.lock().map(|mut s| *s = why))
+                    .ok()
+            })
+            .await;
+        let stopped = stopped.into_inner().unwrap_or_default();
+        let attempts = budget.lock().map_or(0, |b| b.attempt);
+        match result {
+            Ok(text) => Ok(text),
+            Err(Outcome::RateLimit {
+                status,
+                message,
+                wait,
+                resets,
+            }) => Err(ApiError::RateLimited {
+                method: ask.method.as_str(),
+                path: self.inner.scrub.clean(target),
+                status,
+                message,
+                resets,
+                wait_secs: secs(wait),
+                reason: stopped,
+            }),
+            Err(Outcome::Retry { status, message }) => {
+                Err(self.gave_up(ask.method, target, status, message, attempts, stopped))
+            }
+            Err(Outcome::Fail(e)) => Err(e),
+            // Never an error (the attempt answers them as `Ok`).
+            Err(Outcome::Body(text)) => Ok(Some(text)),
+            Err(Outcome::Missing) => Ok(None),
         }
     }
 
@@ -394,17 +412,16 @@ impl Api {
             },
         }
     }
+}
 
-    /// Records an intended wait and sleeps it, times `time_scale`.
-    async fn sleep(&self, wait: Duration) {
-        let nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
-        self.inner.waited_nanos.fetch_add(nanos, Ordering::SeqCst);
-        let scale = self.inner.policy.time_scale;
-        if scale > 0.0 && scale.is_finite() && !wait.is_zero() {
-            let real =
-                Duration::try_from_secs_f64(wait.as_secs_f64() * scale).unwrap_or(Duration::MAX);
-            tokio::time::sleep(real).await;
-        }
+/// Records an intended wait and sleeps it, times `time_scale`.
+async fn sleep(inner: Arc<Inner>, wait: Duration) {
+    let nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
+    inner.waited_nanos.fetch_add(nanos, Ordering::SeqCst);
+    let scale = inner.policy.time_scale;
+    if scale > 0.0 && scale.is_finite() && !wait.is_zero() {
+        let real = Duration::try_from_secs_f64(wait.as_secs_f64() * scale).unwrap_or(Duration::MAX);
+        tokio::time::sleep(real).await;
     }
 }
 

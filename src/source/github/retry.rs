@@ -1,6 +1,6 @@
 //! The retry policy: which answers are retried, how long to wait, and the
-//! bound on all waiting (README "Faults"). The loop that applies it is
-//! [`super::client::Api`]'s `request`.
+//! bound on all waiting (README "Faults"). `backon` runs the attempts in
+//! [`super::client::Api`]'s `request`, asking [`Budget`] for each wait.
 
 use std::time::{Duration, SystemTime};
 

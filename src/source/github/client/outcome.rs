@@ -19,9 +19,9 @@ pub(super) enum Outcome {
         wait: Duration,
         resets: String,
     },
-    /// A 5xx: may go away on retry.
+    /// A 5xx (or, with no status, no answer at all): may go away on retry.
     Retry {
-        status: u16,
+        status: Option<u16>,
         message: String,
     },
     Fail(ApiError),
@@ -85,7 +85,7 @@ pub(super) fn judge(
     }
     if status >= 500 {
         return Outcome::Retry {
-            status,
+            status: Some(status),
             message: message(),
         };
     }
