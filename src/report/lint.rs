@@ -4,7 +4,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use contract_gate_core::contract::{Code, Contract, LineStats, PatternEntry, Severity, INTEGRATOR};
+use contract_gate_core::contract::{
+    Agent, Code, Contract, LineStats, PatternEntry, Severity, INTEGRATOR,
+};
 use contract_gate_core::permission::Policy;
 
 #[derive(Serialize)]
@@ -163,105 +165,9 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             c.title.as_deref().unwrap_or("(untitled contract)")
         );
         for a in &c.agents {
-            let _ = writeln!(o, "\n  agent {}", a.name);
-            let _ = writeln!(
-                o,
-                "    branch          {}",
-                a.branch.as_deref().unwrap_or("—")
-            );
-            let _ = writeln!(
-                o,
-                "    worktree        {}",
-                a.worktree.as_deref().unwrap_or("—")
-            );
-            let full: Vec<&str> = a
-                .owns
-                .iter()
-                .filter(|e| !e.additions_only)
-                .map(|e| e.pattern.text.as_str())
-                .collect();
-            let adds: Vec<&str> = a
-                .owns
-                .iter()
-                .filter(|e| e.additions_only)
-                .map(|e| e.pattern.text.as_str())
-                .collect();
-            let _ = writeln!(o, "    owns            {}", list(&full));
-            let _ = writeln!(o, "    additions only  {}", list(&adds));
-            let _ = writeln!(o, "    cannot touch    {}", list(&texts(&a.cannot_touch)));
-            if !a.notes.is_empty() {
-                let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
-                let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
-            }
-            for r in contract_gate_core::interface::read_as(c)
-                .iter()
-                .filter(|r| r.agent == a.name)
-            {
-                let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                let read = contract_gate_core::interface::describe(&r.items);
-                let _ = writeln!(
-                    o,
-                    "    interface       {text}\n                    read as: {read}"
-                );
-            }
-            let checks: Vec<&str> = c
-                .required_checks(&a.name)
-                .iter()
-                .map(|r| r.check.as_str())
-                .collect();
-            let _ = writeln!(o, "    checks          {}", list(&checks));
+            agent_text(&mut o, c, a);
         }
-        if !c.shared_state.is_empty() {
-            let _ = writeln!(o, "\n  shared state");
-            for s in &c.shared_state {
-                let who = match &s.owner {
-                    Some(a) => format!("{a} owns"),
-                    None => "nobody edits".into(),
-                };
-                let _ = writeln!(o, "    {:<20} {who}", s.pattern.text);
-            }
-        }
-        let order: Vec<&str> = c.merge_order.iter().map(|s| s.agent.as_str()).collect();
-        let _ = writeln!(
-            o,
-            "\n  merge order         {}",
-            if order.is_empty() {
-                "— (agents are independent)".to_string()
-            } else {
-                order.join(" → ")
-            }
-        );
-        let _ = writeln!(
-            o,
-            "  integration branch  {}",
-            c.integration_branch.as_deref().unwrap_or("—")
-        );
-        let ichecks: Vec<&str> = c
-            .required_checks(INTEGRATOR)
-            .iter()
-            .map(|r| r.check.as_str())
-            .collect();
-        if !ichecks.is_empty() {
-            let _ = writeln!(o, "  integrator checks   {}", ichecks.join(", "));
-        }
-        if !c.permission_policy.is_empty() {
-            let _ = writeln!(o, "\n  permission policy");
-            for row in &c.permission_policy {
-                let _ = writeln!(o, "    {}", row.join(" | "));
-            }
-        }
-        if !c.approvers.is_empty() {
-            let who: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
-            let _ = writeln!(o, "\n  approvers           {}", who.join(", "));
-        }
-        // What the gate asks a human to approve, as it will apply it.
-        for (i, class) in Policy::from_contract(c).in_force().iter().enumerate() {
-            if i == 0 {
-                o.push('\n');
-            }
-            let label = if i == 0 { "needs approval" } else { "" };
-            let _ = writeln!(o, "  {label:<20}{class}");
-        }
+        contract_text(&mut o, c);
         let errors = c
             .diagnostics
             .iter()
@@ -279,4 +185,111 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
         }
     }
     o
+}
+
+/// One agent's block of the text report.
+fn agent_text(o: &mut String, c: &Contract, a: &Agent) {
+    let _ = writeln!(o, "\n  agent {}", a.name);
+    let _ = writeln!(
+        o,
+        "    branch          {}",
+        a.branch.as_deref().unwrap_or("—")
+    );
+    let _ = writeln!(
+        o,
+        "    worktree        {}",
+        a.worktree.as_deref().unwrap_or("—")
+    );
+    let full: Vec<&str> = a
+        .owns
+        .iter()
+        .filter(|e| !e.additions_only)
+        .map(|e| e.pattern.text.as_str())
+        .collect();
+    let adds: Vec<&str> = a
+        .owns
+        .iter()
+        .filter(|e| e.additions_only)
+        .map(|e| e.pattern.text.as_str())
+        .collect();
+    let _ = writeln!(o, "    owns            {}", list(&full));
+    let _ = writeln!(o, "    additions only  {}", list(&adds));
+    let _ = writeln!(o, "    cannot touch    {}", list(&texts(&a.cannot_touch)));
+    if !a.notes.is_empty() {
+        let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
+        let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
+    }
+    for r in contract_gate_core::interface::read_as(c)
+        .iter()
+        .filter(|r| r.agent == a.name)
+    {
+        let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let read = contract_gate_core::interface::describe(&r.items);
+        let _ = writeln!(
+            o,
+            "    interface       {text}\n                    read as: {read}"
+        );
+    }
+    let checks: Vec<&str> = c
+        .required_checks(&a.name)
+        .iter()
+        .map(|r| r.check.as_str())
+        .collect();
+    let _ = writeln!(o, "    checks          {}", list(&checks));
+}
+
+/// The contract-wide part of the text report: shared state, order,
+/// integration, permissions and approvers.
+fn contract_text(o: &mut String, c: &Contract) {
+    if !c.shared_state.is_empty() {
+        let _ = writeln!(o, "\n  shared state");
+        for s in &c.shared_state {
+            let who = match &s.owner {
+                Some(a) => format!("{a} owns"),
+                None => "nobody edits".into(),
+            };
+            let _ = writeln!(o, "    {:<20} {who}", s.pattern.text);
+        }
+    }
+    let order: Vec<&str> = c.merge_order.iter().map(|s| s.agent.as_str()).collect();
+    let _ = writeln!(
+        o,
+        "\n  merge order         {}",
+        if order.is_empty() {
+            "— (agents are independent)".to_string()
+        } else {
+            order.join(" → ")
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  integration branch  {}",
+        c.integration_branch.as_deref().unwrap_or("—")
+    );
+    let ichecks: Vec<&str> = c
+        .required_checks(INTEGRATOR)
+        .iter()
+        .map(|r| r.check.as_str())
+        .collect();
+    if !ichecks.is_empty() {
+        let _ = writeln!(o, "  integrator checks   {}", ichecks.join(", "));
+    }
+    if !c.permission_policy.is_empty() {
+        let _ = writeln!(o, "\n  permission policy");
+        for row in &c.permission_policy {
+            let _ = writeln!(o, "    {}", row.join(" | "));
+        }
+    }
+    if !c.approvers.is_empty() {
+        let who: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
+        let _ = writeln!(o, "\n  approvers           {}", who.join(", "));
+    }
+    // What the gate asks a human to approve, as it will apply it.
+    for (i, class) in Policy::from_contract(c).in_force().iter().enumerate() {
+        if i == 0 {
+            o.push('\n');
+        }
+        let label = if i == 0 { "needs approval" } else { "" };
+        let _ = writeln!(o, "  {label:<20}{class}");
+    }
 }

@@ -332,7 +332,19 @@ impl Api {
             .await;
         let stopped = stopped.into_inner().unwrap_or_default();
         let attempts = budget.lock().map_or(0, |b| b.attempt);
-        match result {
+        self.ended(ask, target, result, attempts, stopped)
+    }
+
+    /// What a request's last attempt comes to once retrying has stopped.
+    fn ended(
+        &self,
+        ask: Ask,
+        target: &str,
+        last: Result<Option<String>, Outcome>,
+        attempts: u32,
+        stopped: String,
+    ) -> Result<Option<String>, ApiError> {
+        match last {
             Ok(text) => Ok(text),
             Err(Outcome::RateLimit {
                 status,

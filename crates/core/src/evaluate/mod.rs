@@ -157,63 +157,10 @@ pub fn evaluate_prepared(
     }
     let all = claims(contracts, &pr.branch);
     let claim = match all.as_slice() {
-        [] => {
-            let level = match options.unassigned {
-                Unassigned::Allow => Level::Notice,
-                Unassigned::Block => Level::Failure,
-            };
-            let where_ = if contracts.is_empty() {
-                "no contract was found".to_string()
-            } else {
-                let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
-                format!("no agent of {} has it", names.join(", "))
-            };
-            // A branch that looks like an agent's fails whatever
-            // `--unassigned` says: a typo must not slip past the contract.
-            let finding = match crate::contract::lookalike_branch(contracts, &pr.branch) {
-                Some(l) => Finding::failure(
-                    Rule::UnassignedBranch,
-                    format!(
-                        "branch `{}` is assigned to no agent, but it looks like an agent branch of {}: did you mean `{}` ({})?",
-                        pr.branch, l.contract, l.branch, l.agent
-                    ),
-                ),
-                None => Finding::failure(
-                    Rule::UnassignedBranch,
-                    format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
-                )
-                .with_level(level),
-            };
-            findings.push(finding);
-            // A contract with errors may have meant to claim this branch in
-            // a line it could not read: fail closed, never a silent NEUTRAL.
-            for c in contracts {
-                contract_errors(c, &mut findings);
-            }
-            return finish(None, None, pr, findings, true, Vec::new(), Vec::new());
-        }
+        [] => return unassigned(contracts, pr, options, findings),
         [one] => *one,
         [first, ..] => {
-            let names: Vec<_> = all
-                .iter()
-                .map(|c| {
-                    let (ci, who) = match c {
-                        Claim::Agent { contract, agent } => {
-                            (*contract, contracts[*contract].agents[*agent].name.clone())
-                        }
-                        Claim::Integrator { contract } => (*contract, INTEGRATOR.to_string()),
-                    };
-                    format!("{who} in {}", contracts[ci].path)
-                })
-                .collect();
-            findings.push(Finding::failure(
-                Rule::ContractInvalid,
-                format!(
-                    "branch `{}` is claimed more than once: {}",
-                    pr.branch,
-                    names.join("; ")
-                ),
-            ));
+            findings.push(claimed_twice(contracts, &all, &pr.branch));
             *first
         }
     };
@@ -297,6 +244,72 @@ fn in_parts<T: Sync>(
             }
         }
     });
+}
+
+/// The verdict on a branch no contract claims.
+fn unassigned(
+    contracts: &[Contract],
+    pr: &PrSnapshot,
+    options: &Options,
+    mut findings: Vec<Finding>,
+) -> Verdict {
+    let level = match options.unassigned {
+        Unassigned::Allow => Level::Notice,
+        Unassigned::Block => Level::Failure,
+    };
+    let where_ = if contracts.is_empty() {
+        "no contract was found".to_string()
+    } else {
+        let names: Vec<_> = contracts.iter().map(|c| c.path.as_str()).collect();
+        format!("no agent of {} has it", names.join(", "))
+    };
+    // A branch that looks like an agent's fails whatever
+    // `--unassigned` says: a typo must not slip past the contract.
+    let finding = match crate::contract::lookalike_branch(contracts, &pr.branch) {
+        Some(l) => Finding::failure(
+            Rule::UnassignedBranch,
+            format!(
+                "branch `{}` is assigned to no agent, but it looks like an agent branch of {}: did you mean `{}` ({})?",
+                pr.branch, l.contract, l.branch, l.agent
+            ),
+        ),
+        None => Finding::failure(
+            Rule::UnassignedBranch,
+            format!("branch `{}` is assigned to no agent: {where_}", pr.branch),
+        )
+        .with_level(level),
+    };
+    findings.push(finding);
+    // A contract with errors may have meant to claim this branch in
+    // a line it could not read: fail closed, never a silent NEUTRAL.
+    for c in contracts {
+        contract_errors(c, &mut findings);
+    }
+    finish(None, None, pr, findings, true, Vec::new(), Vec::new())
+}
+
+/// The failure for a branch claimed more than once.
+fn claimed_twice(contracts: &[Contract], all: &[Claim], branch: &str) -> Finding {
+    let names: Vec<_> = all
+        .iter()
+        .map(|c| {
+            let (ci, who) = match c {
+                Claim::Agent { contract, agent } => {
+                    (*contract, contracts[*contract].agents[*agent].name.clone())
+                }
+                Claim::Integrator { contract } => (*contract, INTEGRATOR.to_string()),
+            };
+            format!("{who} in {}", contracts[ci].path)
+        })
+        .collect();
+    Finding::failure(
+        Rule::ContractInvalid,
+        format!(
+            "branch `{}` is claimed more than once: {}",
+            branch,
+            names.join("; ")
+        ),
+    )
 }
 
 /// A `contract-invalid` failure per error diagnostic of `contract`.
