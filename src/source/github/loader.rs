@@ -243,6 +243,82 @@ fn changed_file(f: &PrFile) -> ChangedFile {
     c
 }
 
+/// What the branch's claim needs besides the files, read together: the
+/// removed lines of its additions-only files, the interface scan and the
+/// merge state (nothing for a branch no contract claims).
+async fn read_for_claim(
+    api: &Api,
+    repo: &RepoId,
+    contracts: &[Contract],
+    api_files: &[PrFile],
+    files: &mut [ChangedFile],
+    base_sha: &str,
+    refs: Refs<'_>,
+) -> Result<(Vec<contract_gate_core::interface::ItemScan>, MergeState), GithubLoadError> {
+    let Some(&first) = claims(contracts, refs.head_branch).first() else {
+        return Ok((Vec::new(), MergeState::new()));
+    };
+    let ci = match first {
+        Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
+    };
+    let wanted = match first {
+        Claim::Agent { contract, agent } => needs_removals(&contracts[contract], agent, files),
+        Claim::Integrator { .. } => Vec::new(),
+    };
+    let patches: BTreeMap<String, Option<String>> = api_files
+        .iter()
+        .map(|f| (f.filename.clone(), f.patch.clone()))
+        .collect();
+    let head_sha = refs.head_sha;
+    let (removals, interface, merge) = tokio::join!(
+        fill_removals(api, repo, files, &patches, &wanted, base_sha, head_sha),
+        super::interface_scan::scan(api, repo, &contracts[ci], api_files, base_sha, head_sha),
+        fetch_merge_state(api, repo, &contracts[ci], first, refs)
+    );
+    removals?;
+    Ok((interface?, merge?))
+}
+
+/// Lists the change's files on a task of its own: every page of the PR's
+/// files, or a merge group's compare.
+fn spawn_files(
+    api: &Api,
+    repo: &RepoId,
+    pr: &ApiPr,
+    target: &Target,
+) -> tokio::task::JoinHandle<Result<Vec<PrFile>, GithubLoadError>> {
+    let (api, repo) = (api.clone(), repo.clone());
+    let number = pr.number;
+    let changed = pr.changed_files.unwrap_or(PER_PAGE);
+    let group = target.merge_group.clone();
+    tokio::spawn(async move {
+        match group {
+            Some((b, h)) => {
+                let c: Compare = api
+                    .get_json(&repo.path(&format!("/compare/{b}...{h}")), &[])
+                    .await?;
+                Ok(c.files)
+            }
+            None => pr_files(&api, &repo, number, changed).await,
+        }
+    })
+}
+
+/// Why the listed files are not the whole change, when they are not: a
+/// truncated list is never judged as if whole.
+fn truncation(target: &Target, pr: &ApiPr, listed: usize) -> Option<String> {
+    let changed = pr.changed_files.unwrap_or(listed as u64);
+    if target.merge_group.is_none() && (changed > MAX_FILES || (listed as u64) < changed) {
+        Some(format!(
+            "the pull request changes {changed} files and GitHub listed {listed}: a truncated list is never judged as if whole"
+        ))
+    } else if target.merge_group.is_some() && listed >= 300 {
+        Some("the compare API lists at most 300 files for this merge group".to_string())
+    } else {
+        None
+    }
+}
+
 /// Every page of a pull request's files, fetched concurrently.
 async fn pr_files(
     api: &Api,
@@ -342,23 +418,7 @@ pub async fn load(
         None => (pr.base.sha.clone(), pr.head.sha.clone()),
     };
     // Files and contracts are independent: fetch them together.
-    let api_files = {
-        let (api, repo) = (api.clone(), repo.clone());
-        let number = pr.number;
-        let changed = pr.changed_files.unwrap_or(PER_PAGE);
-        let group = target.merge_group.clone();
-        tokio::spawn(async move {
-            match group {
-                Some((b, h)) => {
-                    let c: Compare = api
-                        .get_json(&repo.path(&format!("/compare/{b}...{h}")), &[])
-                        .await?;
-                    Ok::<_, GithubLoadError>(c.files)
-                }
-                None => pr_files(&api, &repo, number, changed).await,
-            }
-        })
-    };
+    let api_files = spawn_files(api, repo, &pr, target);
     let contracts = fetch_contracts(api, repo, &base_sha, explicit_contracts).await?;
     // CI evidence only matters to a matrix; read alongside the files.
     let ci = if contracts.iter().any(|c| !c.matrix.is_empty()) {
@@ -370,63 +430,21 @@ pub async fn load(
         .await
         .map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))??;
 
-    let mut truncated = None;
-    let changed = pr.changed_files.unwrap_or(api_files.len() as u64);
-    if target.merge_group.is_none() && (changed > MAX_FILES || (api_files.len() as u64) < changed) {
-        truncated = Some(format!(
-            "the pull request changes {changed} files and GitHub listed {}: a truncated list is never judged as if whole",
-            api_files.len()
-        ));
-    } else if target.merge_group.is_some() && api_files.len() >= 300 {
-        truncated =
-            Some("the compare API lists at most 300 files for this merge group".to_string());
-    }
-    let patches: BTreeMap<String, Option<String>> = api_files
-        .iter()
-        .map(|f| (f.filename.clone(), f.patch.clone()))
-        .collect();
+    let truncated = truncation(target, &pr, api_files.len());
     let mut files: Vec<ChangedFile> = api_files.iter().map(changed_file).collect();
 
     let head_branch = pr.head.name.clone();
     let base_branch = pr.base.name.clone();
-    let claim = claims(&contracts, &head_branch);
-    let mut merge = MergeState::new();
-    let mut interface = Vec::new();
-    if let Some(&first) = claim.first() {
-        let ci = match first {
-            Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
-        };
-        let wanted = match first {
-            Claim::Agent { contract, agent } => needs_removals(&contracts[contract], agent, &files),
-            Claim::Integrator { .. } => Vec::new(),
-        };
-        let (r1, r2, r3) = tokio::join!(
-            fill_removals(api, repo, &mut files, &patches, &wanted, &base_sha, &head_sha),
-            super::interface_scan::scan(
-                api,
-                repo,
-                &contracts[ci],
-                &api_files,
-                &base_sha,
-                &head_sha
-            ),
-            fetch_merge_state(
-                api,
-                repo,
-                &contracts[ci],
-                first,
-                Refs {
-                    base_branch: &base_branch,
-                    head_branch: &head_branch,
-                    head_sha: &head_sha,
-                    queue_base: target.merge_group.as_ref().map(|(b, _)| b.as_str()),
-                }
-            )
-        );
-        r1?;
-        interface = r2?;
-        merge = r3?;
-    }
+    let refs = Refs {
+        base_branch: &base_branch,
+        head_branch: &head_branch,
+        head_sha: &head_sha,
+        queue_base: target.merge_group.as_ref().map(|(b, _)| b.as_str()),
+    };
+    let (interface, merge) = read_for_claim(
+        api, repo, &contracts, &api_files, &mut files, &base_sha, refs,
+    )
+    .await?;
     Ok(GithubSnapshot {
         pr: PrSnapshot {
             branch: head_branch,
