@@ -242,6 +242,18 @@ pub fn removed_definitions(diff: &str) -> Vec<String> {
 /// still references. A name the tree defines again (a line that looks like
 /// its definition) is not dangling.
 pub fn dangling(steps: &[Step], refs: &BTreeMap<String, Vec<Reference>>) -> Vec<Finding> {
+    dangling_by(steps, refs)
+        .into_iter()
+        .map(|(_, _, f)| f)
+        .collect()
+}
+
+/// Each dangling reference with the agent that removed the name and the
+/// agent whose changed file still references it (None: an untouched file).
+fn dangling_by<'s>(
+    steps: &'s [Step],
+    refs: &BTreeMap<String, Vec<Reference>>,
+) -> Vec<(&'s str, Option<&'s str>, Finding)> {
     let mut out = Vec::new();
     for s in steps.iter().filter(|s| s.state == StepState::Clean) {
         for name in &s.removed {
@@ -273,10 +285,45 @@ pub fn dangling(steps: &[Step], refs: &BTreeMap<String, Vec<Reference>>) -> Vec<
                 if let Some(a) = by {
                     f = f.about(a);
                 }
-                out.push(f);
+                out.push((s.agent.as_str(), by, f));
             }
         }
     }
+    out
+}
+
+/// The findings one pull request causes when it is rehearsed as the last
+/// step, on top of the open pull requests before it: a name it removes
+/// that the combined tree still uses, or a name an earlier step removed
+/// that its own changed files still use, fails; a textual conflict or a
+/// colliding file with an earlier step is a warning naming that agent (the
+/// rebase after the earlier one merges resolves it). Findings between
+/// earlier steps alone belong to their own pull requests and are left out.
+pub fn caused_by_last(steps: &[Step], refs: &BTreeMap<String, Vec<Reference>>) -> Vec<Finding> {
+    let Some((me, earlier)) = steps.split_last() else {
+        return Vec::new();
+    };
+    let warn = |f: Finding| f.with_level(crate::verdict::Level::Warning);
+    let mut out: Vec<Finding> = conflicts(steps)
+        .into_iter()
+        .skip(conflicts(earlier).len())
+        .map(warn)
+        .collect();
+    let before = collisions(earlier);
+    out.extend(
+        collisions(steps)
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .map(warn),
+    );
+    out.extend(
+        dangling_by(steps, refs)
+            .into_iter()
+            .filter(|(removed_by, _, f)| {
+                *removed_by == me.agent || f.path.as_ref().is_some_and(|p| me.changed.contains(p))
+            })
+            .map(|(_, _, f)| f),
+    );
     out
 }
 
@@ -387,5 +434,72 @@ mod tests {
             "agent-3 conflicts with agent-1 in tests/shared.ts (add/add)"
         );
         assert_eq!(f[0].agent.as_deref(), Some("agent-1"));
+    }
+
+    fn conflicted(agent: &str, path: &str) -> Step {
+        let mut s = step(agent, &[]);
+        s.state = StepState::Conflict;
+        s.changed = vec![path.to_string()];
+        s.conflicts = vec![ConflictFile {
+            path: path.into(),
+            kind: "content".into(),
+        }];
+        s
+    }
+
+    #[test]
+    fn a_pull_request_answers_for_what_its_own_step_causes() {
+        use crate::verdict::Level;
+        // a and b collide with each other (not this PR's business); c, the
+        // PR, conflicts with a, adds b's migration number, removes `auth`
+        // that a's file uses, and calls `gone`, which b removed.
+        let mut a = step("a", &["db/0001_a.sql"]);
+        a.changed.push("src/x.ts".into());
+        a.changed.push("src/shared.ts".into());
+        let mut b = step("b", &["db/0001_b.sql", "db/0002_b.sql"]);
+        b.removed = vec!["gone".into()];
+        let mut c = conflicted("c", "src/shared.ts");
+        c.state = StepState::Clean;
+        c.conflicts.clear();
+        c.added = vec!["db/0002_c.sql".into()];
+        c.changed = vec!["db/0002_c.sql".into(), "src/c.ts".into()];
+        c.removed = vec!["auth".into()];
+        let hit = |path: &str, text: &str| Reference {
+            path: path.into(),
+            line: 3,
+            text: text.into(),
+        };
+        let refs = BTreeMap::from([
+            ("auth".to_string(), vec![hit("src/x.ts", "auth(req)")]),
+            (
+                "gone".to_string(),
+                vec![hit("src/c.ts", "gone()"), hit("lib/old.ts", "gone()")],
+            ),
+        ]);
+        let steps = [a.clone(), b.clone(), c];
+        let found = caused_by_last(&steps, &refs);
+        let got: Vec<(Rule, Level, Option<&str>)> = found
+            .iter()
+            .map(|f| (f.rule, f.level, f.path.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::Collision, Level::Warning, Some("db/0002_c.sql")),
+                (Rule::DanglingReference, Level::Failure, Some("src/c.ts")),
+                (Rule::DanglingReference, Level::Failure, Some("src/x.ts")),
+            ],
+            "{found:#?}"
+        );
+        // The same PR conflicting with a: a warning naming a; a's and b's
+        // own collision is left out.
+        let steps = [a, b, conflicted("c", "src/shared.ts")];
+        let found = caused_by_last(&steps, &BTreeMap::new());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            (found[0].rule, found[0].level, found[0].agent.as_deref()),
+            (Rule::Conflict, Level::Warning, Some("a"))
+        );
+        assert!(caused_by_last(&[], &BTreeMap::new()).is_empty());
     }
 }
