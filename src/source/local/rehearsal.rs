@@ -39,7 +39,34 @@ pub struct Rehearsed {
     pub final_tree: String,
 }
 
-/// Rehearses `contract` onto `base_commit` (a full SHA; `base` is its name).
+/// Where one step's commit comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tip {
+    /// This commit is merged at this step.
+    Commit(String),
+    /// Known to be in the base already (a merged pull request).
+    Merged,
+    /// Nothing to merge: no branch, or no pull request yet.
+    Missing,
+}
+
+/// One planned step: an agent, its branch and where its commit comes from.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub agent: String,
+    pub branch: Option<String>,
+    pub tip: Tip,
+}
+
+/// Steps merged one after another onto a base, and the tree they end on.
+pub struct Merged {
+    pub base_tree: String,
+    pub steps: Vec<Step>,
+    pub final_tree: String,
+}
+
+/// Rehearses `contract` onto `base_commit` (a full SHA; `base` is its name):
+/// every agent of the merge order, its branch as the repository has it.
 pub fn rehearse(
     p: &Plumb,
     contract: &Contract,
@@ -47,6 +74,41 @@ pub fn rehearse(
     base_commit: &str,
 ) -> Result<Rehearsed, GitError> {
     require_merge_tree(p)?;
+    let mut plan = Vec::new();
+    for agent in order(contract) {
+        let branch = contract.agent(&agent).and_then(|a| a.branch.clone());
+        let tip = match &branch {
+            Some(b) => branch_commit(p, b)?.map_or(Tip::Missing, Tip::Commit),
+            None => Tip::Missing,
+        };
+        plan.push(Planned { agent, branch, tip });
+    }
+    let m = merge_steps(p, contract, base_commit, &plan)?;
+    let mut findings = rehearsal::conflicts(&m.steps);
+    findings.extend(rehearsal::collisions(&m.steps));
+    let refs = references(p, &m.steps, &m.final_tree)?;
+    findings.extend(rehearsal::dangling(&m.steps, &refs));
+    findings.extend(interface_between(p, contract, &m.base_tree, &m.final_tree)?);
+    findings.sort_by_key(|f| (f.level, f.rule));
+    Ok(Rehearsed {
+        contract: contract.path.clone(),
+        base: base.to_string(),
+        base_commit: base_commit.to_string(),
+        base_tree: m.base_tree,
+        steps: m.steps,
+        findings,
+        final_tree: m.final_tree,
+    })
+}
+
+/// Trial-merges the planned steps onto `base_commit`, in order, each on top
+/// of the previous clean ones.
+pub fn merge_steps(
+    p: &Plumb,
+    contract: &Contract,
+    base_commit: &str,
+    plan: &[Planned],
+) -> Result<Merged, GitError> {
     let committed: Vec<String> = interface::commitments(contract)
         .into_iter()
         .filter_map(|k| match k.needle {
@@ -58,11 +120,10 @@ pub fn rehearse(
     let mut cur = base_commit.to_string();
     let mut cur_tree = base_tree.clone();
     let mut steps = Vec::new();
-    for name in order(contract) {
-        let branch = contract.agent(&name).and_then(|a| a.branch.clone());
+    for planned in plan {
         let mut step = Step {
-            agent: name,
-            branch: branch.clone(),
+            agent: planned.agent.clone(),
+            branch: planned.branch.clone(),
             state: StepState::NoBranch,
             conflicts: Vec::new(),
             added: Vec::new(),
@@ -70,58 +131,63 @@ pub fn rehearse(
             removed: Vec::new(),
             tree: Some(cur_tree.clone()),
         };
-        let commit = match &branch {
-            Some(b) => branch_commit(p, b)?,
-            None => None,
+        let commit = match &planned.tip {
+            Tip::Commit(c) => c,
+            Tip::Merged => {
+                step.state = StepState::AlreadyMerged;
+                steps.push(step);
+                continue;
+            }
+            Tip::Missing => {
+                steps.push(step);
+                continue;
+            }
         };
-        let Some(commit) = commit else {
-            steps.push(step);
-            continue;
-        };
-        if is_ancestor(p, &commit, base_commit)? {
+        if is_ancestor(p, commit, base_commit)? {
             step.state = StepState::AlreadyMerged;
             steps.push(step);
             continue;
         }
-        let mb = p.line(&["merge-base", base_commit, &commit])?;
-        for (status, path) in name_status(p, &mb, &commit)? {
+        let mb = p.line(&["merge-base", base_commit, commit])?;
+        for (status, path) in name_status(p, &mb, commit)? {
             if status == 'A' {
                 step.added.push(path.clone());
             }
             step.changed.push(path);
         }
-        let trial = trial_merge(p, &cur, &commit)?;
+        let trial = trial_merge(p, &cur, commit)?;
         if trial.conflicted {
             step.state = StepState::Conflict;
             step.conflicts = trial.conflicts;
         } else {
-            cur = trial_commit(p, &trial.tree, &[&cur, &commit])?;
+            cur = trial_commit(p, &trial.tree, &[&cur, commit])?;
             cur_tree = trial.tree;
             step.state = StepState::Clean;
             step.tree = Some(cur_tree.clone());
-            step.removed = removed_names(p, &mb, &commit, &step.changed, &committed)?;
+            step.removed = removed_names(p, &mb, commit, &step.changed, &committed)?;
         }
         steps.push(step);
     }
-    let mut findings = rehearsal::conflicts(&steps);
-    findings.extend(rehearsal::collisions(&steps));
-    findings.extend(dangling(p, &steps, &cur_tree)?);
-    let changed: Vec<ChangedFile> = name_status(p, &base_tree, &cur_tree)?
+    Ok(Merged {
+        base_tree,
+        steps,
+        final_tree: cur_tree,
+    })
+}
+
+/// The `interface` rule on what changed from tree `from` to tree `to`.
+pub fn interface_between(
+    p: &Plumb,
+    contract: &Contract,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Finding>, GitError> {
+    let changed: Vec<ChangedFile> = name_status(p, from, to)?
         .into_iter()
         .map(|(st, path)| ChangedFile::new(path, status_of(st)))
         .collect();
-    let scans = interface_scan::scan(p, contract, &base_tree, &cur_tree, &changed)?;
-    findings.extend(interface_findings(&scans));
-    findings.sort_by_key(|f| (f.level, f.rule));
-    Ok(Rehearsed {
-        contract: contract.path.clone(),
-        base: base.to_string(),
-        base_commit: base_commit.to_string(),
-        base_tree,
-        steps,
-        findings,
-        final_tree: cur_tree,
-    })
+    let scans = interface_scan::scan(p, contract, from, to, &changed)?;
+    Ok(interface_findings(&scans))
 }
 
 /// The merge order, then any agent it leaves out (in contract order).
@@ -181,7 +247,12 @@ fn removed_names(
     Ok(names)
 }
 
-fn dangling(p: &Plumb, steps: &[Step], tree: &str) -> Result<Vec<Finding>, GitError> {
+/// Every line of `tree` that names an identifier a step removed.
+pub fn references(
+    p: &Plumb,
+    steps: &[Step],
+    tree: &str,
+) -> Result<BTreeMap<String, Vec<Reference>>, GitError> {
     let names: Vec<String> = steps.iter().flat_map(|s| s.removed.clone()).collect();
     let mut refs: BTreeMap<String, Vec<Reference>> = BTreeMap::new();
     for (path, line, text) in grep_lines(p, tree, &names, &[], true)? {
@@ -195,5 +266,5 @@ fn dangling(p: &Plumb, steps: &[Step], tree: &str) -> Result<Vec<Finding>, GitEr
             }
         }
     }
-    Ok(rehearsal::dangling(steps, &refs))
+    Ok(refs)
 }
