@@ -114,7 +114,7 @@ impl World {
         mock.on_query(
             "GET",
             &format!("{R}/pulls"),
-            "state=closed&head=Codertocat:agents/first&base=master",
+            "state=all&head=Codertocat:agents/first&base=master",
             Reply::json(200, closed),
         );
         mock.on(
@@ -759,7 +759,7 @@ fn sweep_of_an_integration_branch_rejudges_the_integrator() {
         m.on_query(
             "GET",
             &format!("{R}/pulls"),
-            "state=closed&head=Codertocat:agents/first&base=changes",
+            "state=all&head=Codertocat:agents/first&base=changes",
             Reply::json(200, json!([into_integration])),
         );
     });

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
+pub use super::merge_state::OpenPr;
 use super::merge_state::{fetch_merge_state, Refs};
 use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
 use super::target::encode_file_path;
@@ -81,6 +82,8 @@ pub struct GithubSnapshot {
     pub ci: Option<CiResults>,
     /// The PR author's login (empty when GitHub gives none).
     pub author: String,
+    /// The open pull request of each agent the merge state looked up.
+    pub open_prs: BTreeMap<String, OpenPr>,
 }
 
 /// Contents of a file at a commit; None when absent.
@@ -254,9 +257,15 @@ async fn read_for_claim(
     files: &mut [ChangedFile],
     base_sha: &str,
     refs: Refs<'_>,
-) -> Result<(Vec<contract_gate_core::interface::ItemScan>, MergeState), GithubLoadError> {
+) -> Result<
+    (
+        Vec<contract_gate_core::interface::ItemScan>,
+        (MergeState, BTreeMap<String, OpenPr>),
+    ),
+    GithubLoadError,
+> {
     let Some(&first) = claims(contracts, refs.head_branch).first() else {
-        return Ok((Vec::new(), MergeState::new()));
+        return Ok((Vec::new(), (MergeState::new(), BTreeMap::new())));
     };
     let ci = match first {
         Claim::Agent { contract, .. } | Claim::Integrator { contract } => contract,
@@ -441,7 +450,7 @@ pub async fn load(
         head_sha: &head_sha,
         queue_base: target.merge_group.as_ref().map(|(b, _)| b.as_str()),
     };
-    let (interface, merge) = read_for_claim(
+    let (interface, (merge, open_prs)) = read_for_claim(
         api, repo, &contracts, &api_files, &mut files, &base_sha, refs,
     )
     .await?;
@@ -465,6 +474,7 @@ pub async fn load(
             .as_ref()
             .map(|u| u.login.clone())
             .unwrap_or_default(),
+        open_prs,
     })
 }
 

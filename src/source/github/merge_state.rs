@@ -2,6 +2,8 @@
 //! into the base (or, for the integrator, into the integration branch), and
 //! whether the head contains it, looked up concurrently.
 
+use std::collections::BTreeMap;
+
 use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
@@ -32,15 +34,24 @@ struct Lookup {
     integrator: bool,
 }
 
+/// An agent's open pull request: what a merge rehearsal merges for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPr {
+    pub number: u64,
+    pub head_sha: String,
+}
+
 /// Merge state of the agents this branch depends on (its predecessors, or
-/// every agent for the integrator), looked up concurrently.
+/// every agent for the integrator), looked up concurrently, and the open
+/// pull request of each that has one (the same requests: they list every
+/// state).
 pub(super) async fn fetch_merge_state(
     api: &Api,
     repo: &RepoId,
     c: &Contract,
     claim: Claim,
     refs: Refs<'_>,
-) -> Result<MergeState, GithubLoadError> {
+) -> Result<(MergeState, BTreeMap<String, OpenPr>), GithubLoadError> {
     let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
         Claim::Agent { agent, .. } => {
             let me = &c.agents[agent].name;
@@ -70,41 +81,51 @@ pub(super) async fn fetch_merge_state(
         set.spawn(async move { (name, agent_merge(&lookup, &branch).await) });
     }
     let mut out = MergeState::new();
+    let mut open = BTreeMap::new();
     while let Some(r) = set.join_next().await {
         let (name, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
-        out.insert(name, r?);
+        let (merge, pr) = r?;
+        if let Some(pr) = pr {
+            open.insert(name.clone(), pr);
+        }
+        out.insert(name, merge);
     }
-    Ok(out)
+    Ok((out, open))
 }
 
-/// One predecessor's merge state. It has merged when a closed PR from its
-/// branch into `into` has `merged_at`; the head must then contain it.
-async fn agent_merge(l: &Lookup, branch: &str) -> Result<AgentMerge, ApiError> {
-    // In a merge queue, a predecessor may be queued ahead (open, its head
-    // already in the group's base): ask for open PRs too.
-    let state = if l.queue_base.is_some() {
-        "all"
-    } else {
-        "closed"
-    };
+/// One predecessor's merge state, and its open PR. It has merged when a
+/// closed PR from its branch into `into` has `merged_at`; the head must
+/// then contain it.
+async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<OpenPr>), ApiError> {
+    // Open PRs too: the rehearsal merges an open one's head, and in a merge
+    // queue a predecessor may be queued ahead (open, its head already in
+    // the group's base).
     let prs: Vec<ApiPr> = l
         .api
         .get_json(
             &l.repo.path("/pulls"),
             &[
-                ("state", state.to_string()),
+                ("state", "all".to_string()),
                 ("head", format!("{}:{branch}", l.repo.owner)),
                 ("base", l.into.clone()),
                 ("per_page", "100".to_string()),
             ],
         )
         .await?;
+    let open = prs
+        .iter()
+        .filter(|p| p.state.as_deref() == Some("open"))
+        .max_by_key(|p| p.number)
+        .map(|p| OpenPr {
+            number: p.number,
+            head_sha: p.head.sha.clone(),
+        });
     let merged = prs
         .iter()
         .filter(|p| p.merged_at.is_some())
         .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
     let Some(pr) = merged else {
-        return queued_ahead(l, &prs).await;
+        return Ok((queued_ahead(l, &prs).await?, open));
     };
     let merged_into_base = Some(format!("#{}", pr.number));
     // Merged into the integration branch, which is the head; else the head
@@ -122,10 +143,13 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<AgentMerge, ApiError> {
         }
         found
     };
-    Ok(AgentMerge {
-        merged_into_base,
-        in_head,
-    })
+    Ok((
+        AgentMerge {
+            merged_into_base,
+            in_head,
+        },
+        open,
+    ))
 }
 
 /// A predecessor with no merged PR counts as merged in a merge queue when
