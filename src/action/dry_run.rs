@@ -22,15 +22,20 @@ pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
         number,
         merge_group: None,
     };
-    let (snapshot, v) = match judge(s, &api, &target).await {
+    let (snapshot, mut v) = match judge(s, &api, &target).await {
         Ok(x) => x,
         Err(e) => return fail(s.format, None, &e.to_string()),
     };
+    // Rehearsed as the action would, when run inside a checkout.
+    let section = super::rehearsal::apply(&s.workspace, &snapshot, &mut v);
     let read_requests = api.requests();
     emit(&render(s.format, &v));
     let mut pending = false;
     if post_it {
-        let plan = checkrun::plan(&v);
+        let mut plan = checkrun::plan(&v);
+        if let Some(section) = &section {
+            checkrun::add_section(&mut plan, section);
+        }
         let sha = &snapshot.head_sha;
         match post::report(&api, &s.repo, Some(number), sha, &stamp, &plan, None).await {
             Ok(Posted::Run { id, .. }) => {

@@ -230,7 +230,7 @@ async fn judge_and_report(
         emit("::warning title=contract-gate::the token cannot create check-runs (a fork PR's read-only token); reporting through annotations and the exit code\n");
     }
     let guard_pr = target.merge_group.is_none().then_some(target.number);
-    let (snapshot, v) = match judge(s, api, &target).await {
+    let (snapshot, mut v) = match judge(s, api, &target).await {
         Ok(x) => x,
         Err(e) => {
             let msg = e.to_string();
@@ -246,9 +246,17 @@ async fn judge_and_report(
             snapshot.head_sha
         ));
     }
+    // A merge-queue entry is the integrated result already.
+    let section = match target.merge_group {
+        None => super::rehearsal::apply(&s.workspace, &snapshot, &mut v),
+        Some(_) => None,
+    };
     emit(&render(s.format, &v));
-    actions_outputs(env, &v);
+    actions_outputs(env, &v, section.as_deref());
     let mut plan = checkrun::plan(&v);
+    if let Some(section) = &section {
+        checkrun::add_section(&mut plan, section);
+    }
     if target.merge_group.is_some() && plan.status == "in_progress" {
         // A merge queue waits on a pending check forever: a queued PR whose
         // predecessor has not merged fails, and leaves the queue.

@@ -6,5 +6,6 @@ mod dry_run;
 mod events;
 mod outputs;
 pub mod post;
+pub mod rehearsal;
 pub mod run;
 mod sweep;

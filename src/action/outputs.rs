@@ -33,8 +33,12 @@ fn append(path: &Option<PathBuf>, text: &str) {
 }
 
 /// The step summary, the outputs and the first workflow commands of a verdict.
-pub(super) fn actions_outputs(env: &ActionsEnv, v: &Verdict) {
+pub(super) fn actions_outputs(env: &ActionsEnv, v: &Verdict, section: Option<&str>) {
     let mut summary = report::markdown::summary(v);
+    if let Some(section) = section {
+        summary.push('\n');
+        summary.push_str(section);
+    }
     if summary.len() > STEP_SUMMARY_MAX - 200 {
         let mut cut = STEP_SUMMARY_MAX - 200;
         while !summary.is_char_boundary(cut) {

@@ -31,6 +31,8 @@ pub struct Settings {
     pub unassigned: Unassigned,
     pub policy: RetryPolicy,
     pub format: Format,
+    /// The git checkout a pull request is rehearsed in.
+    pub workspace: PathBuf,
 }
 
 /// What a workflow run sees (read from the environment by the CLI).

@@ -105,14 +105,19 @@ async fn rejudge(s: &Settings, api: &Api, base: &str, pr: &ApiPr, post_it: bool)
         number: pr.number,
         merge_group: None,
     };
-    let (snapshot, v) = match judge(s, api, &target).await {
+    let (snapshot, mut v) = match judge(s, api, &target).await {
         Ok(x) => x,
         Err(e) => {
             let line = format!("#{} {}: could not evaluate: {e}", pr.number, pr.head.name);
             return (line, false);
         }
     };
-    let plan = checkrun::plan(&v);
+    // The base moved: each PR is rehearsed again on the new base.
+    let section = super::rehearsal::apply(&s.workspace, &snapshot, &mut v);
+    let mut plan = checkrun::plan(&v);
+    if let Some(section) = &section {
+        checkrun::add_section(&mut plan, section);
+    }
     let mut ok = true;
     let outcome = if post_it {
         let sha = &snapshot.head_sha;

@@ -207,6 +207,17 @@ fn gh_token() -> Option<String> {
     (out.status.success() && !t.is_empty()).then_some(t)
 }
 
+/// The checkout the merge rehearsal reads: `-C DIR` when given, else the
+/// Actions workspace (where `actions/checkout` puts it), else here.
+fn workspace(dir: &Path) -> PathBuf {
+    if dir != Path::new(".") {
+        return dir.to_path_buf();
+    }
+    env("GITHUB_WORKSPACE")
+        .filter(|w| !w.trim().is_empty())
+        .map_or_else(|| dir.to_path_buf(), PathBuf::from)
+}
+
 /// The settings of a GitHub command.
 pub fn resolve(
     g: &GithubArgs,
@@ -244,6 +255,7 @@ pub fn resolve(
         unassigned: p.unassigned.into(),
         policy: RetryPolicy::default(),
         format,
+        workspace: workspace(dir),
     })
 }
 

@@ -113,6 +113,13 @@ pub fn plan(v: &Verdict) -> Plan {
     }
 }
 
+/// Appends a section (the merge rehearsal) to the summary, within
+/// GitHub's bound on it.
+pub fn add_section(plan: &mut Plan, section: &str) {
+    let joined = format!("{}\n{section}", plan.summary);
+    plan.summary = truncate_bytes(&joined, OUTPUT_MAX_BYTES);
+}
+
 /// `| rule | findings | next step |`, one row per rule with findings.
 fn rule_table(v: &Verdict) -> String {
     let mut o = String::from("| rule | findings | next step |\n|---|---|---|\n");

@@ -151,6 +151,17 @@ impl World {
 
     /// Runs the binary as a workflow step would.
     fn event(&self, event_name: &str, payload: &Path, args: &[&str]) -> Outcome {
+        self.event_in(event_name, payload, args, None)
+    }
+
+    /// [`World::event`] with `GITHUB_WORKSPACE` set to a checkout.
+    fn event_in(
+        &self,
+        event_name: &str,
+        payload: &Path,
+        args: &[&str],
+        workspace: Option<&Path>,
+    ) -> Outcome {
         let summary = self.dir.path().join("summary.md");
         let output = self.dir.path().join("output.txt");
         let _ = std::fs::remove_file(&summary);
@@ -170,6 +181,7 @@ impl World {
             .env("GITHUB_SHA", "0000000000000000000000000000000000000bad")
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_WORKSPACE", workspace.unwrap_or(self.dir.path()))
             .current_dir(self.dir.path())
             .output()
             .unwrap();
@@ -990,3 +1002,6 @@ mod contract_file;
 
 #[path = "interface.rs"]
 mod interface;
+
+#[path = "rehearsal.rs"]
+mod rehearsal;

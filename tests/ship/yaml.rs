@@ -188,8 +188,21 @@ fn example_workflow_is_least_privilege() {
     assert!(group.contains("pull_request.number"), "{group}");
     let uses = serde_yaml::to_string(&w["jobs"]).unwrap();
     assert!(uses.contains("contract-gate@v1"));
+    // The only checkout is the base's (pull_request_target's default), with
+    // history for the merge rehearsal: never the PR's head.
+    let steps = w["jobs"]["judge"]["steps"].as_sequence().unwrap();
+    let checkouts: Vec<&Value> = steps
+        .iter()
+        .filter(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout"))
+        })
+        .collect();
+    assert_eq!(checkouts.len(), 1, "{steps:?}");
+    assert_eq!(checkouts[0]["with"]["fetch-depth"], 0);
     assert!(
-        !uses.contains("actions/checkout"),
+        checkouts[0]["with"].get("ref").is_none(),
         "the gate must not check out the PR"
     );
 }

@@ -1,0 +1,258 @@
+//! The "Merge rehearsal" section of a pull request's check-run: the PR's
+//! head trial-merged onto its base on top of the open pull requests that
+//! come before it in the contract's merge order, with `git merge-tree` in
+//! the workflow's checkout. Nothing is checked out, committed or pushed,
+//! and nothing from any branch runs; the other PRs' heads are fetched as
+//! `refs/pull/N/head` when the checkout lacks them.
+
+use std::path::Path;
+
+use crate::source::github::loader::GithubSnapshot;
+use crate::source::local::merge_tree::{require_merge_tree, Plumb};
+use crate::source::local::rehearsal::{merge_steps, references, Merged, Planned, Tip};
+use contract_gate_core::contract::Contract;
+use contract_gate_core::rehearsal::{caused_by_last, StepState};
+use contract_gate_core::verdict::{Finding, Role, Verdict};
+
+/// What the rehearsal adds to a pull request's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrRehearsal {
+    /// The check-run section (markdown), starting with its heading.
+    pub section: String,
+    /// The findings this PR causes on top of the others.
+    pub findings: Vec<Finding>,
+}
+
+const HEADING: &str = "### Merge rehearsal\n\n";
+
+/// Rehearses the judged PR in the checkout at `dir` and adds what it
+/// causes to `v` (re-concluded); returns the check-run section. Nothing
+/// for a branch that is not an agent's.
+pub fn apply(dir: &Path, snap: &GithubSnapshot, v: &mut Verdict) -> Option<String> {
+    let r = rehearse_pr(dir, snap, v)?;
+    if !r.findings.is_empty() {
+        v.findings.extend(r.findings);
+        v.findings.sort_by_key(|f| (f.level, f.rule));
+        v.conclusion = Verdict::conclude(&v.findings, false);
+    }
+    Some(r.section)
+}
+
+/// Rehearses the judged PR (an agent's) in the checkout at `dir`; None for
+/// a branch no contract gives an agent.
+pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrRehearsal> {
+    if v.role != Some(Role::Agent) {
+        return None;
+    }
+    let c = snap
+        .contracts
+        .iter()
+        .find(|c| v.contract.as_deref() == Some(c.path.as_str()))?;
+    let me = v.agent.as_deref()?;
+    let plan = plan(c, snap, me)?;
+    if !plan[..plan.len() - 1]
+        .iter()
+        .any(|p| matches!(p.tip, Tip::Commit(_)))
+    {
+        return Some(note(
+            "nothing to rehearse: no open pull request comes before this one in the merge order.",
+        ));
+    }
+    Some(match run(dir, snap, c, &plan) {
+        Ok((merged, findings)) => PrRehearsal {
+            section: table(snap, &merged, &plan, &findings),
+            findings,
+        },
+        Err(why) => note(&format!("not rehearsed: {why}.")),
+    })
+}
+
+fn note(text: &str) -> PrRehearsal {
+    PrRehearsal {
+        section: format!("{HEADING}{text}\n"),
+        findings: Vec::new(),
+    }
+}
+
+/// The agents before `me` in the merge order, each with its open PR's head
+/// (or merged, or nothing), then `me` with this PR's head.
+fn plan(c: &Contract, snap: &GithubSnapshot, me: &str) -> Option<Vec<Planned>> {
+    let pos = c.merge_position(me)?;
+    let mut plan: Vec<Planned> = c.merge_order[..pos]
+        .iter()
+        .map(|s| {
+            let agent = c.agent(&s.agent);
+            let name = agent.map_or(s.agent.clone(), |a| a.name.clone());
+            let merged = snap
+                .merge
+                .get(&name)
+                .is_some_and(|m| m.merged_into_base.is_some());
+            let tip = match snap.open_prs.get(&name) {
+                _ if merged => Tip::Merged,
+                Some(pr) => Tip::Commit(pr.head_sha.clone()),
+                None => Tip::Missing,
+            };
+            Planned {
+                agent: name,
+                branch: agent.and_then(|a| a.branch.clone()),
+                tip,
+            }
+        })
+        .collect();
+    plan.push(Planned {
+        agent: c.agent(me).map_or(me.to_string(), |a| a.name.clone()),
+        branch: Some(snap.pr.branch.clone()),
+        tip: Tip::Commit(snap.head_sha.clone()),
+    });
+    Some(plan)
+}
+
+/// Makes sure the checkout has every commit, then merges and judges.
+fn run(
+    dir: &Path,
+    snap: &GithubSnapshot,
+    c: &Contract,
+    plan: &[Planned],
+) -> Result<(Merged, Vec<Finding>), String> {
+    let p = Plumb::new(dir);
+    let says = |args: &[&str]| p.line(args).is_ok_and(|l| l == "true");
+    if !says(&["rev-parse", "--is-inside-work-tree"]) {
+        return Err(format!(
+            "{} is not a git checkout (run `actions/checkout` with `fetch-depth: 0` before the gate)",
+            dir.display()
+        ));
+    }
+    if says(&["rev-parse", "--is-shallow-repository"]) {
+        return Err(
+            "the checkout is shallow, so merge bases are unknown (set `fetch-depth: 0` on `actions/checkout`)"
+                .into(),
+        );
+    }
+    require_merge_tree(&p).map_err(|e| e.to_string())?;
+    fetch_missing(&p, snap, plan)?;
+    let merged = merge_steps(&p, c, &snap.base_sha, plan).map_err(|e| e.to_string())?;
+    let refs = references(&p, &merged.steps, &merged.final_tree).map_err(|e| e.to_string())?;
+    let findings = caused_by_last(&merged.steps, &refs);
+    Ok((merged, findings))
+}
+
+/// Fetches the pull requests' heads (and the base) the checkout lacks.
+fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(), String> {
+    let have = |sha: &str| {
+        p.output(&["cat-file", "-e", &format!("{sha}^{{commit}}")])
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    if !have(&snap.base_sha) {
+        wanted.push((
+            snap.base_sha.clone(),
+            format!("refs/heads/{}", snap.pr.base),
+        ));
+    }
+    let numbers = plan.iter().map(|s| {
+        snap.open_prs
+            .get(&s.agent)
+            .map(|pr| pr.number)
+            .unwrap_or(snap.number)
+    });
+    for (step, number) in plan.iter().zip(numbers) {
+        if let Tip::Commit(sha) = &step.tip {
+            if !have(sha) {
+                wanted.push((sha.clone(), format!("refs/pull/{number}/head")));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut args = vec!["fetch", "--no-tags", "--quiet", "origin"];
+    args.extend(wanted.iter().map(|(_, r)| r.as_str()));
+    let out = p.output(&args).map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    // A head that moved since GitHub listed it is not the one judged.
+    match wanted.iter().find(|(sha, _)| !have(sha)) {
+        Some((sha, r)) => Err(format!(
+            "commit {} is not in the checkout after fetching `{r}` (pushed again since it was listed?)",
+            short(sha)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// One row per step, then what this PR causes.
+fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Finding]) -> String {
+    let mut o = format!(
+        "{HEADING}This pull request trial-merged onto `{}` ({}) after the open pull requests before it in the merge order (`git merge-tree` in the workflow's checkout: nothing is checked out, pushed or run).\n\n| step | agent | pull request | result |\n|---|---|---|---|\n",
+        crate::report::markdown::escape_cell(&snap.pr.base),
+        short(&snap.base_sha)
+    );
+    let last = m.steps.len().saturating_sub(1);
+    for (i, (step, planned)) in m.steps.iter().zip(plan).enumerate() {
+        let pr = if i == last {
+            format!("#{} (this one)", snap.number)
+        } else {
+            match (&planned.tip, snap.open_prs.get(&step.agent)) {
+                (Tip::Merged, _) => "merged".to_string(),
+                (_, Some(pr)) => format!("#{} at {}", pr.number, short(&pr.head_sha)),
+                _ => "none yet".to_string(),
+            }
+        };
+        let result = match step.state {
+            StepState::Clean => "merges cleanly".to_string(),
+            StepState::AlreadyMerged => "already in the base".to_string(),
+            StepState::NoBranch => "nothing to merge".to_string(),
+            StepState::Conflict => {
+                let files: Vec<String> = step
+                    .conflicts
+                    .iter()
+                    .map(|c| format!("`{}` ({})", c.path, c.kind))
+                    .collect();
+                format!("conflicts: {}", files.join(", "))
+            }
+        };
+        o.push_str(&format!(
+            "| {} | {} | {pr} | {} |\n",
+            i + 1,
+            crate::report::markdown::escape_cell(&step.agent),
+            crate::report::markdown::escape_cell(&result)
+        ));
+    }
+    o.push('\n');
+    if findings.is_empty() {
+        o.push_str("Nothing this pull request changes breaks the ones before it.\n");
+    } else {
+        for f in findings {
+            let at = match (&f.path, f.line) {
+                (Some(p), Some(l)) => format!("`{p}`:{l} — "),
+                (Some(p), None) => format!("`{p}` — "),
+                _ => String::new(),
+            };
+            o.push_str(&format!(
+                "- **{}** `{}`: {}{}\n",
+                level_word(f),
+                f.rule.id(),
+                crate::report::markdown::escape_text(&at),
+                crate::report::markdown::escape_text(&f.message)
+            ));
+        }
+    }
+    o
+}
+
+fn level_word(f: &Finding) -> &'static str {
+    match f.level {
+        contract_gate_core::verdict::Level::Failure => "failure",
+        contract_gate_core::verdict::Level::Warning => "warning",
+        contract_gate_core::verdict::Level::Notice => "notice",
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
