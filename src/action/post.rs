@@ -255,6 +255,8 @@ mod tests {
             id: 1,
             external_id: Some(s.external_id()),
             head_sha: None,
+            status: None,
+            conclusion: None,
         };
         assert_eq!(stamp_of(&run), Some(1_795_305_600_123));
     }

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use contract_gate_core::change::{PullChecks, PullState};
 use contract_gate_core::verdict::{Conclusion, Finding, Level, Role, Rule, StepState, Verdict};
 
 /// GitHub's limit for a check-run title (and for an annotation title).
@@ -202,7 +203,7 @@ pub fn progress(v: &Verdict) -> String {
                     None => format!("{name} ✓ merged"),
                 },
                 StepState::This => format!("{name} (this PR)"),
-                StepState::Waiting => format!("{name} ⏳ not merged yet"),
+                StepState::Waiting => format!("{name} ⏳ {}", waiting_words(s.pull).0),
                 _ => name,
             }
         })
@@ -232,7 +233,10 @@ pub fn merge_diagram(v: &Verdict) -> String {
         let (label, class) = match s.state {
             StepState::Merged => (format!("{name} ✓ merged"), "merged"),
             StepState::This => (format!("{name} · this PR"), this),
-            StepState::Waiting => (format!("{name} ⏳ not merged yet"), "waiting"),
+            StepState::Waiting => {
+                let (words, class) = waiting_words(s.pull);
+                (format!("{name} ⏳ {words}"), class)
+            }
             _ => (name, "later"),
         };
         let _ = writeln!(o, "  s{i}[\"{label}\"]:::{class}");
@@ -246,10 +250,28 @@ pub fn merge_diagram(v: &Verdict) -> String {
         "  classDef thisfail fill:#f9d0d0,stroke:#c22\n",
         "  classDef thiswait fill:#fff1c2,stroke:#c90\n",
         "  classDef waiting fill:#fff1c2,stroke:#c90,stroke-dasharray:3\n",
+        "  classDef openok fill:#d4f7d4,stroke:#2a2,stroke-dasharray:3\n",
+        "  classDef openfail fill:#f9d0d0,stroke:#c22,stroke-dasharray:3\n",
+        "  classDef nopr fill:#f4f4f4,stroke:#999,stroke-dasharray:3\n",
         "  classDef later fill:#f4f4f4,stroke:#bbb\n",
         "```\n\n",
     ));
     o
+}
+
+/// How a predecessor that has not merged stands, and its diagram class:
+/// its open PR and the gate's check on it where the source knows them.
+fn waiting_words(pull: PullState) -> (String, &'static str) {
+    match pull {
+        PullState::Unknown => ("not merged yet".into(), "waiting"),
+        PullState::None => ("no PR yet".into(), "nopr"),
+        PullState::Open { number, checks } => match checks {
+            PullChecks::Passing => (format!("#{number} open, passing"), "openok"),
+            PullChecks::Failing => (format!("#{number} open, failing"), "openfail"),
+            PullChecks::Running => (format!("#{number} open, checking"), "waiting"),
+            PullChecks::NotRun => (format!("#{number} open"), "waiting"),
+        },
+    }
 }
 
 /// One `### rule-id` section per rule that has findings: failures first,
@@ -612,16 +634,19 @@ mod tests {
                 agent: "agent-2".into(),
                 state: StepState::Merged,
                 reference: Some("#41".into()),
+                pull: Default::default(),
             },
             MergeStepState {
                 agent: "agent-1".into(),
                 state: StepState::This,
                 reference: None,
+                pull: Default::default(),
             },
             MergeStepState {
                 agent: "agent-3".into(),
                 state: StepState::Pending,
                 reference: None,
+                pull: Default::default(),
             },
         ];
         v.evidence = vec![
@@ -677,11 +702,13 @@ mod tests {
                 agent: "agent \"two\"\nx".into(),
                 state: StepState::Waiting,
                 reference: None,
+                pull: Default::default(),
             },
             MergeStepState {
                 agent: "agent-1".into(),
                 state: StepState::This,
                 reference: None,
+                pull: Default::default(),
             },
         ];
         let d = merge_diagram(&v);
@@ -694,6 +721,33 @@ mod tests {
             "{d}"
         );
         assert!(d.ends_with("```\n\n"));
+    }
+
+    /// On GitHub a waiting predecessor shows its open PR and the gate's
+    /// check on it, or that it has none.
+    #[test]
+    fn waiting_predecessors_show_their_pull_requests() {
+        let open = |checks| PullState::Open { number: 7, checks };
+        let cases = [
+            (PullState::None, "no PR yet", "nopr"),
+            (open(PullChecks::Passing), "#7 open, passing", "openok"),
+            (open(PullChecks::Failing), "#7 open, failing", "openfail"),
+            (open(PullChecks::Running), "#7 open, checking", "waiting"),
+            (open(PullChecks::NotRun), "#7 open", "waiting"),
+        ];
+        for (pull, words, class) in cases {
+            let mut v = verdict(Conclusion::Failure, vec![waiting()]);
+            v.merge_progress = vec![MergeStepState {
+                agent: "agent-2".into(),
+                state: StepState::Waiting,
+                reference: None,
+                pull,
+            }];
+            let d = merge_diagram(&v);
+            let node = format!("  s0[\"agent-2 ⏳ {words}\"]:::{class}\n");
+            assert!(d.contains(&node), "{node}{d}");
+            assert!(overview(&v).contains(&format!("agent-2 ⏳ {words}")));
+        }
     }
 
     #[test]

@@ -71,11 +71,13 @@ impl Sample for Verdict {
                 agent: "agent-2".into(),
                 state: StepState::Waiting,
                 reference: None,
+                pull: Default::default(),
             },
             MergeStepState {
                 agent: "agent-1".into(),
                 state: StepState::This,
                 reference: None,
+                pull: Default::default(),
             },
         ];
         self

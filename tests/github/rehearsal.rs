@@ -89,7 +89,14 @@ impl Seam {
         file["filename"] = json!(added);
         file["status"] = json!("added");
         file["patch"] = json!("@@ -0,0 +1 @@\n+x");
-        let (base, head) = (self.base.clone(), self.head.clone());
+        let (base, head, pred_sha) = (self.base.clone(), self.head.clone(), self.pred.clone());
+        // The gate's own run on #1's head, as GitHub lists it: passed.
+        let mut run: Value =
+            serde_json::from_slice(&fixture("rest/check-run.create.in-progress.response.json"))
+                .unwrap();
+        run["status"] = json!("completed");
+        run["conclusion"] = json!("success");
+        run["head_sha"] = json!(self.pred);
         let text = contract("`src/uploads.ts`, `db/**`");
         World::build("", "`src/uploads.ts`", false, move |m| {
             m.on(
@@ -118,6 +125,12 @@ impl Seam {
                 "GET",
                 &format!("{R}/commits/{head}/check-runs"),
                 Reply::json(200, json!({"total_count": 0, "check_runs": []})),
+            );
+            m.on_query(
+                "GET",
+                &format!("{R}/commits/{pred_sha}/check-runs"),
+                "check_name=contract-gate",
+                Reply::json(200, json!({"total_count": 1, "check_runs": [run.clone()]})),
             );
         })
     }
@@ -154,6 +167,11 @@ fn a_name_the_open_pr_before_removes_fails_this_pr() {
     assert_eq!(last["conclusion"], "failure", "{last}");
     let summary = last["output"]["summary"].as_str().unwrap();
     assert!(summary.contains("### Merge rehearsal"), "{summary}");
+    // The diagram knows #1 is open and the gate passed it.
+    assert!(
+        summary.contains("s0[\"agent-0 ⏳ #1 open, passing\"]:::openok"),
+        "{summary}"
+    );
     let short = |sha: &str| sha[..7].to_string();
     for row in [
         format!(

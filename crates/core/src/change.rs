@@ -69,6 +69,40 @@ pub struct AgentMerge {
     /// The agent's merged work is contained in the head (the head was
     /// rebased onto it, or, for an integration branch, the agent merged into it).
     pub in_head: bool,
+    /// Its open pull request, where the source can know (GitHub).
+    pub pull: PullState,
+}
+
+/// What is known of an agent's open pull request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum PullState {
+    /// Not looked up (offline: a local branch has no pull request).
+    #[default]
+    Unknown,
+    /// Looked up: no open pull request.
+    None,
+    /// Open as `number`, with the gate's own latest check-run on its head.
+    Open {
+        /// The pull request number.
+        number: u64,
+        /// How the gate's check-run on its head stands.
+        checks: PullChecks,
+    },
+}
+
+/// How the gate's own check-run on a pull request's head stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PullChecks {
+    /// Completed success (or neutral).
+    Passing,
+    /// Completed with any other conclusion.
+    Failing,
+    /// Still in progress (waiting on its own predecessors, or CI).
+    Running,
+    /// No run on that head yet.
+    NotRun,
 }
 
 /// Merge state per agent name (as written in the contract).

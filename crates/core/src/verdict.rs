@@ -328,6 +328,13 @@ pub struct MergeStepState {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// How the merge is known (`#41`, `agents/x at 1a2b3c4`).
     pub reference: Option<String>,
+    /// A waiting predecessor's open pull request, where known (GitHub).
+    #[serde(skip_serializing_if = "is_unknown")]
+    pub pull: crate::change::PullState,
+}
+
+fn is_unknown(p: &crate::change::PullState) -> bool {
+    *p == crate::change::PullState::Unknown
 }
 
 /// One required check of the verification matrix and whether it was evidenced.

@@ -8,8 +8,9 @@ use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
 use super::loader::{GithubLoadError, RepoId};
-use super::models::{ApiPullRequest as ApiPr, Compare};
-use contract_gate_core::change::{AgentMerge, MergeState};
+use super::models::{ApiPullRequest as ApiPr, CheckRunList, Compare};
+use contract_gate_core::change::{AgentMerge, MergeState, PullChecks, PullState};
+use contract_gate_core::ci_evidence::GATE_CHECK_NAME;
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::Claim;
 
@@ -125,7 +126,17 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
         .filter(|p| p.merged_at.is_some())
         .max_by(|a, b| a.merged_at.cmp(&b.merged_at));
     let Some(pr) = merged else {
-        return Ok((queued_ahead(l, &prs).await?, open));
+        let mut state = queued_ahead(l, &prs).await?;
+        if state.merged_into_base.is_none() {
+            state.pull = match &open {
+                Some(o) => PullState::Open {
+                    number: o.number,
+                    checks: gate_checks(l, &o.head_sha).await?,
+                },
+                None => PullState::None,
+            };
+        }
+        return Ok((state, open));
     };
     let merged_into_base = Some(format!("#{}", pr.number));
     // Merged into the integration branch, which is the head; else the head
@@ -147,9 +158,34 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
         AgentMerge {
             merged_into_base,
             in_head,
+            pull: PullState::None,
         },
         open,
     ))
+}
+
+/// How the gate's own latest check-run on an open predecessor's head stands
+/// (one request; it replaces the compare a merged predecessor costs).
+async fn gate_checks(l: &Lookup, sha: &str) -> Result<PullChecks, ApiError> {
+    let list: CheckRunList = l
+        .api
+        .get_json(
+            &l.repo.path(&format!("/commits/{sha}/check-runs")),
+            &[
+                ("check_name", GATE_CHECK_NAME.to_string()),
+                ("per_page", "100".to_string()),
+            ],
+        )
+        .await?;
+    let latest = list.check_runs.iter().max_by_key(|r| r.id);
+    Ok(match latest {
+        None => PullChecks::NotRun,
+        Some(r) if r.status.as_deref() != Some("completed") => PullChecks::Running,
+        Some(r) => match r.conclusion.as_deref() {
+            Some("success" | "neutral" | "skipped") => PullChecks::Passing,
+            _ => PullChecks::Failing,
+        },
+    })
 }
 
 /// A predecessor with no merged PR counts as merged in a merge queue when
@@ -162,6 +198,7 @@ async fn queued_ahead(l: &Lookup, prs: &[ApiPr]) -> Result<AgentMerge, ApiError>
             return Ok(AgentMerge {
                 merged_into_base: Some(format!("#{} (queued ahead)", open.number)),
                 in_head: true,
+                pull: PullState::None,
             });
         }
     }

@@ -97,6 +97,12 @@ pub struct CheckRun {
     pub external_id: Option<String>,
     #[serde(default)]
     pub head_sha: Option<String>,
+    /// `queued`, `in_progress`, `completed`, …
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Set once completed: `success`, `failure`, `neutral`, …
+    #[serde(default)]
+    pub conclusion: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -70,6 +70,7 @@ fn integrator(
                 StepState::Waiting
             },
             reference: m.merged_into_base.clone(),
+            pull: m.pull,
         });
     }
     progress
@@ -108,6 +109,7 @@ fn predecessors(
                     StepState::Pending
                 },
                 reference: None,
+                pull: Default::default(),
             });
             continue;
         }
@@ -121,6 +123,7 @@ fn predecessors(
                 StepState::Waiting
             },
             reference: m.merged_into_base.clone(),
+            pull: m.pull,
         });
     }
     progress

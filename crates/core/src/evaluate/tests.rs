@@ -36,6 +36,7 @@ fn merged(names: &[&str]) -> MergeState {
                 AgentMerge {
                     merged_into_base: Some(format!("{n} tip")),
                     in_head: true,
+                    pull: Default::default(),
                 },
             )
         })
