@@ -21,6 +21,7 @@ pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
     let target = Target {
         number,
         merge_group: None,
+        delivered: None,
     };
     let (snapshot, mut v) = match judge(s, &api, &target).await {
         Ok(x) => x,

@@ -126,6 +126,7 @@ async fn pull_request(
     let target = Target {
         number: pr.number,
         merge_group: None,
+        delivered: Some(pr.clone()),
     };
     Ok(judge_and_report(s, env, api, target, &pr.head.sha).await)
 }
@@ -156,6 +157,7 @@ async fn merge_group(
     let target = Target {
         number: n,
         merge_group: Some((g.base_sha.clone(), g.head_sha.clone())),
+        delivered: None,
     };
     Ok(judge_and_report(s, env, api, target, &g.head_sha).await)
 }
@@ -174,6 +176,7 @@ async fn review(s: &Settings, env: &ActionsEnv, api: &Api, ev: PullRequestEvent)
     let target = Target {
         number: pr.number,
         merge_group: None,
+        delivered: None,
     };
     judge_and_report(s, env, api, target, &pr.head.sha).await
 }
@@ -206,6 +209,7 @@ async fn ci_completed(s: &Settings, env: &ActionsEnv, api: &Api, name: &str, ev:
         let target = Target {
             number,
             merge_group: None,
+            delivered: None,
         };
         code = code.max(judge_and_report(s, env, api, target, &sub.head_sha).await);
     }

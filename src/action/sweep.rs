@@ -104,6 +104,7 @@ async fn rejudge(s: &Settings, api: &Api, base: &str, pr: &ApiPr, post_it: bool)
     let target = Target {
         number: pr.number,
         merge_group: None,
+        delivered: None,
     };
     let (snapshot, mut v) = match judge(s, api, &target).await {
         Ok(x) => x,

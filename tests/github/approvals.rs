@@ -24,27 +24,29 @@ fn world(reviews: Vec<Value>) -> World {
 
 /// [`world`], with `first` registering routes before its own.
 fn world_with(reviews: Vec<Value>, first: impl Fn(&GhMock)) -> World {
+    let mut files: Vec<Value> =
+        serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
+    let mut lock = files[0].clone();
+    lock["filename"] = json!("package-lock.json");
+    files.push(lock);
+    let mut p = pr();
+    p["changed_files"] = json!(files.len());
+    let delivered = p.clone();
     World::build("", LOCKFILE_SCOPE, true, move |m| {
         first(m);
-        let mut files: Vec<Value> =
-            serde_json::from_slice(&fixture("rest/pull-request.files.json")).unwrap();
-        let mut lock = files[0].clone();
-        lock["filename"] = json!("package-lock.json");
-        files.push(lock);
-        let mut p = pr();
-        p["changed_files"] = json!(files.len());
-        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p.clone()));
         m.on(
             "GET",
             &format!("{R}/pulls/2/files"),
-            Reply::json(200, json!(files)),
+            Reply::json(200, json!(files.clone())),
         );
         m.on(
             "GET",
             &format!("{R}/pulls/2/reviews"),
-            Reply::json(200, json!(reviews)),
+            Reply::json(200, json!(reviews.clone())),
         );
     })
+    .deliver(delivered)
 }
 
 fn judged(w: &World) -> (Outcome, Value) {
@@ -194,4 +196,84 @@ fn a_team_approver_counts_once_active() {
     let (o, p) = judged(&w);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(p["conclusion"], "failure", "{p}");
+}
+
+/// Issue 12 §3, the request budget: a typical PR (one contract, one merged
+/// predecessor, a verification matrix with a CI check, a lockfile asking
+/// for approval, which an approving review lifts) is read in 8 requests,
+/// the event's own pull request not read again; reporting adds the 4 that
+/// keep races safe (create, re-read the head, list the head's runs,
+/// complete).
+#[test]
+fn a_typical_pr_is_read_in_eight_requests() {
+    let matrix = format!(
+        "{}\n## Verification matrix\n\n| Check | CI check | agent-1 |\n|---|---|---|\n| `npm run check` | build | Required |\n",
+        contract(LOCKFILE_SCOPE)
+    );
+    let mut build: Value =
+        serde_json::from_slice(&fixture("rest/check-run.create.completed.response.json")).unwrap();
+    build["name"] = json!("build");
+    build["head_sha"] = json!(HEAD);
+    build["status"] = json!("completed");
+    build["conclusion"] = json!("success");
+    let w = world_with(
+        vec![review("octocat", "User", "APPROVED", HEAD)],
+        move |m| {
+            serve_contract(m, &matrix);
+            m.on_query(
+                "GET",
+                &format!("{R}/commits/{HEAD}/check-runs"),
+                "page=1",
+                Reply::json(
+                    200,
+                    json!({"total_count": 1, "check_runs": [build.clone()]}),
+                ),
+            );
+            m.on(
+                "GET",
+                &format!("{R}/commits/{HEAD}/status"),
+                Reply::json(
+                    200,
+                    json!({"state": "success", "sha": HEAD, "total_count": 0, "statuses": []}),
+                ),
+            );
+        },
+    );
+    let (o, patch) = judged(&w);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(patch["conclusion"], "success", "{patch}");
+    let mut sent: Vec<String> = w
+        .mock
+        .requests()
+        .iter()
+        .map(|r| {
+            let path = r.path.trim_start_matches(R);
+            let shown = path.replace(HEAD, "HEAD").replace(MERGED_SHA, "MERGED");
+            let q = if r.query.contains("check_name") {
+                "?check_name"
+            } else {
+                ""
+            };
+            format!("{} {shown}{q}", r.method)
+        })
+        .collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            "GET /commits/HEAD/check-runs",
+            "GET /commits/HEAD/check-runs?check_name",
+            "GET /commits/HEAD/status",
+            "GET /compare/MERGED...HEAD",
+            "GET /contents/.github/contracts",
+            "GET /contents/CONTRACT.md",
+            "GET /pulls",
+            "GET /pulls/2",
+            "GET /pulls/2/files",
+            "GET /pulls/2/reviews",
+            "PATCH /check-runs/1296028076",
+            "POST /check-runs",
+        ],
+        "8 reads (the files, two contract reads, the predecessor's PRs and a compare, the CI's check-runs and status, the reviews) and 4 to report (create, re-read #2's head, list its runs, complete)"
+    );
 }

@@ -30,11 +30,11 @@ fn world(body: &str, runs: Vec<Value>) -> World {
 /// The check-runs list answers each read with the next of `lists` (the last
 /// one repeats); the gate's own run is always listed too, and never counts.
 fn world_seq(body: &str, lists: Vec<Vec<Value>>) -> World {
-    let body = body.to_string();
+    let mut p = pr();
+    p["body"] = json!(body);
+    let delivered = p.clone();
     World::build("", ALL_FILES, true, move |m| {
-        let mut p = pr();
-        p["body"] = json!(body);
-        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p.clone()));
         for r in [BASE, "master"] {
             m.on_query(
                 "GET",
@@ -66,6 +66,7 @@ fn world_seq(body: &str, lists: Vec<Vec<Value>>) -> World {
             ),
         );
     })
+    .deliver(delivered)
 }
 
 fn last_patch(w: &World) -> Value {

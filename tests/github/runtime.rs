@@ -66,6 +66,9 @@ fn merged_pred() -> Value {
 struct World {
     mock: GhMock,
     dir: tempfile::TempDir,
+    /// The pull request a `pull_request` event delivers (the gate reads
+    /// it from the payload, not from the API).
+    delivered: Value,
 }
 
 impl World {
@@ -140,7 +143,14 @@ impl World {
         World {
             mock,
             dir: tempfile::tempdir().unwrap(),
+            delivered: pr(),
         }
+    }
+
+    /// The event payload carries `p` (serve the same from the pulls API).
+    fn deliver(mut self, p: Value) -> World {
+        self.delivered = p;
+        self
     }
 
     fn write_event(&self, name: &str, v: &Value) -> PathBuf {
@@ -260,7 +270,9 @@ impl Outcome {
 }
 
 fn opened(w: &World) -> PathBuf {
-    w.write_event("opened.json", &payload("opened"))
+    let mut event = payload("opened");
+    event["pull_request"] = w.delivered.clone();
+    w.write_event("opened.json", &event)
 }
 
 /// pull_request opened: a renamed file's old name outside the scope fails; the
@@ -525,6 +537,7 @@ fn faults_retry_and_fail_closed() {
     let w3 = World {
         mock: denied,
         dir: tempfile::tempdir().unwrap(),
+        delivered: pr(),
     };
     let o = w3.cli(&["--pr", "2", "--format", "json"]);
     assert_eq!(o.code, 2);
@@ -682,10 +695,11 @@ fn annotations_are_batched_by_fifty() {
             f
         })
         .collect();
-    let w = World::build("", ALL_FILES, true, |m| {
-        let mut p = pr();
-        p["changed_files"] = json!(120);
-        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p));
+    let mut p = pr();
+    p["changed_files"] = json!(120);
+    let delivered = p.clone();
+    let w = World::build("", ALL_FILES, true, move |m| {
+        m.on("GET", &format!("{R}/pulls/2"), Reply::json(200, p.clone()));
         m.on_query(
             "GET",
             &format!("{R}/pulls/2/files"),
@@ -698,7 +712,8 @@ fn annotations_are_batched_by_fifty() {
             "page=2",
             Reply::json(200, json!(files[100..])),
         );
-    });
+    })
+    .deliver(delivered);
     let o = w.event("pull_request", &opened(&w), &[]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     let patches = w.patches();
@@ -848,6 +863,7 @@ fn merge_group_run_with(order: &str, pulls: Value) -> (World, Outcome, String, S
     let w = World {
         mock,
         dir: tempfile::tempdir().unwrap(),
+        delivered: pr(),
     };
     let p = w.write_event("mg.json", &ev);
     // GITHUB_REPOSITORY names the queue's repository.

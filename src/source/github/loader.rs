@@ -65,6 +65,10 @@ pub struct Target {
     pub number: u64,
     /// For a merge group: judge `base_sha...head_sha` instead of the PR's files.
     pub merge_group: Option<(String, String)>,
+    /// The PR as a `pull_request` event delivered it (the same object the
+    /// pulls API answers): not read again. The head is re-read anyway just
+    /// before posting, so a stale payload never reports.
+    pub delivered: Option<ApiPr>,
 }
 
 /// Everything the evaluator needs, read from the API.
@@ -419,9 +423,13 @@ pub async fn load(
     target: &Target,
     explicit_contracts: &[String],
 ) -> Result<GithubSnapshot, GithubLoadError> {
-    let pr: ApiPr = api
-        .get_json(&repo.path(&format!("/pulls/{}", target.number)), &[])
-        .await?;
+    let pr: ApiPr = match &target.delivered {
+        Some(pr) => pr.clone(),
+        None => {
+            api.get_json(&repo.path(&format!("/pulls/{}", target.number)), &[])
+                .await?
+        }
+    };
     let (base_sha, head_sha) = match &target.merge_group {
         Some((b, h)) => (b.clone(), h.clone()),
         None => (pr.base.sha.clone(), pr.head.sha.clone()),
