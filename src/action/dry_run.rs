@@ -40,7 +40,7 @@ pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
         let sha = &snapshot.head_sha;
         match post::report(&api, &s.repo, Some(number), sha, &stamp, &plan, None).await {
             Ok(Posted::Run { id, .. }) => {
-                pending = plan.status == "in_progress";
+                pending = plan.status == checkrun::RunStatus::InProgress;
                 eprintln!("contract-gate: posted check-run {id} on {sha}");
             }
             Ok(Posted::Skipped(why)) => eprintln!("contract-gate: not posted: {why}"),

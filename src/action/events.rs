@@ -6,11 +6,13 @@ use super::outputs::{actions_outputs, fail_closed};
 use super::post::{self, Posted, Stamp};
 use super::run::{api, exit_code, judge, ActionsEnv, Settings};
 use super::sweep::sweep_with;
+use crate::report::checkrun::RunStatus;
 use crate::report::{self, checkrun, render};
 use crate::source::github::client::Api;
 use crate::source::github::loader::Target;
 use crate::source::github::models::{CiEvent, MergeGroupEvent, PullRequestEvent, PushEvent};
 use crate::term::emit;
+use contract_gate_core::verdict::Conclusion;
 
 const JUDGED_ACTIONS: &[&str] = &[
     "opened",
@@ -261,16 +263,15 @@ async fn judge_and_report(
     if let Some(section) = &section {
         checkrun::add_section(&mut plan, section);
     }
-    if target.merge_group.is_some() && plan.status == "in_progress" {
+    if target.merge_group.is_some() && plan.status == RunStatus::InProgress {
         // A merge queue waits on a pending check forever: a queued PR whose
         // predecessor has not merged fails, and leaves the queue.
-        plan.status = "completed";
-        plan.conclusion = Some("failure");
+        plan.status = RunStatus::Completed(Conclusion::Failure);
     }
     let mut pending = false;
     if run.is_some() {
         match post::report(api, &s.repo, guard_pr, report_sha, &stamp, &plan, run).await {
-            Ok(Posted::Run { .. }) => pending = plan.status == "in_progress",
+            Ok(Posted::Run { .. }) => pending = plan.status == RunStatus::InProgress,
             Ok(Posted::Skipped(why)) => emit(&format!(
                 "::notice title=contract-gate::not posted: {}\n",
                 report::workflow::escape_data(&why)

@@ -10,7 +10,7 @@ use super::run::{output_lines, ActionsEnv, Settings, EXIT_ERROR};
 use crate::report::{self, Format};
 use crate::source::github::client::Api;
 use crate::term::emit;
-use contract_gate_core::verdict::{Conclusion, Verdict};
+use contract_gate_core::verdict::Verdict;
 
 /// The step summary holds at most 1 MiB.
 const STEP_SUMMARY_MAX: usize = 1 << 20;
@@ -48,11 +48,7 @@ pub(super) fn actions_outputs(env: &ActionsEnv, v: &Verdict, section: Option<&st
         summary.push_str("\n\n… truncated: the check-run holds the full report\n");
     }
     append(&env.step_summary, &format!("{summary}\n"));
-    let conclusion = match v.conclusion {
-        Conclusion::Success => "success",
-        Conclusion::Neutral => "neutral",
-        Conclusion::Failure => "failure",
-    };
+    let conclusion = v.conclusion.as_str();
     let agent = v.agent.as_deref().unwrap_or("");
     append(
         &env.output,

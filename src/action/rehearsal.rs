@@ -235,7 +235,7 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
             };
             o.push_str(&format!(
                 "- **{}** `{}`: {}{}\n",
-                level_word(f),
+                f.level.as_str(),
                 f.rule.id(),
                 crate::report::markdown::escape_text(&at),
                 crate::report::markdown::escape_text(&f.message)
@@ -243,14 +243,6 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
         }
     }
     o
-}
-
-fn level_word(f: &Finding) -> &'static str {
-    match f.level {
-        contract_gate_core::verdict::Level::Failure => "failure",
-        contract_gate_core::verdict::Level::Warning => "warning",
-        contract_gate_core::verdict::Level::Notice => "notice",
-    }
 }
 
 fn short(sha: &str) -> &str {

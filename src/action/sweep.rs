@@ -138,7 +138,7 @@ async fn rejudge(s: &Settings, api: &Api, base: &str, pr: &ApiPr, post_it: bool)
         pr.number,
         pr.head.name,
         base,
-        plan.conclusion.unwrap_or("pending"),
+        plan.status.conclusion().unwrap_or("pending"),
         plan.title
     );
     (line, ok)

@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use super::markdown::{self, truncate_bytes, truncate_chars, TITLE_MAX_CHARS};
-use contract_gate_core::verdict::{Conclusion, Finding, Level, Rule, Verdict};
+use contract_gate_core::verdict::{Conclusion, Finding, Rule, Verdict};
 
 pub const CHECK_NAME: &str = "contract-gate";
 
@@ -43,12 +43,35 @@ pub struct Annotation {
     pub title: String,
 }
 
+/// Where the check-run stands: in progress (waiting on predecessors or
+/// CI), or completed with a conclusion (never one without the other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    InProgress,
+    Completed(Conclusion),
+}
+
+impl RunStatus {
+    /// GitHub's `status`: `in_progress` or `completed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::InProgress => "in_progress",
+            RunStatus::Completed(_) => "completed",
+        }
+    }
+
+    /// GitHub's `conclusion`, once completed.
+    pub fn conclusion(self) -> Option<&'static str> {
+        match self {
+            RunStatus::InProgress => None,
+            RunStatus::Completed(c) => Some(c.as_str()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// "completed" | "in_progress"
-    pub status: &'static str,
-    /// "success" | "neutral" | "failure"; None when in_progress.
-    pub conclusion: Option<&'static str>,
+    pub status: RunStatus,
     pub title: String,
     pub summary: String,
     pub text: Option<String>,
@@ -56,16 +79,10 @@ pub struct Plan {
 }
 
 pub fn plan(v: &Verdict) -> Plan {
-    let waiting = v.waiting_only();
-    let (status, conclusion) = if waiting {
-        ("in_progress", None)
+    let status = if v.waiting_only() {
+        RunStatus::InProgress
     } else {
-        let c = match v.conclusion {
-            Conclusion::Success => "success",
-            Conclusion::Neutral => "neutral",
-            Conclusion::Failure => "failure",
-        };
-        ("completed", Some(c))
+        RunStatus::Completed(v.conclusion)
     };
     // For a waiting verdict the title is the merge-order phrase alone:
     // "waiting on agent-2".
@@ -105,7 +122,6 @@ pub fn plan(v: &Verdict) -> Plan {
     };
     Plan {
         status,
-        conclusion,
         title,
         summary,
         text,
@@ -146,21 +162,13 @@ fn annotation(f: &Finding) -> Option<Annotation> {
         path: path.clone(),
         start_line: line,
         end_line: line,
-        annotation_level: level(f.level),
+        annotation_level: f.level.as_str(),
         message: truncate_bytes(
             &format!("{} — {}", f.message, f.rule.next_step()),
             ANNOTATION_MESSAGE_MAX_BYTES,
         ),
         title: truncate_chars(f.rule.id(), TITLE_MAX_CHARS),
     })
-}
-
-fn level(l: Level) -> &'static str {
-    match l {
-        Level::Failure => "failure",
-        Level::Warning => "warning",
-        Level::Notice => "notice",
-    }
 }
 
 /// Body of POST /repos/{o}/{r}/check-runs creating the run: name, head_sha,
@@ -210,13 +218,10 @@ pub fn update_bodies(plan: &Plan, completed_at: &str) -> Vec<Value> {
     };
 
     let mut first = Map::new();
-    let completed = plan.status == "completed" && plan.conclusion.is_some();
-    if completed {
-        first.insert("status".into(), json!("completed"));
-        first.insert("conclusion".into(), json!(plan.conclusion));
+    first.insert("status".into(), json!(plan.status.as_str()));
+    if let Some(conclusion) = plan.status.conclusion() {
+        first.insert("conclusion".into(), json!(conclusion));
         first.insert("completed_at".into(), json!(completed_at));
-    } else {
-        first.insert("status".into(), json!("in_progress"));
     }
     first.insert("output".into(), output(chunks.next(), text.as_deref()));
     let mut bodies = vec![Value::Object(first)];
@@ -245,6 +250,7 @@ fn capped_annotation(a: &Annotation) -> Value {
 mod tests {
     use super::*;
     use crate::report::Sample as _;
+    use contract_gate_core::verdict::Level;
 
     const SCHEMA: &str =
         include_str!("../../fixtures/github/rest/check-run-create.request.schema.json");
@@ -339,8 +345,7 @@ mod tests {
     #[test]
     fn success_completes_in_one_body() {
         let p = plan(&verdict(Conclusion::Success, vec![]));
-        assert_eq!(p.status, "completed");
-        assert_eq!(p.conclusion, Some("success"));
+        assert_eq!(p.status, RunStatus::Completed(Conclusion::Success));
         assert_eq!(p.title, "all changed files within agent-1's scope");
         let bodies = update_bodies(&p, "2024-05-01T12:00:05Z");
         assert_eq!(bodies.len(), 1);
@@ -467,8 +472,7 @@ mod tests {
         let v = verdict(Conclusion::Failure, vec![merge_order()]).waiting_on_agent_2();
         assert!(v.waiting_only());
         let p = plan(&v);
-        assert_eq!(p.status, "in_progress");
-        assert_eq!(p.conclusion, None);
+        assert_eq!(p.status, RunStatus::InProgress);
         assert!(p.title.starts_with("waiting on"), "{}", p.title);
         assert_eq!(p.title, "waiting on agent-2");
         let bodies = update_bodies(&p, "2024-05-01T12:00:05Z");
@@ -485,13 +489,11 @@ mod tests {
         let v = verdict(Conclusion::Failure, vec![pending()]);
         assert!(v.waiting_only());
         let p = plan(&v);
-        assert_eq!(p.status, "in_progress");
-        assert_eq!(p.conclusion, None);
+        assert_eq!(p.status, RunStatus::InProgress);
         assert_eq!(p.title, "waiting for CI `build`");
         let v = verdict(Conclusion::Failure, vec![scope(1), pending()]);
         let p = plan(&v);
-        assert_eq!(p.status, "completed");
-        assert_eq!(p.conclusion, Some("failure"));
+        assert_eq!(p.status, RunStatus::Completed(Conclusion::Failure));
         assert_eq!(p.title, "1 file out of scope · waiting for CI `build`");
     }
 
@@ -500,8 +502,7 @@ mod tests {
         let v = verdict(Conclusion::Failure, vec![scope(1), merge_order()]);
         assert!(!v.waiting_only());
         let p = plan(&v);
-        assert_eq!(p.status, "completed");
-        assert_eq!(p.conclusion, Some("failure"));
+        assert_eq!(p.status, RunStatus::Completed(Conclusion::Failure));
         assert_eq!(p.title, "1 file out of scope · waiting on agent-2");
         // Stale base is the author's to fix: not waiting.
         let v = verdict(
@@ -528,7 +529,7 @@ mod tests {
         v.role = None;
         v.branch = "feature/x".into();
         let p = plan(&v);
-        assert_eq!((p.status, p.conclusion), ("completed", Some("neutral")));
+        assert_eq!(p.status, RunStatus::Completed(Conclusion::Neutral));
         assert_eq!(p.title, "branch feature/x is not in any contract");
         assert_valid(
             &validator(),

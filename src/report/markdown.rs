@@ -287,11 +287,7 @@ pub fn findings(v: &Verdict) -> String {
     }
     groups.sort_by_key(|(level, rule, _)| (*level, *rule));
     for (level, rule, group) in groups {
-        let mark = match level {
-            Level::Failure => "failure",
-            Level::Warning => "warning",
-            Level::Notice => "notice",
-        };
+        let mark = level.as_str();
         let _ = writeln!(o, "### {}\n", rule.id());
         let _ = writeln!(
             o,

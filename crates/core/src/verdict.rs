@@ -182,6 +182,17 @@ pub enum Level {
     Notice,
 }
 
+impl Level {
+    /// The lowercase name (`failure`, `warning`, `notice`), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Failure => "failure",
+            Level::Warning => "warning",
+            Level::Notice => "notice",
+        }
+    }
+}
+
 /// One thing the gate found, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -247,6 +258,16 @@ pub enum Conclusion {
 }
 
 impl Conclusion {
+    /// The lowercase name (`success`, `neutral`, `failure`), as in JSON and
+    /// as GitHub names a check-run's conclusion.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conclusion::Success => "success",
+            Conclusion::Neutral => "neutral",
+            Conclusion::Failure => "failure",
+        }
+    }
+
     /// Process exit code: 0 success or neutral, 1 failure.
     pub fn exit_code(self) -> i32 {
         match self {
