@@ -147,41 +147,77 @@ pub fn sections(src: &str) -> Vec<Section> {
     let blanked = blank_front_matter(src);
     let src: &str = &blanked;
     let opts = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
-    let mut out = vec![Section {
-        heading: String::new(),
-        level: 0,
-        span: 0..0,
-        blocks: Vec::new(),
-    }];
-    let mut heading: Option<(u8, Range<usize>, String)> = None;
-    let mut list_depth = 0usize;
-    let mut item: Option<Option<Range<usize>>> = None;
-    let mut children: Vec<Cell> = Vec::new();
-    let mut child: Option<Option<Range<usize>>> = None;
-    let mut in_table = false;
-    let mut table_head: Vec<Cell> = Vec::new();
-    let mut table_rows: Vec<Vec<Cell>> = Vec::new();
-    let mut row: Vec<Cell> = Vec::new();
-    let mut quote_depth = 0usize;
-
+    let mut w = Walk {
+        src,
+        out: vec![Section {
+            heading: String::new(),
+            level: 0,
+            span: 0..0,
+            blocks: Vec::new(),
+        }],
+        heading: None,
+        list_depth: 0,
+        item: None,
+        children: Vec::new(),
+        child: None,
+        in_table: false,
+        table_head: Vec::new(),
+        table_rows: Vec::new(),
+        row: Vec::new(),
+        quote_depth: 0,
+    };
     for (ev, range) in Parser::new_ext(src, opts).into_offset_iter() {
-        if let Some((_, _, text)) = heading.as_mut() {
-            match &ev {
-                Event::Text(t) | Event::Code(t) => {
-                    text.push_str(t);
-                    continue;
-                }
-                Event::End(TagEnd::Heading(_)) => {}
-                _ => continue,
-            }
+        if !w.heading_text(&ev) {
+            w.event(ev, range);
         }
+    }
+    w.out
+}
+
+/// The state of [`sections`]' walk over pulldown-cmark's events.
+struct Walk<'a> {
+    src: &'a str,
+    out: Vec<Section>,
+    /// The heading being read: level, span, text so far.
+    heading: Option<(u8, Range<usize>, String)>,
+    list_depth: usize,
+    /// The span of the top-level item being read, and its children's cells.
+    item: Option<Option<Range<usize>>>,
+    children: Vec<Cell>,
+    /// The span of the nested item being read.
+    child: Option<Option<Range<usize>>>,
+    in_table: bool,
+    table_head: Vec<Cell>,
+    table_rows: Vec<Vec<Cell>>,
+    row: Vec<Cell>,
+    quote_depth: usize,
+}
+
+impl Walk<'_> {
+    /// Inside a heading, its text is collected and every other event is
+    /// passed over; true when the event was taken.
+    fn heading_text(&mut self, ev: &Event) -> bool {
+        let Some((_, _, text)) = self.heading.as_mut() else {
+            return false;
+        };
+        match ev {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                true
+            }
+            Event::End(TagEnd::Heading(_)) => false,
+            _ => true,
+        }
+    }
+
+    fn event(&mut self, ev: Event, range: Range<usize>) {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level_num(level), range, String::new()));
+                self.heading = Some((level_num(level), range, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, span, text)) = heading.take() {
-                    out.push(Section {
+                if let Some((level, span, text)) = self.heading.take() {
+                    self.out.push(Section {
                         heading: collapse_ws(&text),
                         level,
                         span,
@@ -189,70 +225,95 @@ pub fn sections(src: &str) -> Vec<Section> {
                     });
                 }
             }
-            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
-            Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
-            Event::Start(Tag::List(_)) => list_depth += 1,
-            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
-            Event::Start(Tag::Item) if list_depth == 1 => {
-                item = Some(None);
-                children.clear();
+            Event::Start(Tag::BlockQuote(_)) => self.quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => {
+                self.quote_depth = self.quote_depth.saturating_sub(1)
             }
-            Event::End(TagEnd::Item) if list_depth == 1 => {
-                if let Some(span) = item.take() {
-                    let span = span.unwrap_or(range.start..range.start);
-                    let c = cell(src, span);
-                    let children = std::mem::take(&mut children);
-                    if !c.raw.is_empty() || !children.is_empty() {
-                        push(&mut out, Block::Item(Item { cell: c, children }));
-                    }
-                }
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) | Event::End(TagEnd::Item) if self.list_depth <= 2 => {
+                self.item_event(matches!(ev, Event::Start(_)), range)
             }
-            Event::Start(Tag::Item) if list_depth == 2 => child = Some(None),
-            Event::End(TagEnd::Item) if list_depth == 2 => {
-                if let Some(Some(span)) = child.take() {
-                    let c = cell(src, span);
-                    if !c.raw.is_empty() {
-                        children.push(c);
-                    }
-                }
-            }
-            Event::Start(Tag::Table(_)) => {
-                in_table = true;
-                table_head.clear();
-                table_rows.clear();
-            }
-            Event::End(TagEnd::Table) => {
-                in_table = false;
-                push(
-                    &mut out,
-                    Block::Table {
-                        header: std::mem::take(&mut table_head),
-                        rows: std::mem::take(&mut table_rows),
-                    },
-                );
-            }
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row.clear(),
-            Event::End(TagEnd::TableHead) => table_head = std::mem::take(&mut row),
-            Event::End(TagEnd::TableRow) => table_rows.push(std::mem::take(&mut row)),
-            Event::Start(Tag::TableCell) if in_table => row.push(cell(src, range)),
-            Event::Start(Tag::Paragraph) if list_depth == 0 && quote_depth == 0 && !in_table => {
-                paragraph_lines(src, range, &mut out);
+            Event::Start(Tag::Table(_))
+            | Event::End(TagEnd::Table)
+            | Event::Start(Tag::TableHead)
+            | Event::Start(Tag::TableRow)
+            | Event::End(TagEnd::TableHead)
+            | Event::End(TagEnd::TableRow) => self.table_event(ev),
+            Event::Start(Tag::TableCell) if self.in_table => self.row.push(cell(self.src, range)),
+            Event::Start(Tag::Paragraph)
+                if self.list_depth == 0 && self.quote_depth == 0 && !self.in_table =>
+            {
+                paragraph_lines(self.src, range, &mut self.out);
             }
             Event::TaskListMarker(_) => {}
             _ => {
-                if list_depth == 1 {
-                    if let Some(acc) = item.as_mut() {
-                        union(acc, &range);
-                    }
-                } else if list_depth >= 2 {
-                    if let Some(acc) = child.as_mut() {
-                        union(acc, &range);
-                    }
+                // Anything else inside an item widens its span.
+                let acc = match self.list_depth {
+                    0 => None,
+                    1 => self.item.as_mut(),
+                    _ => self.child.as_mut(),
+                };
+                if let Some(acc) = acc {
+                    union(acc, &range);
                 }
             }
         }
     }
-    out
+
+    /// The start or end of a top-level item (depth 1) or a nested one
+    /// (depth 2): a top-level item becomes a block with its children.
+    fn item_event(&mut self, start: bool, range: Range<usize>) {
+        match (self.list_depth, start) {
+            (1, true) => {
+                self.item = Some(None);
+                self.children.clear();
+            }
+            (1, false) => {
+                if let Some(span) = self.item.take() {
+                    let span = span.unwrap_or(range.start..range.start);
+                    let c = cell(self.src, span);
+                    let children = std::mem::take(&mut self.children);
+                    if !c.raw.is_empty() || !children.is_empty() {
+                        push(&mut self.out, Block::Item(Item { cell: c, children }));
+                    }
+                }
+            }
+            (2, true) => self.child = Some(None),
+            (2, false) => {
+                if let Some(Some(span)) = self.child.take() {
+                    let c = cell(self.src, span);
+                    if !c.raw.is_empty() {
+                        self.children.push(c);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A table's structure: its head row, its rows, and the block at its end.
+    fn table_event(&mut self, ev: Event) {
+        match ev {
+            Event::Start(Tag::Table(_)) => {
+                self.in_table = true;
+                self.table_head.clear();
+                self.table_rows.clear();
+            }
+            Event::End(TagEnd::Table) => {
+                self.in_table = false;
+                let block = Block::Table {
+                    header: std::mem::take(&mut self.table_head),
+                    rows: std::mem::take(&mut self.table_rows),
+                };
+                push(&mut self.out, block);
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => self.row.clear(),
+            Event::End(TagEnd::TableHead) => self.table_head = std::mem::take(&mut self.row),
+            Event::End(TagEnd::TableRow) => self.table_rows.push(std::mem::take(&mut self.row)),
+            _ => {}
+        }
+    }
 }
 
 fn push(out: &mut [Section], block: Block) {

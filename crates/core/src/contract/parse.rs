@@ -82,7 +82,17 @@ pub fn parse(path: &str, source: &str) -> Contract {
         }
     }
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
-    for (i, (s, (k, cont))) in secs.iter().zip(&kinds).enumerate() {
+    read_sections(&mut r, &secs, &kinds);
+    if let Some(why) = over_limits(&r.c) {
+        return too_large(path, why);
+    }
+    super::validate::check_contract(&mut r.c, has_scope);
+    r.c
+}
+
+/// Reads every section by its kind, and warns of empty ones.
+fn read_sections(r: &mut Reader, secs: &[Section], kinds: &[(Kind, bool)]) {
+    for (i, (s, (k, cont))) in secs.iter().zip(kinds).enumerate() {
         // Empty when neither it nor its sub-headings hold anything.
         let empty = !cont
             && s.blocks.is_empty()
@@ -112,23 +122,22 @@ pub fn parse(path: &str, source: &str) -> Contract {
             Kind::Agents | Kind::Other => {}
         }
     }
-    let patterns: usize =
-        r.c.agents
-            .iter()
-            .map(|a| a.owns.len() + a.cannot_touch.len())
-            .sum::<usize>()
-            + r.c.shared_state.len();
-    if r.c.agents.len() > MAX_AGENTS || patterns > MAX_PATTERNS {
-        return too_large(
-            path,
-            format!(
-                "the contract defines {} agents and {patterns} patterns; the limits are {MAX_AGENTS} agents and {MAX_PATTERNS} patterns",
-                r.c.agents.len()
-            ),
-        );
-    }
-    super::validate::check_contract(&mut r.c, has_scope);
-    r.c
+}
+
+/// Why a contract is too big to judge in seconds, when it is.
+fn over_limits(c: &Contract) -> Option<String> {
+    let patterns: usize = c
+        .agents
+        .iter()
+        .map(|a| a.owns.len() + a.cannot_touch.len())
+        .sum::<usize>()
+        + c.shared_state.len();
+    (c.agents.len() > MAX_AGENTS || patterns > MAX_PATTERNS).then(|| {
+        format!(
+            "the contract defines {} agents and {patterns} patterns; the limits are {MAX_AGENTS} agents and {MAX_PATTERNS} patterns",
+            c.agents.len()
+        )
+    })
 }
 
 /// Past these a contract is refused (CG026) rather than read and checked
