@@ -50,6 +50,20 @@ pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrR
         .find(|c| v.contract.as_deref() == Some(c.path.as_str()))?;
     let me = v.agent.as_deref()?;
     let plan = plan(c, snap, me)?;
+    // Commit ids reach git as arguments: only ever hexadecimal ids.
+    let ids = plan.iter().filter_map(|p| match &p.tip {
+        Tip::Commit(sha) => Some(sha.as_str()),
+        _ => None,
+    });
+    if let Some(bad) = std::iter::once(snap.base_sha.as_str())
+        .chain(ids)
+        .find(|s| !is_commit_id(s))
+    {
+        return Some(note(&format!(
+            "not rehearsed: `{}` is not a commit id.",
+            crate::report::markdown::escape_text(bad)
+        )));
+    }
     if !plan[..plan.len() - 1]
         .iter()
         .any(|p| matches!(p.tip, Tip::Commit(_)))
@@ -245,6 +259,25 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
     o
 }
 
+/// A full SHA-1 or SHA-256 object id.
+fn is_commit_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn short(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hexadecimal_ids_are_commit_ids() {
+        assert!(is_commit_id(&"a1".repeat(20)));
+        assert!(is_commit_id(&"F0".repeat(32)));
+        assert!(!is_commit_id("--upload-pack=x"));
+        assert!(!is_commit_id(&"g1".repeat(20)));
+        assert!(!is_commit_id("abc1234"));
+    }
 }
