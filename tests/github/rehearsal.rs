@@ -37,7 +37,14 @@ impl Seam {
         }
         let head = repo.commit("agent-1's work");
         let origin = repo.tmp.path().join("origin.git");
-        repo.git(&["init", "-q", "--bare", origin.to_str().unwrap()]);
+        repo.git(&[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            origin.to_str().unwrap(),
+        ]);
         repo.git(&["remote", "add", "origin", origin.to_str().unwrap()]);
         repo.git(&[
             "push",
@@ -53,7 +60,9 @@ impl Seam {
         repo.git(&[
             "clone",
             "-q",
-            origin.to_str().unwrap(),
+            // A transport, not a local copy of every object: the clone has
+            // only what `main` reaches, as actions/checkout would.
+            &format!("file://{}", origin.display()),
             work.dir.to_str().unwrap(),
         ]);
         Seam {
@@ -161,7 +170,21 @@ fn a_name_the_open_pr_before_removes_fails_this_pr() {
     );
     let w = s.world("src/uploads.ts");
     let refs_before = s.work.git(&["for-each-ref"]);
+    let pred_object = format!("{}^{{commit}}", s.pred);
+    let present = |t: &Tree| {
+        t.try_git(&["cat-file", "-e", &pred_object])
+            .status
+            .success()
+    };
+    assert!(
+        !present(&s.work),
+        "the clone lacks #1's head before the run"
+    );
     let o = s.run(&w, &s.work.dir);
+    assert!(
+        present(&s.work),
+        "#1's head was fetched as refs/pull/1/head"
+    );
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     let last = w.patches().pop().unwrap();
     assert_eq!(last["conclusion"], "failure", "{last}");
@@ -319,6 +342,64 @@ fn the_sweep_rehearses_each_open_pr_again() {
     assert!(
         summary.contains("### Merge rehearsal")
             && summary.contains("agent-0 removed `requireAuth`, but agent-1's src/uploads.ts"),
+        "{summary}"
+    );
+}
+
+/// Both PRs change one line of `src/auth.ts`: this PR's step conflicts, a
+/// warning naming agent-0 (the rebase after #1 merges resolves it).
+#[test]
+fn a_textual_conflict_with_the_pr_before_is_a_warning() {
+    let s = Seam::new(
+        &[("src/auth.ts", &AUTH.replace("next();", "return next();"))],
+        &[
+            ("src/auth.ts", &AUTH.replace("next();", "next(null);")),
+            ("src/uploads.ts", "export const upload = 1;\n"),
+        ],
+    );
+    let w = s.world("src/uploads.ts");
+    let o = s.run(&w, &s.work.dir);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let summary = w.patches().pop().unwrap()["output"]["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        summary.contains("| 2 | agent-1 | #2 (this one) | conflicts: `src/auth.ts` (content) |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("- **warning** `conflict`: `src/auth.ts` — agent-1 conflicts with agent-0 in src/auth.ts (content)"),
+        "{summary}"
+    );
+}
+
+/// A shallow checkout has no merge bases: the section says so and how to
+/// fix it, and nothing is fetched into it.
+#[test]
+fn a_shallow_checkout_is_not_rehearsed() {
+    let s = Seam::new(&[("src/auth.ts", AUTH)], &[("src/uploads.ts", "x\n")]);
+    let w = s.world("src/uploads.ts");
+    let shallow = s.repo.tmp.path().join("shallow");
+    let origin = format!("file://{}", s.repo.tmp.path().join("origin.git").display());
+    s.repo.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "main",
+        &origin,
+        shallow.to_str().unwrap(),
+    ]);
+    let o = s.run(&w, &shallow);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let summary = w.patches().pop().unwrap()["output"]["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        summary.contains("not rehearsed: the checkout is shallow"),
         "{summary}"
     );
 }
