@@ -179,7 +179,18 @@ fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(
     if wanted.is_empty() {
         return Ok(());
     }
-    let mut args = vec!["fetch", "--no-tags", "--quiet", "origin"];
+    // A stalled transfer gives up after a minute rather than holding the
+    // job until its timeout.
+    let mut args = vec![
+        "-c",
+        "http.lowSpeedLimit=1",
+        "-c",
+        "http.lowSpeedTime=60",
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+    ];
     args.extend(wanted.iter().map(|(_, r)| r.as_str()));
     let out = p.output(&args).map_err(|e| e.to_string())?;
     if !out.status.success() {
