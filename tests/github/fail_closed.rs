@@ -88,3 +88,32 @@ fn an_unreadable_contract_completes_the_run_as_failure() {
     assert_eq!(last["conclusion"], "failure", "{last}");
     assert_never_success(&w);
 }
+
+/// A delivered pull request without `changed_files` cannot show whether
+/// GitHub's file list is whole: the PR is read from the API instead, and
+/// its count (3,412 files) fails closed.
+#[test]
+fn a_payload_without_a_file_count_is_read_again() {
+    let mut big = pr();
+    big["changed_files"] = json!(3412);
+    let mut delivered = pr();
+    delivered.as_object_mut().unwrap().remove("changed_files");
+    let w = World::build("", ALL_FILES, true, move |m| {
+        m.on(
+            "GET",
+            &format!("{R}/pulls/2"),
+            Reply::json(200, big.clone()),
+        );
+    })
+    .deliver(delivered);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let last = w.patches().pop().unwrap();
+    assert_eq!(last["conclusion"], "failure", "{last}");
+    assert!(last["output"].to_string().contains("incomplete"), "{last}");
+    assert_eq!(
+        w.sent("GET", "/pulls/2").len(),
+        2,
+        "read, then re-read before posting"
+    );
+}

@@ -423,9 +423,11 @@ pub async fn load(
     target: &Target,
     explicit_contracts: &[String],
 ) -> Result<GithubSnapshot, GithubLoadError> {
+    // A payload without `changed_files` could hide a truncated file list:
+    // the API is asked then.
     let pr: ApiPr = match &target.delivered {
-        Some(pr) => pr.clone(),
-        None => {
+        Some(pr) if pr.changed_files.is_some() => pr.clone(),
+        _ => {
             api.get_json(&repo.path(&format!("/pulls/{}", target.number)), &[])
                 .await?
         }
