@@ -291,4 +291,93 @@ mod tests {
         assert!(!is_commit_id(&"g1".repeat(20)));
         assert!(!is_commit_id("abc1234"));
     }
+
+    fn step(agent: &str, state: StepState) -> contract_gate_core::rehearsal::Step {
+        contract_gate_core::rehearsal::Step {
+            agent: agent.into(),
+            branch: None,
+            state,
+            conflicts: Vec::new(),
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+            tree: None,
+        }
+    }
+
+    /// The section as a check-run shows it, whole: one row per step, then
+    /// what this PR causes (a hostile agent name stays inside its cell).
+    #[test]
+    fn the_section_renders_exactly() {
+        use crate::source::github::loader::OpenPr;
+        use contract_gate_core::change::PrSnapshot;
+        use contract_gate_core::verdict::Rule;
+        let sha = |c: char| c.to_string().repeat(40);
+        let snap = GithubSnapshot {
+            contracts: Vec::new(),
+            pr: PrSnapshot {
+                branch: "agents/b".into(),
+                base: "main".into(),
+                ..PrSnapshot::default()
+            },
+            merge: Default::default(),
+            head_sha: sha('c'),
+            base_sha: sha('a'),
+            number: 3,
+            ci: None,
+            author: String::new(),
+            open_prs: [(
+                "agent|0".to_string(),
+                OpenPr {
+                    number: 1,
+                    head_sha: sha('b'),
+                },
+            )]
+            .into(),
+        };
+        let mut conflicted = step("agent-2", StepState::Conflict);
+        conflicted.conflicts = vec![contract_gate_core::rehearsal::ConflictFile {
+            path: "src/auth.ts".into(),
+            kind: "content".into(),
+        }];
+        let merged = Merged {
+            base_tree: sha('d'),
+            steps: vec![
+                step("agent|0", StepState::Clean),
+                step("agent-1", StepState::AlreadyMerged),
+                conflicted,
+            ],
+            final_tree: sha('e'),
+        };
+        let planned = |agent: &str, tip: Tip| Planned {
+            agent: agent.into(),
+            branch: None,
+            tip,
+        };
+        let plan = [
+            planned("agent|0", Tip::Commit(sha('b'))),
+            planned("agent-1", Tip::Merged),
+            planned("agent-2", Tip::Commit(sha('c'))),
+        ];
+        let findings = [Finding::failure(
+            Rule::Conflict,
+            "agent-2 conflicts with agent|0 in src/auth.ts (content)",
+        )
+        .with_level(contract_gate_core::verdict::Level::Warning)
+        .at("src/auth.ts", None)];
+        assert_eq!(table(&snap, &merged, &plan, &findings), GOLDEN);
+    }
+
+    const GOLDEN: &str = r"### Merge rehearsal
+
+This pull request trial-merged onto `main` (aaaaaaa) after the open pull requests before it in the merge order (`git merge-tree` in the workflow's checkout: nothing is checked out, pushed or run).
+
+| step | agent | pull request | result |
+|---|---|---|---|
+| 1 | agent\|0 | #1 at bbbbbbb | merges cleanly |
+| 2 | agent-1 | merged | already in the base |
+| 3 | agent-2 | #3 (this one) | conflicts: `src/auth.ts` (content) |
+
+- **warning** `conflict`: `src/auth.ts` — agent-2 conflicts with agent\|0 in src/auth.ts (content)
+";
 }
