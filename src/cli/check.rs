@@ -36,7 +36,8 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         ),
         None => None,
     };
-    let git = Git::open(dir).map_err(|e| CliError::new(e.to_string()))?;
+    let git = Git::open_resolving(dir, &[a.base.as_str(), a.head.as_str()])
+        .map_err(|e| CliError::new(e.to_string()))?;
     let contracts = a.judge.policy.contract.contracts.clone();
     let mut options = Options {
         unassigned: a.judge.policy.unassigned.into(),

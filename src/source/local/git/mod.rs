@@ -64,6 +64,10 @@ pub struct Git {
     /// passing one back in costs no `git` process (names like HEAD are
     /// always asked again).
     known: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Revisions resolved when the repository was opened
+    /// ([`Git::open_resolving`]): name → commit, so one check judges one
+    /// snapshot and resolves each name once.
+    opened_with: std::collections::HashMap<String, String>,
     /// Names git listed that are not UTF-8: the shown (lossy) name → the
     /// real bytes, so a later `git diff` asks for the real file. `None` when
     /// two real names share one lossy name (their diffs fail closed).
@@ -89,6 +93,7 @@ impl Git {
         Git {
             root,
             known: Default::default(),
+            opened_with: Default::default(),
             raw_names: Default::default(),
             renames: Default::default(),
         }
@@ -126,9 +131,52 @@ impl Git {
         Ok(Git {
             root: path_from_bytes(top),
             known: Default::default(),
+            opened_with: Default::default(),
             raw_names: Default::default(),
             renames: Default::default(),
         })
+    }
+
+    /// [`Git::open`], resolving `revs` to commits in the same `git`
+    /// process (`rev-parse --show-toplevel REV^{commit}…`): the diff of a
+    /// big change then starts one process sooner. When that cannot answer
+    /// (an unknown revision, a range), the repository is opened alone and
+    /// the revisions are resolved later, with their own errors.
+    pub fn open_resolving(dir: &Path, revs: &[&str]) -> Result<Git, GitError> {
+        let plain =
+            |r: &&str| !r.is_empty() && !r.starts_with('-') && !r.contains(['\0', '\n', '\r']);
+        if !dir.is_dir() || revs.is_empty() || !revs.iter().all(plain) {
+            return Git::open(dir);
+        }
+        let mut cmd = git_command(dir);
+        cmd.args(["rev-parse", "--show-toplevel"]);
+        cmd.args(revs.iter().map(|r| format!("{r}^{{commit}}")));
+        let Ok(out) = cmd.output() else {
+            return Git::open(dir);
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = text.lines().collect();
+        let id = |l: &&str| matches!(l.len(), 40 | 64) && l.bytes().all(|b| b.is_ascii_hexdigit());
+        match lines.split_first() {
+            Some((top, shas))
+                if out.status.success()
+                    && !top.is_empty()
+                    && shas.len() == revs.len()
+                    && shas.iter().all(id) =>
+            {
+                let mut git = Git::at_root(path_from_bytes(top.as_bytes()));
+                if let Ok(mut k) = git.known.lock() {
+                    k.extend(shas.iter().map(|s| s.to_string()));
+                }
+                git.opened_with = revs
+                    .iter()
+                    .zip(shas)
+                    .map(|(r, s)| (r.to_string(), s.to_string()))
+                    .collect();
+                Ok(git)
+            }
+            _ => Git::open(dir),
+        }
     }
 
     /// The work tree root.

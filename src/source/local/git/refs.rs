@@ -59,6 +59,14 @@ impl Git {
                 return Err(unknown(rev, "not a valid revision"));
             }
         }
+        // Resolved when the repository was opened: the same snapshot.
+        if let Some(shas) = revs
+            .iter()
+            .map(|r| self.opened_with.get(*r).cloned())
+            .collect::<Option<Vec<String>>>()
+        {
+            return Ok(shas);
+        }
         let input: String = revs.iter().map(|r| format!("{r}^{{commit}}\n")).collect();
         let args = ["cat-file", "--batch-check=%(objectname) %(objecttype)"];
         let out = self.run_with_input(&args, input.into_bytes())?;

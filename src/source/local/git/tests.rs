@@ -116,6 +116,35 @@ fn open_finds_the_root_from_a_subdirectory() {
 }
 
 #[test]
+fn open_resolving_answers_the_revisions_it_was_opened_with() {
+    let (_tmp, repo, git) = fixture();
+    let main = git.resolve_all(&["main"]).unwrap();
+    let opened = Git::open_resolving(&repo.join("src/pages"), &["main", "feature"]).unwrap();
+    assert_eq!(
+        opened.root().canonicalize().unwrap(),
+        repo.canonicalize().unwrap()
+    );
+    // Answered from the opening: main moving afterwards changes nothing.
+    git_checkout(&repo, "main");
+    cli(&repo, &["commit", "-q", "--allow-empty", "-m", "later"]);
+    let both = opened.resolve_all(&["main", "feature"]).unwrap();
+    assert_eq!(both[0], main[0]);
+    assert_ne!(both[0], cli(&repo, &["rev-parse", "main"]));
+    // An unknown revision or a range opens plainly and fails where it is
+    // resolved, with its own error.
+    for bad in ["nope", "main..feature"] {
+        let g = Git::open_resolving(&repo, &[bad, "feature"]).unwrap();
+        assert!(
+            matches!(
+                g.resolve_all(&[bad, "feature"]),
+                Err(GitError::UnknownRev { .. })
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn open_outside_a_repository_is_not_a_repo() {
     let tmp = tempfile::tempdir().unwrap();
     let plain = tmp.path().join("plain");
