@@ -3,7 +3,8 @@
 # out of scope) against a contract of 200 agents x 20 patterns, every agent
 # with a branch of its own. Times the offline `check` against the natural
 # floor, `git diff --name-status -M base...head`, run in turn in the same
-# loop, and counts the `git` processes one check starts.
+# loop (outputs to /dev/null, then both through a pipe), and counts the
+# `git` processes one check starts.
 # Usage: benches/w100k.sh [path/to/contract-gate] [runs]
 # (default: target/release/contract-gate, 7 runs; KEEP=1 keeps the repo;
 # NAMES=20 adds an Interface boundary committing to 20 names).
@@ -67,24 +68,32 @@ echo "W100k: $(git diff --name-only main...agents/a7 | wc -l | tr -d ' ') files 
 
 # Time A (the check) and B (the floor) in turn, RUNS times each, after one
 # warm-up of each; report medians and the median of the per-pair ratios.
+# Twice: with both outputs written to /dev/null (the strict floor: git
+# formats its output but never waits on a reader), and with both read
+# through a pipe (`| cat`), as anything that uses the list reads it.
 ms() { date +%s%N | awk '{ printf "%.0f", $1 / 1000000 }'; }
 check() { "$BIN" check --base main --head agents/a7 --format json >/dev/null 2>&1 || [ $? -eq 1 ]; }
 floor() { git diff --name-status -M main...agents/a7 >/dev/null; }
-check; floor
-: >"$DIR/times"
-n=0
-while [ $n -lt "$RUNS" ]; do
-  t0=$(ms); check; t1=$(ms); floor; t2=$(ms)
-  echo "$((t1 - t0)) $((t2 - t1))" >>"$DIR/times"
-  n=$((n + 1))
-done
+check_pipe() { { "$BIN" check --base main --head agents/a7 --format json 2>/dev/null || [ $? -eq 1 ]; } | cat >/dev/null; }
+floor_pipe() { git diff --name-status -M main...agents/a7 | cat >/dev/null; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-a=$(awk '{ print $1 }' "$DIR/times" | median)
-b=$(awk '{ print $2 }' "$DIR/times" | median)
-r=$(awk '{ printf "%.2f\n", $1 / ($2 > 0 ? $2 : 1) }' "$DIR/times" | median)
-echo "check --base main --head agents/a7: median ${a} ms"
-echo "git diff --name-status -M main...agents/a7: median ${b} ms"
-echo "ratio (median of ${RUNS} paired runs): ${r}x (budget 1.3x)"
+pairs() { # A B label
+  $1; $2
+  : >"$DIR/times"
+  n=0
+  while [ $n -lt "$RUNS" ]; do
+    t0=$(ms); $1; t1=$(ms); $2; t2=$(ms)
+    echo "$((t1 - t0)) $((t2 - t1))" >>"$DIR/times"
+    n=$((n + 1))
+  done
+  a=$(awk '{ print $1 }' "$DIR/times" | median)
+  b=$(awk '{ print $2 }' "$DIR/times" | median)
+  r=$(awk '{ printf "%.2f\n", $1 / ($2 > 0 ? $2 : 1) }' "$DIR/times" | median)
+  echo "$3: check median ${a} ms, git diff --name-status -M main...agents/a7 median ${b} ms"
+  echo "$3: ratio (median of ${RUNS} paired runs): ${r}x (budget 1.3x)"
+}
+pairs check floor "to /dev/null"
+pairs check_pipe floor_pipe "through a pipe"
 
 # The git processes one check starts (GIT_TRACE logs each git start).
 GIT_TRACE="$DIR/trace" "$BIN" check --base main --head agents/a7 --format json >/dev/null 2>&1 || true
