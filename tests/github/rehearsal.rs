@@ -403,3 +403,40 @@ fn a_shallow_checkout_is_not_rehearsed() {
         "{summary}"
     );
 }
+
+/// `--pr N` run inside a checkout rehearses as the action would: the
+/// dangling reference is in its JSON verdict.
+#[test]
+fn a_dry_run_in_a_checkout_rehearses_too() {
+    let renamed = |t: &str| t.replace("requireAuth", "requireAuthenticatedUser");
+    let s = Seam::new(
+        &[
+            ("src/auth.ts", &renamed(AUTH)),
+            ("src/routes.ts", &renamed(ROUTES)),
+        ],
+        &[("src/uploads.ts", "requireAuth();\n")],
+    );
+    let w = s.world("src/uploads.ts");
+    let o = w.cli(&[
+        "--pr",
+        "2",
+        "--format",
+        "json",
+        "-C",
+        s.work.dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let dangling: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "dangling-reference")
+        .collect();
+    assert_eq!(dangling.len(), 1, "{v}");
+    assert_eq!(dangling[0]["path"], "src/uploads.ts");
+    assert!(
+        w.sent("POST", "/check-runs").is_empty(),
+        "a dry run posts nothing"
+    );
+}
