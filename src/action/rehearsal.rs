@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::source::github::loader::GithubSnapshot;
+use crate::source::local::git::is_object_id;
 use crate::source::local::merge_tree::{require_merge_tree, Plumb};
 use crate::source::local::rehearsal::{merge_steps, references, Merged, Planned, Tip};
 use contract_gate_core::contract::Contract;
@@ -57,7 +58,7 @@ pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrR
     });
     if let Some(bad) = std::iter::once(snap.base_sha.as_str())
         .chain(ids)
-        .find(|s| !is_commit_id(s))
+        .find(|s| !is_object_id(s))
     {
         return Some(note(&format!(
             "not rehearsed: `{}` is not a commit id.",
@@ -270,11 +271,6 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
     o
 }
 
-/// A full SHA-1 or SHA-256 object id.
-fn is_commit_id(s: &str) -> bool {
-    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 fn short(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
 }
@@ -284,12 +280,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_hexadecimal_ids_are_commit_ids() {
-        assert!(is_commit_id(&"a1".repeat(20)));
-        assert!(is_commit_id(&"F0".repeat(32)));
-        assert!(!is_commit_id("--upload-pack=x"));
-        assert!(!is_commit_id(&"g1".repeat(20)));
-        assert!(!is_commit_id("abc1234"));
+    fn only_hexadecimal_ids_are_object_ids() {
+        assert!(is_object_id(&"a1".repeat(20)));
+        assert!(is_object_id(&"F0".repeat(32)));
+        assert!(!is_object_id("--upload-pack=x"));
+        assert!(!is_object_id(&"g1".repeat(20)));
+        assert!(!is_object_id("abc1234"));
     }
 
     fn step(agent: &str, state: StepState) -> contract_gate_core::rehearsal::Step {

@@ -42,6 +42,17 @@ use std::path::{Path, PathBuf};
 
 use runner::{first_line, git_command, path_from_bytes, stderr_text};
 
+/// A full SHA-1 or SHA-256 object id (hexadecimal, 40 or 64 characters).
+pub fn is_object_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A revision that can be handed to git: not empty, not read as an option
+/// (a leading `-`), and on one line.
+pub(crate) fn plain_rev(rev: &str) -> bool {
+    !rev.is_empty() && !rev.starts_with('-') && !rev.contains(['\0', '\n', '\r'])
+}
+
 /// An error from reading the repository.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -156,13 +167,12 @@ impl Git {
         };
         let text = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = text.lines().collect();
-        let id = |l: &&str| matches!(l.len(), 40 | 64) && l.bytes().all(|b| b.is_ascii_hexdigit());
         match lines.split_first() {
             Some((top, shas))
                 if out.status.success()
                     && !top.is_empty()
                     && shas.len() == revs.len()
-                    && shas.iter().all(id) =>
+                    && shas.iter().all(|s| is_object_id(s)) =>
             {
                 let mut git = Git::at_root(path_from_bytes(top.as_bytes()));
                 if let Ok(mut k) = git.known.lock() {

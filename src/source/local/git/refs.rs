@@ -12,7 +12,7 @@ impl Git {
             stderr,
         };
         // A revision starting with `-` would be read as an option.
-        if rev.is_empty() || rev.starts_with('-') || rev.contains('\0') {
+        if !super::plain_rev(rev) {
             return Err(unknown("not a valid revision".into()));
         }
         if self.known.lock().is_ok_and(|k| k.contains(rev)) {
@@ -55,7 +55,7 @@ impl Git {
             stderr: why.to_string(),
         };
         for rev in revs {
-            if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n', '\r']) {
+            if !super::plain_rev(rev) {
                 return Err(unknown(rev, "not a valid revision"));
             }
         }

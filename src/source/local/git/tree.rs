@@ -60,7 +60,7 @@ impl Git {
         // A revision is named to `ls-tree` as `REV^{commit}` (no separate
         // resolve: a hook reads its contracts on every edit); one that looks
         // like an option never gets there.
-        if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n']) {
+        if !super::plain_rev(rev) {
             return Err(GitError::UnknownRev {
                 rev: rev.to_string(),
                 stderr: "not a valid revision".into(),
