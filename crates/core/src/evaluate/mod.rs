@@ -355,3 +355,5 @@ fn finish(
 mod tests;
 #[cfg(test)]
 mod tests_ci;
+#[cfg(test)]
+mod tests_prepared;
