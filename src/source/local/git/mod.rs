@@ -35,6 +35,8 @@ pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_history;
+#[cfg(test)]
 mod tests_parse;
 mod tree;
 
