@@ -74,6 +74,19 @@ impl Seam {
         }
     }
 
+    /// agent-0's PR renames `requireAuth` (in its definition and its one
+    /// caller); agent-1's PR adds `src/uploads.ts` holding `uploads`.
+    fn renaming_what_uploads_uses(uploads: &str) -> Seam {
+        let renamed = |t: &str| t.replace("requireAuth", "requireAuthenticatedUser");
+        Seam::new(
+            &[
+                ("src/auth.ts", &renamed(AUTH)),
+                ("src/routes.ts", &renamed(ROUTES)),
+            ],
+            &[("src/uploads.ts", uploads)],
+        )
+    }
+
     /// The PR as GitHub answers it, at the real SHAs.
     fn pr(&self, number: u64, branch: &str, sha: &str) -> Value {
         let mut p = pr();
@@ -152,21 +165,22 @@ impl Seam {
     }
 }
 
+/// The summary of the run's last update.
+fn last_summary(w: &World) -> String {
+    let last = w.patches().pop().expect("the run was updated");
+    last["output"]["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// agent-0 renames `requireAuth` (not a commitment); agent-1 adds a file
 /// that calls it. Each PR passes alone; rehearsed on top of #1, #2 fails
 /// with a dangling reference, and the checkout's refs are untouched.
 #[test]
 fn a_name_the_open_pr_before_removes_fails_this_pr() {
-    let renamed = |t: &str| t.replace("requireAuth", "requireAuthenticatedUser");
-    let s = Seam::new(
-        &[
-            ("src/auth.ts", &renamed(AUTH)),
-            ("src/routes.ts", &renamed(ROUTES)),
-        ],
-        &[(
-            "src/uploads.ts",
-            "import { requireAuth } from './auth';\nexport const upload = [requireAuth];\n",
-        )],
+    let s = Seam::renaming_what_uploads_uses(
+        "import { requireAuth } from './auth';\nexport const upload = [requireAuth];\n",
     );
     let w = s.world("src/uploads.ts");
     let refs_before = s.work.git(&["for-each-ref"]);
@@ -259,10 +273,7 @@ fn a_pr_that_fits_on_the_ones_before_it_says_so() {
     let w = s.world("src/uploads.ts");
     let o = s.run(&w, &s.work.dir);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = w.patches().pop().unwrap()["output"]["summary"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let summary = last_summary(&w);
     assert!(
         summary.contains("Nothing this pull request changes breaks the ones before it."),
         "{summary}"
@@ -279,10 +290,7 @@ fn without_a_checkout_the_section_says_how_to_get_one() {
     std::fs::create_dir_all(&plain).unwrap();
     let o = s.run(&w, &plain);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = w.patches().pop().unwrap()["output"]["summary"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let summary = last_summary(&w);
     assert!(
         summary.contains("not rehearsed:") && summary.contains("fetch-depth: 0"),
         "{summary}"
@@ -293,14 +301,7 @@ fn without_a_checkout_the_section_says_how_to_get_one() {
 /// checkout `-C` names.
 #[test]
 fn the_sweep_rehearses_each_open_pr_again() {
-    let renamed = |t: &str| t.replace("requireAuth", "requireAuthenticatedUser");
-    let s = Seam::new(
-        &[
-            ("src/auth.ts", &renamed(AUTH)),
-            ("src/routes.ts", &renamed(ROUTES)),
-        ],
-        &[("src/uploads.ts", "requireAuth();\n")],
-    );
+    let s = Seam::renaming_what_uploads_uses("requireAuth();\n");
     let w = s.world("src/uploads.ts");
     let this = s.pr(2, "changes", &s.head);
     // The sweep reads the contract at the base branch's tip.
@@ -360,10 +361,7 @@ fn a_textual_conflict_with_the_pr_before_is_a_warning() {
     let w = s.world("src/uploads.ts");
     let o = s.run(&w, &s.work.dir);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = w.patches().pop().unwrap()["output"]["summary"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let summary = last_summary(&w);
     assert!(
         summary.contains("| 2 | agent-1 | #2 (this one) | conflicts: `src/auth.ts` (content) |"),
         "{summary}"
@@ -394,10 +392,7 @@ fn a_shallow_checkout_is_not_rehearsed() {
     ]);
     let o = s.run(&w, &shallow);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = w.patches().pop().unwrap()["output"]["summary"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let summary = last_summary(&w);
     assert!(
         summary.contains("not rehearsed: the checkout is shallow"),
         "{summary}"
@@ -408,14 +403,7 @@ fn a_shallow_checkout_is_not_rehearsed() {
 /// dangling reference is in its JSON verdict.
 #[test]
 fn a_dry_run_in_a_checkout_rehearses_too() {
-    let renamed = |t: &str| t.replace("requireAuth", "requireAuthenticatedUser");
-    let s = Seam::new(
-        &[
-            ("src/auth.ts", &renamed(AUTH)),
-            ("src/routes.ts", &renamed(ROUTES)),
-        ],
-        &[("src/uploads.ts", "requireAuth();\n")],
-    );
+    let s = Seam::renaming_what_uploads_uses("requireAuth();\n");
     let w = s.world("src/uploads.ts");
     let o = w.cli(&[
         "--pr",
