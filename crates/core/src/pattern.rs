@@ -231,9 +231,12 @@ impl Globs {
         }
     }
 
-    fn matches_into(&self, path: &str, tags: &[u32], out: &mut Vec<u32>) {
+    fn matches_into(&self, path: &str, tags: &[u32], scratch: &mut Vec<usize>, out: &mut Vec<u32>) {
         match self {
-            Globs::Set(set) => out.extend(set.matches(path).into_iter().map(|i| tags[i])),
+            Globs::Set(set) => {
+                set.matches_into(path, scratch);
+                out.extend(scratch.iter().map(|&i| tags[i]));
+            }
             Globs::Each(each) => out.extend(
                 each.iter()
                     .zip(tags)
@@ -324,28 +327,90 @@ impl PatternSet {
     }
 
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
-    /// possibly repeated).
+    /// possibly repeated). To match many paths, a [`Matcher`] is faster.
     pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
-        // A node's globs see the part of the path below its directory.
-        let globs = |n: &Node, below: &str, out: &mut Vec<u32>| {
-            if let Some((globs, tags)) = &n.globs {
-                globs.matches_into(below, tags, out);
-            }
-        };
-        if let Some(n) = self.nodes.get("") {
-            globs(n, path, out);
+        let mut one = self.matcher();
+        let cut = path.rfind('/').map_or(0, |i| i + 1);
+        one.load(path, cut);
+        one.emit(path, out);
+    }
+
+    /// A matcher for many paths in turn.
+    pub fn matcher(&self) -> Matcher<'_> {
+        Matcher {
+            set: self,
+            dir: None,
+            tags: Vec::new(),
+            globs: Vec::new(),
+            scratch: Vec::new(),
         }
-        for (i, b) in path.bytes().enumerate() {
+    }
+}
+
+/// Matches paths one after another against a [`PatternSet`], remembering
+/// what the last path's directories matched: paths listed in order (as git
+/// and GitHub list them) mostly share their directory with the path before,
+/// and then cost one lookup (the path itself) instead of one per ancestor
+/// directory. The answers are those of [`PatternSet::matches_into`].
+pub struct Matcher<'a> {
+    set: &'a PatternSet,
+    /// The directory part (up to and with the last `/`) of the last path.
+    dir: Option<String>,
+    /// The literal and `dir/**` tags of every ancestor directory of it.
+    tags: Vec<u32>,
+    /// The ancestor nodes with globs, and where the part of a path below
+    /// each one starts (0 for the root's globs, which see the whole path).
+    globs: Vec<(usize, &'a Node)>,
+    /// The indices a glob set answers with (reused: no allocation per path).
+    scratch: Vec<usize>,
+}
+
+impl Matcher<'_> {
+    /// Appends the tags of every pattern matching `path` to `out` (unsorted,
+    /// possibly repeated).
+    pub fn matches_into(&mut self, path: &str, out: &mut Vec<u32>) {
+        let cut = path.rfind('/').map_or(0, |i| i + 1);
+        if self.dir.as_deref() != Some(&path[..cut]) {
+            self.load(path, cut);
+            let dir = self.dir.get_or_insert_with(String::new);
+            dir.clear();
+            dir.push_str(&path[..cut]);
+        }
+        self.emit(path, out);
+    }
+
+    /// The tags of `path`, its ancestors' nodes being loaded.
+    fn emit(&mut self, path: &str, out: &mut Vec<u32>) {
+        out.extend_from_slice(&self.tags);
+        for &(below, n) in &self.globs {
+            if let Some((globs, tags)) = &n.globs {
+                globs.matches_into(&path[below..], tags, &mut self.scratch, out);
+            }
+        }
+        if let Some(n) = self.set.nodes.get(path) {
+            out.extend_from_slice(&n.literal);
+        }
+    }
+
+    /// Looks up every ancestor directory of `path` (those ending before
+    /// `cut`, its directory part).
+    fn load(&mut self, path: &str, cut: usize) {
+        self.tags.clear();
+        self.globs.clear();
+        let nodes = &self.set.nodes;
+        if let Some(n) = nodes.get("") {
+            self.globs.push((0, n));
+        }
+        for (i, b) in path[..cut].bytes().enumerate() {
             if b == b'/' {
-                if let Some(n) = self.nodes.get(&path[..i]) {
-                    out.extend_from_slice(&n.literal);
-                    out.extend_from_slice(&n.below);
-                    globs(n, &path[i + 1..], out);
+                if let Some(n) = nodes.get(&path[..i]) {
+                    self.tags.extend_from_slice(&n.literal);
+                    self.tags.extend_from_slice(&n.below);
+                    if n.globs.is_some() {
+                        self.globs.push((i + 1, n));
+                    }
                 }
             }
-        }
-        if let Some(n) = self.nodes.get(path) {
-            out.extend_from_slice(&n.literal);
         }
     }
 }
@@ -435,7 +500,7 @@ mod tests {
                     proptest::sample::select(vec!["a", "b", "src", "x.ts", "y.md", "ab", "a.md"]),
                     1..5,
                 ),
-                1..8,
+                1..16,
             ),
         ) {
             let parsed: Vec<Pattern> = patterns
@@ -447,11 +512,19 @@ mod tests {
                 b.add(p, i as u32);
             }
             let set = b.build();
+            // One matcher for every path in turn (it remembers the last
+            // directory), and a fresh one for each.
+            let mut matcher = set.matcher();
             for path in paths.iter().map(|p| p.join("/")) {
                 let mut got = Vec::new();
-                set.matches_into(&path, &mut got);
+                matcher.matches_into(&path, &mut got);
                 got.sort_unstable();
                 got.dedup();
+                let mut alone = Vec::new();
+                set.matches_into(&path, &mut alone);
+                alone.sort_unstable();
+                alone.dedup();
+                proptest::prop_assert_eq!(&got, &alone, "path {}", path);
                 let want: Vec<u32> = parsed
                     .iter()
                     .enumerate()

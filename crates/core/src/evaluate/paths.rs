@@ -86,6 +86,7 @@ pub(super) fn check(
     };
     super::in_parts(&pr.files, options.threads, out, |files, out| {
         let mut buf = Vec::with_capacity(16);
+        let mut matcher = index.set.matcher();
         for f in files {
             let names = std::iter::once((f.path.as_str(), false))
                 .chain(f.previous_path.as_deref().map(|p| (p, true)));
@@ -95,7 +96,7 @@ pub(super) fn check(
                     continue;
                 }
                 buf.clear();
-                index.set.matches_into(name, &mut buf);
+                matcher.matches_into(name, &mut buf);
                 let outcome = match agent {
                     Some(ai) => classify_agent(c, index, &buf, ai),
                     None => classify_integrator(c, index, &buf),

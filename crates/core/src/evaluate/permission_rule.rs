@@ -22,7 +22,7 @@ pub(super) fn check(
     if agent.is_none() {
         return;
     }
-    let policy = Policy::from_contract(c);
+    let classifier = Policy::from_contract(c).classifier();
     super::in_parts(&pr.files, options.threads, out, |files, out| {
         for f in files {
             let old = f
@@ -31,7 +31,7 @@ pub(super) fn check(
                 .filter(|_| f.status != ChangeStatus::Copied);
             for name in std::iter::once(f.path.as_str()).chain(old) {
                 let generated = options.generated.contains(name);
-                if let Some(class) = policy.classify(name, generated) {
+                if let Some(class) = classifier.classify(name, generated) {
                     out.push(finding(name, &class.describe(), &options.approved_by));
                 }
             }

@@ -10,7 +10,7 @@
 //! source decides which paths are generated and passes that in as data.
 
 use crate::contract::{looks_like_path, Contract};
-use crate::pattern::Pattern;
+use crate::pattern::{Pattern, PatternSet};
 
 mod command;
 
@@ -210,25 +210,26 @@ impl Policy {
 
     /// The class a path falls in, if it needs approval. `generated`: the
     /// source found the path ignored or `linguist-generated` at the base.
+    /// (To classify many paths, a [`Policy::classifier`] is faster.)
     pub fn classify(&self, path: &str, generated: bool) -> Option<FileClass> {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        self.classifier().classify(path, generated)
+    }
+
+    /// The policy ready to classify many paths.
+    pub fn classifier(&self) -> FileClassifier {
         let on = |k: &str| self.files_on.contains(&k);
-        if on("secret") && is_secret(name) {
-            return Some(FileClass::Secret);
+        let mut set = PatternSet::builder();
+        for (i, (_, p)) in self.extra.iter().enumerate() {
+            set.add(p, i as u32);
         }
-        if on("lockfile") && LOCKFILES.contains(&name) {
-            return Some(FileClass::Lockfile);
+        FileClassifier {
+            secret: on("secret"),
+            lockfile: on("lockfile"),
+            deploy: on("deploy"),
+            generated: on("generated"),
+            extra: self.extra.iter().map(|(c, _)| c.clone()).collect(),
+            set: set.build(),
         }
-        if on("deploy") && (name == "Dockerfile" || name.starts_with("Dockerfile.")) {
-            return Some(FileClass::Deploy);
-        }
-        if let Some((class, _)) = self.extra.iter().find(|(_, p)| p.matches(path)) {
-            return Some(class.clone());
-        }
-        if on("generated") && generated {
-            return Some(FileClass::Generated);
-        }
-        None
     }
 
     /// Whether generated files need approval (the source can skip reading
@@ -262,6 +263,50 @@ impl Policy {
                 .map(|(c, p)| format!("files: `{}` ({})", p.text, c.describe())),
         );
         out
+    }
+}
+
+/// A [`Policy`]'s file classes, read once: the switches as flags and the
+/// contract's own paths compiled into one set (a large change is
+/// classified path by path).
+#[derive(Debug)]
+pub struct FileClassifier {
+    secret: bool,
+    lockfile: bool,
+    deploy: bool,
+    generated: bool,
+    /// The class of each path the contract adds, in table order.
+    extra: Vec<FileClass>,
+    /// Those paths, tagged with their index in `extra`.
+    set: PatternSet,
+}
+
+impl FileClassifier {
+    /// The class a path falls in, if it needs approval (see
+    /// [`Policy::classify`]).
+    pub fn classify(&self, path: &str, generated: bool) -> Option<FileClass> {
+        let name = path.rfind('/').map_or(path, |i| &path[i + 1..]);
+        if self.secret && is_secret(name) {
+            return Some(FileClass::Secret);
+        }
+        if self.lockfile && LOCKFILES.contains(&name) {
+            return Some(FileClass::Lockfile);
+        }
+        if self.deploy && (name == "Dockerfile" || name.starts_with("Dockerfile.")) {
+            return Some(FileClass::Deploy);
+        }
+        if !self.extra.is_empty() {
+            // The first row (in table order) that lists the path.
+            let mut hits = Vec::new();
+            self.set.matches_into(path, &mut hits);
+            if let Some(&first) = hits.iter().min() {
+                return Some(self.extra[first as usize].clone());
+            }
+        }
+        if self.generated && generated {
+            return Some(FileClass::Generated);
+        }
+        None
     }
 }
 

@@ -76,6 +76,26 @@ fn the_seed_policy_keeps_every_class_on() {
 }
 
 #[test]
+fn the_first_row_listing_a_path_names_its_class() {
+    let p = with_policy(
+        "| Permission class | Allowed without approval | Requires approval |\n|---|---|---|\n\
+         | Infra notes | - | infra/notes/** |\n\
+         | Infra | - | infra/** |\n",
+    );
+    let c = p.classifier();
+    for (path, class) in [
+        ("infra/notes/a.md", "Infra notes"),
+        ("infra/notes/deep/b.md", "Infra notes"),
+        ("infra/main.tf", "Infra"),
+    ] {
+        let want = Some(FileClass::Listed(class.into()));
+        assert_eq!(c.classify(path, false), want, "{path}");
+        assert_eq!(p.classify(path, false), want, "{path}");
+    }
+    assert_eq!(c.classify("src/infra/x.tf", false), None);
+}
+
+#[test]
 fn a_table_adds_paths_and_switches_classes_off() {
     let p = with_policy(
         "| Permission class | Allowed without approval | Requires approval |\n|---|---|---|\n\
