@@ -71,13 +71,8 @@ impl Git {
     /// that are not UTF-8, byte for byte.
     fn name_status(&self, args: &[&str]) -> Result<(NameStatus, Vec<Vec<u8>>), GitError> {
         let mut reader = NameStatus::default();
-        let mut raw = Vec::new();
-        self.run_fields(args, |field| {
-            if std::str::from_utf8(field).is_err() {
-                raw.push(field.to_vec());
-            }
-            reader.push(field);
-        })?;
+        self.run_fields(args, |field| reader.push(field))?;
+        let raw = std::mem::take(&mut reader.raw);
         Ok((reader, raw))
     }
 
@@ -252,6 +247,8 @@ pub(super) struct NameStatus {
     status: Option<u8>,
     old: Option<String>,
     error: Option<String>,
+    /// The names listed that are not UTF-8, byte for byte.
+    raw: Vec<Vec<u8>>,
 }
 
 impl NameStatus {
@@ -275,7 +272,10 @@ impl NameStatus {
         // (their real bytes are remembered by the caller).
         let path = match std::str::from_utf8(field) {
             Ok(text) => text.to_owned(),
-            Err(_) => lossy(field),
+            Err(_) => {
+                self.raw.push(field.to_vec());
+                lossy(field)
+            }
         };
         let kind = match status {
             b'A' => ChangeStatus::Added,

@@ -190,11 +190,9 @@ impl Git {
                 let scan = end;
                 end += n;
                 let mut from = start;
-                for i in scan..end {
-                    if buf[i] == 0 {
-                        field(&buf[from..i]);
-                        from = i + 1;
-                    }
+                for i in memchr::memchr_iter(0, &buf[scan..end]) {
+                    field(&buf[from..scan + i]);
+                    from = scan + i + 1;
                 }
                 start = from;
             }
