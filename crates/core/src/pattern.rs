@@ -330,7 +330,7 @@ impl PatternSet {
     /// possibly repeated). To match many paths, a [`Matcher`] is faster.
     pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
         let mut one = self.matcher();
-        let cut = path.rfind('/').map_or(0, |i| i + 1);
+        let cut = dir_len(path);
         one.load(path, cut);
         one.emit(path, out);
     }
@@ -345,6 +345,13 @@ impl PatternSet {
             scratch: Vec::new(),
         }
     }
+}
+
+/// The length of a path's directory part, with its last `/` (0 for a
+/// top-level name). A byte loop from the end: a file name is a few bytes
+/// long, and `str::rfind` costs more than the search on names this short.
+pub(crate) fn dir_len(path: &str) -> usize {
+    path.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1)
 }
 
 /// Matches paths one after another against a [`PatternSet`], remembering
@@ -369,7 +376,7 @@ impl Matcher<'_> {
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
     /// possibly repeated).
     pub fn matches_into(&mut self, path: &str, out: &mut Vec<u32>) {
-        let cut = path.rfind('/').map_or(0, |i| i + 1);
+        let cut = dir_len(path);
         if self.dir.as_deref() != Some(&path[..cut]) {
             self.load(path, cut);
             let dir = self.dir.get_or_insert_with(String::new);

@@ -227,6 +227,7 @@ impl Policy {
             lockfile: on("lockfile"),
             deploy: on("deploy"),
             generated: on("generated"),
+            lockfiles: LOCKFILES.iter().copied().collect(),
             extra: self.extra.iter().map(|(c, _)| c.clone()).collect(),
             set: set.build(),
         }
@@ -275,6 +276,8 @@ pub struct FileClassifier {
     lockfile: bool,
     deploy: bool,
     generated: bool,
+    /// [`LOCKFILES`], hashed (one lookup per name, not fourteen compares).
+    lockfiles: rustc_hash::FxHashSet<&'static str>,
     /// The class of each path the contract adds, in table order.
     extra: Vec<FileClass>,
     /// Those paths, tagged with their index in `extra`.
@@ -285,11 +288,11 @@ impl FileClassifier {
     /// The class a path falls in, if it needs approval (see
     /// [`Policy::classify`]).
     pub fn classify(&self, path: &str, generated: bool) -> Option<FileClass> {
-        let name = path.rfind('/').map_or(path, |i| &path[i + 1..]);
+        let name = &path[crate::pattern::dir_len(path)..];
         if self.secret && is_secret(name) {
             return Some(FileClass::Secret);
         }
-        if self.lockfile && LOCKFILES.contains(&name) {
+        if self.lockfile && self.lockfiles.contains(name) {
             return Some(FileClass::Lockfile);
         }
         if self.deploy && (name == "Dockerfile" || name.starts_with("Dockerfile.")) {
@@ -327,9 +330,23 @@ fn row_class(row: &str) -> FileClass {
 
 /// `.env`, `.env.*` (not `*.example` / `*.sample`), `*.pem`, `*.key`, `id_rsa*`.
 fn is_secret(name: &str) -> bool {
-    let env = name == ".env"
-        || (name.starts_with(".env.") && !name.ends_with(".example") && !name.ends_with(".sample"));
-    env || name.ends_with(".pem") || name.ends_with(".key") || name.starts_with("id_rsa")
+    // Fixed-size compares: no call per name on a change of 100,000 files.
+    let b = name.as_bytes();
+    if b.last_chunk::<4>()
+        .is_some_and(|e| e == b".pem" || e == b".key")
+    {
+        return true;
+    }
+    match b.first() {
+        Some(b'.') => {
+            name == ".env"
+                || (b.first_chunk::<5>() == Some(b".env.")
+                    && !name.ends_with(".example")
+                    && !name.ends_with(".sample"))
+        }
+        Some(b'i') => b.first_chunk::<6>() == Some(b"id_rsa"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

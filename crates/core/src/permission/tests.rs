@@ -36,6 +36,9 @@ fn secrets_but_not_examples() {
         "tls.key",
         "id_rsa",
         "home/id_rsa.pub",
+        ".pem",
+        "a/.key",
+        ".env.production.local",
     ] {
         assert_eq!(p.classify(path, false), Some(FileClass::Secret), "{path}");
     }
@@ -45,6 +48,13 @@ fn secrets_but_not_examples() {
         "environment.ts",
         "keys.json",
         ".envrc",
+        "pem",
+        "x.pems",
+        "key",
+        "id_rs",
+        ".en",
+        "",
+        "src/.env.d/x.ts",
     ] {
         assert_eq!(p.classify(path, false), None, "{path}");
     }
@@ -182,5 +192,27 @@ fn commands_that_need_approval() {
     ];
     for (line, want) in cases {
         assert_eq!(p.command(line), want, "{line}");
+    }
+}
+
+proptest::proptest! {
+    /// The secret-name test (fixed-size compares) says what its plain
+    /// definition says.
+    #[test]
+    fn secret_names_as_defined(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                ".", "env", "pem", "key", "id_rsa", "id_rs", "example", "sample", "a", "/",
+            ]),
+            0..6,
+        ),
+    ) {
+        let name = parts.concat();
+        let plain = name == ".env"
+            || (name.starts_with(".env.") && !name.ends_with(".example") && !name.ends_with(".sample"))
+            || name.ends_with(".pem")
+            || name.ends_with(".key")
+            || name.starts_with("id_rsa");
+        proptest::prop_assert_eq!(is_secret(&name), plain, "{}", name);
     }
 }
