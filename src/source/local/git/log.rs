@@ -64,6 +64,11 @@ impl Git {
     pub fn commits_between(&self, from: &str, to: &str) -> Result<Vec<Logged>, GitError> {
         let from = self.resolve(from)?;
         let to = self.resolve(to)?;
+        // `X..X` lists nothing: no process for it (the contract landed in
+        // the base's own commit, say).
+        if from == to {
+            return Ok(Vec::new());
+        }
         let range = format!("{from}..{to}");
         let args = [
             "log",
