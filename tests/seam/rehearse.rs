@@ -221,12 +221,32 @@ fn run_kills_a_command_at_its_timeout() {
     let _ = bystander.wait();
     assert!(alive, "a process outside the command's group was killed");
     let grandchild = std::fs::read_to_string(&pidfile).unwrap();
-    // Gone, or a zombie its new parent has not reaped yet.
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", grandchild.trim()));
-    let gone = stat.map_or(true, |s| {
-        s.rsplit_once(") ")
-            .is_some_and(|(_, rest)| rest.starts_with('Z') || rest.starts_with('X'))
-    });
+    // Gone, or a zombie its new parent has not reaped yet. SIGKILL is
+    // delivered when the process next runs, so its death is awaited on a
+    // pidfd (up to 5 s): it was seen alive here once, just after the kill.
+    let dead = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", grandchild.trim()));
+        stat.map_or(true, |s| {
+            s.rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z') || rest.starts_with('X'))
+        })
+    };
+    let pid = grandchild
+        .trim()
+        .parse()
+        .ok()
+        .and_then(rustix::process::Pid::from_raw);
+    if let Some(fd) =
+        pid.and_then(|p| rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok())
+    {
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        let five = Timespec {
+            tv_sec: 5,
+            tv_nsec: 0,
+        };
+        let _ = poll(&mut [PollFd::new(&fd, PollFlags::IN)], Some(&five));
+    }
+    let gone = dead();
     assert!(
         gone,
         "the command's background process outlived the timeout"
