@@ -186,8 +186,21 @@ pub fn evaluate_prepared(
     let index = prepared
         .filter(|p| p.claim == claim && p.protected == options.protected)
         .map(|p| &p.index);
-    paths::check(contract, agent_idx, pr, options, index, &mut findings);
-    permission_rule::check(contract, agent_idx, pr, options, &mut findings);
+    // The path rules and the permission rule walk the change once.
+    let classifier = permission_rule::classifier(contract, agent_idx);
+    paths::check(
+        contract,
+        agent_idx,
+        pr,
+        options,
+        index,
+        &mut findings,
+        |f, out| {
+            if let Some(c) = &classifier {
+                permission_rule::file(c, f, options, out);
+            }
+        },
+    );
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, options.ci.as_ref(), &mut findings);

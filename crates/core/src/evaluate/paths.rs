@@ -68,6 +68,8 @@ enum Outcome {
     AdditionsOnly,
 }
 
+/// Judges every changed path; `also` runs on each file in the same pass
+/// (another per-file rule: one walk over a large change, not two).
 pub(super) fn check(
     c: &Contract,
     agent: Option<usize>,
@@ -75,6 +77,7 @@ pub(super) fn check(
     options: &Options,
     prepared: Option<&Index>,
     out: &mut Vec<Finding>,
+    also: impl Fn(&ChangedFile, &mut Vec<Finding>) + Sync,
 ) {
     let built;
     let index = match prepared {
@@ -109,6 +112,7 @@ pub(super) fn check(
                     Outcome::AdditionsOnly => additions_only(f, name, is_old, out),
                 }
             }
+            also(f, out);
         }
     });
 }

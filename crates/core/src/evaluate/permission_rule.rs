@@ -3,40 +3,37 @@
 //! files, environment and secret files, CI and deploy surfaces). Offline it
 //! is a failure; an approving review is what lifts it on GitHub.
 
-use crate::change::{ChangeStatus, PrSnapshot};
+use crate::change::{ChangeStatus, ChangedFile};
 use crate::contract::Contract;
-use crate::permission::Policy;
+use crate::permission::{FileClassifier, Policy};
 use crate::verdict::{Finding, Level, Rule};
 
 use super::Options;
 
-pub(super) fn check(
-    c: &Contract,
-    agent: Option<usize>,
-    pr: &PrSnapshot,
+/// The classifier for `agent`'s branch; `None` for the integrator, whose
+/// work was approved on the agents' pull requests (judging it again would
+/// block every integration).
+pub(super) fn classifier(c: &Contract, agent: Option<usize>) -> Option<FileClassifier> {
+    agent.map(|_| Policy::from_contract(c).classifier())
+}
+
+/// The rule on one changed file (both its names, for a rename).
+pub(super) fn file(
+    classifier: &FileClassifier,
+    f: &ChangedFile,
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
-    // The integrator merges work whose approvals were given on the agents'
-    // pull requests; judging it again would block every integration.
-    if agent.is_none() {
-        return;
-    }
-    let classifier = Policy::from_contract(c).classifier();
-    super::in_parts(&pr.files, options.threads, out, |files, out| {
-        for f in files {
-            let old = f
-                .previous_path
-                .as_deref()
-                .filter(|_| f.status != ChangeStatus::Copied);
-            for name in std::iter::once(f.path.as_str()).chain(old) {
-                let generated = options.generated.contains(name);
-                if let Some(class) = classifier.classify(name, generated) {
-                    out.push(finding(name, &class.describe(), &options.approved_by));
-                }
-            }
+    let old = f
+        .previous_path
+        .as_deref()
+        .filter(|_| f.status != ChangeStatus::Copied);
+    for name in std::iter::once(f.path.as_str()).chain(old) {
+        let generated = options.generated.contains(name);
+        if let Some(class) = classifier.classify(name, generated) {
+            out.push(finding(name, &class.describe(), &options.approved_by));
         }
-    });
+    }
 }
 
 /// A failure, or a notice once someone approved the current head.
