@@ -41,7 +41,6 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     let contracts = a.judge.policy.contract.contracts.clone();
     let mut options = Options {
         unassigned: a.judge.policy.unassigned.into(),
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         ..Options::default()
     };
     // A contract named on the command line is protected like the default ones.
@@ -59,17 +58,30 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         contracts: contracts.clone(),
         prepare_with: Some(options.clone()),
     };
-    // The base's ignore and attribute files are listed while the change is
-    // read: neither waits for the other.
-    let (loaded, rules) = std::thread::scope(|s| {
-        let rules = s.spawn(|| crate::agent::generated::rule_files(git.root(), &a.base));
+    // The base's ignore and attribute files are listed, and the cores
+    // counted, while the change is read: none waits for another (counting
+    // reads cgroup files, a few ms that would delay the diff).
+    let (loaded, (rules, threads)) = std::thread::scope(|s| {
+        let side = s.spawn(|| {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            (
+                crate::agent::generated::rule_files(git.root(), &a.base),
+                threads,
+            )
+        });
         let loaded = local::load(&git, &req);
-        (loaded, rules.join())
+        let side = side.join().unwrap_or_else(|_| {
+            (
+                Err("listing the base's .gitignore files panicked".into()),
+                1,
+            )
+        });
+        (loaded, side)
     });
+    options.threads = threads;
+eprintln!("T loaded {:?}", std::time::SystemTime::now());
     let mut loaded = loaded.map_err(|e| CliError::new(e.to_string()))?;
-    let rules = rules
-        .unwrap_or_else(|_| Err("listing the base's .gitignore files panicked".into()))
-        .map_err(CliError::new)?;
+    let rules = rules.map_err(CliError::new)?;
     let mut warnings = Vec::new();
     if a.worktree {
         warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
@@ -81,6 +93,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         crate::agent::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
             .map_err(CliError::new)?
     };
+eprintln!("T generated {:?}", std::time::SystemTime::now());
     let mut v = evaluate_prepared(
         &loaded.contracts,
         &loaded.pr,
@@ -90,7 +103,9 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     );
     v.findings.extend(warnings);
     v.findings.sort_by_key(|f| (f.level, f.rule));
+eprintln!("T evaluated {:?}", std::time::SystemTime::now());
     crate::term::emit(&report::render(format, &v));
+eprintln!("T emitted {:?}", std::time::SystemTime::now());
     let outcome = Outcome::of(&v);
     // The process ends here: freeing a 100,000-file change one path at a
     // time would only delay the exit.
