@@ -79,7 +79,6 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         (loaded, side)
     });
     options.threads = threads;
-eprintln!("T loaded {:?}", std::time::SystemTime::now());
     let mut loaded = loaded.map_err(|e| CliError::new(e.to_string()))?;
     let rules = rules.map_err(CliError::new)?;
     let mut warnings = Vec::new();
@@ -93,7 +92,6 @@ eprintln!("T loaded {:?}", std::time::SystemTime::now());
         crate::agent::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
             .map_err(CliError::new)?
     };
-eprintln!("T generated {:?}", std::time::SystemTime::now());
     let mut v = evaluate_prepared(
         &loaded.contracts,
         &loaded.pr,
@@ -103,9 +101,7 @@ eprintln!("T generated {:?}", std::time::SystemTime::now());
     );
     v.findings.extend(warnings);
     v.findings.sort_by_key(|f| (f.level, f.rule));
-eprintln!("T evaluated {:?}", std::time::SystemTime::now());
     crate::term::emit(&report::render(format, &v));
-eprintln!("T emitted {:?}", std::time::SystemTime::now());
     let outcome = Outcome::of(&v);
     // The process ends here: freeing a 100,000-file change one path at a
     // time would only delay the exit.
