@@ -5,7 +5,7 @@
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Variables that would point `git` at another repository (set inside git
 /// hooks): the one list the local source keeps.
@@ -31,7 +31,7 @@ impl Out {
 
 /// Runs `git ARGS` in `dir`, feeding `input` on stdin.
 pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, String> {
-    let mut cmd = Command::new("git");
+    let mut cmd = crate::source::local::git::git_program();
     cmd.current_dir(dir)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("LC_ALL", "C")

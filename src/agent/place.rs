@@ -195,7 +195,7 @@ mod tests {
     use super::*;
 
     fn sh(dir: &Path, args: &[&str]) {
-        let out = std::process::Command::new("git")
+        let out = crate::source::local::git::git_program()
             .current_dir(dir)
             .args(args)
             .env("GIT_CONFIG_GLOBAL", "/dev/null")

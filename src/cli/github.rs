@@ -189,7 +189,7 @@ pub fn repo_from_remote(url: &str) -> Option<RepoId> {
 }
 
 fn origin_repo(dir: &Path) -> Option<RepoId> {
-    let out = Command::new("git")
+    let out = crate::source::local::git::git_program()
         .args(["remote", "get-url", "origin"])
         .current_dir(dir)
         .env("GIT_TERMINAL_PROMPT", "0")

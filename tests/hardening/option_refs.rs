@@ -26,3 +26,31 @@ fn option_like_revisions_are_refused_before_git_sees_them() {
         assert!(!out.exists(), "{args:?}: git wrote {}", out.display());
     }
 }
+
+/// A `git` in the judged repository is never run, even with `.` (or an
+/// empty entry) first on PATH: git is looked up in absolute directories only.
+#[test]
+fn a_git_in_the_repository_is_never_run() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let r = Repo::uploads();
+    r.branch("agents/migrations", "main")
+        .write("src/db/schema.ts", "export const tables = ['t'];\n")
+        .commit("migration");
+    let marker = r.dir.parent().unwrap().join("planted-git-ran");
+    let planted = r.dir.join("git");
+    std::fs::write(
+        &planted,
+        format!("#!/bin/sh\ntouch '{}'\nexit 0\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(".::{}", std::env::var("PATH").unwrap_or_default());
+    let run = run_with_env(
+        &r.dir,
+        &["check", "--base", "main", "--format", "json"],
+        None,
+        &[("PATH", path.as_str())],
+    );
+    assert!(!marker.exists(), "the repository's own `git` ran");
+    run.pass();
+}

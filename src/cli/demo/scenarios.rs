@@ -2,7 +2,6 @@
 //! agents would, then judges a branch with the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use super::Demo;
 
@@ -12,7 +11,7 @@ const BLOG: &str = include_str!("../../../fixtures/contracts/blog-discovery.md")
 const ROUTER: &str = "import { Router } from './http';\n\nexport const router = new Router();\nrouter.get('/health', health);\nrouter.get('/users', listUsers);\n";
 
 pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
+    let out = crate::source::local::git::git_program()
         .args([
             "-c",
             "commit.gpgsign=false",

@@ -38,7 +38,7 @@ impl Plumb {
 
     /// A `git` command with the common settings.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
+        let mut cmd = crate::source::local::git::git_program();
         cmd.current_dir(&self.root)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("LC_ALL", "C")

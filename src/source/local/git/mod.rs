@@ -30,7 +30,7 @@ mod runner;
 pub use log::Logged;
 pub use patch_id::Change;
 pub use refs::{BranchRef, Branches};
-pub(crate) use runner::REPO_ENV;
+pub(crate) use runner::{git_program, REPO_ENV};
 pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;

@@ -20,9 +20,31 @@ pub(crate) const REPO_ENV: &[&str] = &[
     "GIT_QUARANTINE_PATH",
 ];
 
+/// `git`, found on PATH once per process: a check starts several git
+/// processes, and a bare name makes each start try every PATH directory
+/// in turn. Only absolute directories are searched: a relative one (`.`,
+/// or an empty entry) would find a `git` in the repository being judged.
+/// None found: the bare name, and spawning says git is missing.
+pub(crate) fn git_program() -> Command {
+    static FOUND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    Command::new(FOUND.get_or_init(|| {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::env::var_os("PATH")
+            .iter()
+            .flat_map(std::env::split_paths)
+            .filter(|dir| dir.is_absolute())
+            .map(|dir| dir.join("git"))
+            .find(|p| {
+                std::fs::metadata(p)
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            })
+            .unwrap_or_else(|| PathBuf::from("git"))
+    }))
+}
+
 /// A `git` command with the settings every call gets.
 pub(super) fn git_command(cwd: &Path) -> Command {
-    let mut cmd = Command::new("git");
+    let mut cmd = git_program();
     cmd.current_dir(cwd)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("LC_ALL", "C")
