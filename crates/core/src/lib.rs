@@ -6,6 +6,8 @@
 //! reads git and the GitHub API into a [`change::PrSnapshot`] and renders the
 //! verdict.
 #![deny(missing_docs)]
+// No I/O: not even a stray debugging print.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod approval;
 pub mod change;
