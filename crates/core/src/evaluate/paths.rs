@@ -171,12 +171,45 @@ fn classify_agent(c: &Contract, index: &Index, buf: &[u32], me: usize) -> Outcom
             format!("on {}'s cannot-touch list", c.agents[me].name),
         );
     }
+    let own = own_scope(index, buf, me);
+    if let Some(ri) = shared_rule(index, buf) {
+        return shared_for_agent(c, ri, me, own);
+    }
+    match own {
+        Own::Full => Outcome::Ok,
+        Own::AdditionsOnly => Outcome::AdditionsOnly,
+        Own::No => {
+            let others = owners(index, buf, Some(me));
+            let mut why = format!("outside what {} owns", c.agents[me].name);
+            for (i, o) in others.iter().enumerate() {
+                why.push_str(if i == 0 { " (owned by " } else { ", " });
+                why.push_str(&c.agents[*o].name);
+            }
+            if !others.is_empty() {
+                why.push(')');
+            }
+            Outcome::Fail(Rule::Scope, why)
+        }
+    }
+}
+
+/// How much of a path the agent's own scope gives it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Own {
+    /// A pattern without `(additions only)` matches.
+    Full,
+    /// Only `(additions only)` patterns match.
+    AdditionsOnly,
+    No,
+}
+
+fn own_scope(index: &Index, buf: &[u32], me: usize) -> Own {
     let (mut full, mut partial) = (false, false);
-    for t in buf {
+    for &t in buf {
         if let Tag::Owns {
             agent,
             additions_only,
-        } = tag(t)
+        } = index.tags[t as usize]
         {
             if agent == me {
                 if additions_only {
@@ -187,51 +220,39 @@ fn classify_agent(c: &Contract, index: &Index, buf: &[u32], me: usize) -> Outcom
             }
         }
     }
-    if let Some(ri) = shared_rule(index, buf) {
-        let r = &c.shared_state[ri];
-        match &r.owner {
-            Some(o) if *o == c.agents[me].name => {
-                return if partial && !full {
-                    Outcome::AdditionsOnly
-                } else {
-                    Outcome::Ok
-                };
-            }
-            Some(o) => {
-                return Outcome::Fail(
-                    Rule::SharedState,
-                    format!(
-                        "shared file owned by {o} (`{}`: {})",
-                        r.pattern.text, r.policy
-                    ),
-                )
-            }
-            None => {
-                return Outcome::Fail(
-                    Rule::SharedState,
-                    format!(
-                        "shared file nobody edits (`{}`: {})",
-                        r.pattern.text, r.policy
-                    ),
-                )
-            }
-        }
+    match (full, partial) {
+        (true, _) => Own::Full,
+        (false, true) => Own::AdditionsOnly,
+        (false, false) => Own::No,
     }
-    if full {
-        Outcome::Ok
-    } else if partial {
-        Outcome::AdditionsOnly
-    } else {
-        let others = owners(index, buf, Some(me));
-        let mut why = format!("outside what {} owns", c.agents[me].name);
-        for (i, o) in others.iter().enumerate() {
-            why.push_str(if i == 0 { " (owned by " } else { ", " });
-            why.push_str(&c.agents[*o].name);
+}
+
+/// A shared file (rule `ri`) changed by agent `me`: its owner may change
+/// it (append-only where its own scope says so); anyone else may not.
+fn shared_for_agent(c: &Contract, ri: usize, me: usize, own: Own) -> Outcome {
+    let r = &c.shared_state[ri];
+    match &r.owner {
+        Some(o) if *o == c.agents[me].name => {
+            if own == Own::AdditionsOnly {
+                Outcome::AdditionsOnly
+            } else {
+                Outcome::Ok
+            }
         }
-        if !others.is_empty() {
-            why.push(')');
-        }
-        Outcome::Fail(Rule::Scope, why)
+        Some(o) => Outcome::Fail(
+            Rule::SharedState,
+            format!(
+                "shared file owned by {o} (`{}`: {})",
+                r.pattern.text, r.policy
+            ),
+        ),
+        None => Outcome::Fail(
+            Rule::SharedState,
+            format!(
+                "shared file nobody edits (`{}`: {})",
+                r.pattern.text, r.policy
+            ),
+        ),
     }
 }
 
