@@ -38,24 +38,13 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     };
     let git = Git::open_resolving(dir, &[a.base.as_str(), a.head.as_str()])
         .map_err(|e| CliError::new(e.to_string()))?;
-    let contracts = a.judge.policy.contract.contracts.clone();
-    let mut options = Options {
-        unassigned: a.judge.policy.unassigned.into(),
-        ..Options::default()
-    };
-    // A contract named on the command line is protected like the default ones.
-    for c in &contracts {
-        let p = format!("path:{}", local::normalise_path(c));
-        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
-            options.protected.push(p);
-        }
-    }
+    let mut options = options(a);
     let req = Request {
         base: a.base.clone(),
         head: a.head.clone(),
         branch: head_branch(a),
         body,
-        contracts: contracts.clone(),
+        contracts: a.judge.policy.contract.contracts.clone(),
         prepare_with: Some(options.clone()),
     };
     // The base's ignore and attribute files are listed, and the cores
@@ -108,6 +97,23 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     std::mem::forget(loaded);
     std::mem::forget(v);
     Ok(outcome)
+}
+
+/// The evaluation options the arguments ask for (the thread count and the
+/// generated paths are filled in once known).
+fn options(a: &CheckArgs) -> Options {
+    let mut options = Options {
+        unassigned: a.judge.policy.unassigned.into(),
+        ..Options::default()
+    };
+    // A contract named on the command line is protected like the default ones.
+    for c in &a.judge.policy.contract.contracts {
+        let p = format!("path:{}", local::normalise_path(c));
+        if let Ok(p) = contract_gate_core::pattern::Pattern::parse(&p) {
+            options.protected.push(p);
+        }
+    }
+    options
 }
 
 /// CI checkouts of a pull request are detached; Actions names the head
