@@ -31,7 +31,7 @@ fn repo(root: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-fn branch(dir: &Path, name: &str, files: &[(&str, &str)], msg: &str) -> Result<(), String> {
+fn branch(dir: &Path, name: &str, files: &[(&str, String)], msg: &str) -> Result<(), String> {
     git(dir, &["checkout", "-q", "-b", name, "main"])?;
     for (p, c) in files {
         write(dir, p, c)?;
@@ -41,88 +41,99 @@ fn branch(dir: &Path, name: &str, files: &[(&str, &str)], msg: &str) -> Result<(
     Ok(())
 }
 
+/// One agent branch: its files and commit message.
+type Work = (Vec<(&'static str, String)>, &'static str);
+
+/// One seam scenario: agent-1's and agent-2's branches, each fine alone,
+/// and what `rehearse` says of them together.
+struct Seam {
+    dir: &'static str,
+    title: &'static str,
+    auth: Work,
+    user: Work,
+    expected: &'static str,
+    rules: &'static [&'static str],
+}
+
+fn seams() -> [Seam; 3] {
+    let file = |p: &'static str, c: &str| (p, c.to_string());
+    [
+        // Each branch alone is fine, and together they merge cleanly.
+        Seam {
+            dir: "clean",
+            title: "the seam: two branches that merge cleanly",
+            auth: (
+                vec![file("src/routes/health.ts", "router.get('/health', ok);\n")],
+                "health route",
+            ),
+            user: (
+                vec![file("src/admin/list.ts", "export const list = [];\n")],
+                "admin list",
+            ),
+            expected: "CLEAN",
+            rules: &[],
+        },
+        // agent-1 renames requireAuth everywhere it owns; agent-2 adds a caller.
+        Seam {
+            dir: "dangling",
+            title: "the seam: a rename one branch makes, another still calls",
+            auth: (
+                vec![
+                    file(
+                        "src/middleware/auth.ts",
+                        &AUTH_TS.replace("requireAuth", "requireAuthenticatedUser"),
+                    ),
+                    file(
+                        "src/routes/admin.ts",
+                        &ROUTES_TS.replace("requireAuth", "requireAuthenticatedUser"),
+                    ),
+                ],
+                "Rename requireAuth",
+            ),
+            user: (
+                vec![file(
+                    "src/admin/users.ts",
+                    "import { requireAuth } from '../middleware/auth';\nadmin.use(requireAuth);\n",
+                )],
+                "Admin users page",
+            ),
+            expected: "FINDINGS",
+            rules: &["dangling-reference"],
+        },
+        // Two agents add migrations with the same timestamp.
+        Seam {
+            dir: "collision",
+            title: "the seam: two migrations with the same timestamp",
+            auth: (
+                vec![file(
+                    "db/migrations/20260506120000_sessions.sql",
+                    "create table sessions (id uuid);\n",
+                )],
+                "sessions table",
+            ),
+            user: (
+                vec![file(
+                    "db/migrations/20260506120000_users.sql",
+                    "create table users (id uuid);\n",
+                )],
+                "users table",
+            ),
+            expected: "FINDINGS",
+            rules: &["collision"],
+        },
+    ]
+}
+
 pub(super) fn scenarios(d: &mut Demo) -> Result<(), String> {
     let root = d.root.join("seam");
-    // Each branch alone is fine, and together they merge cleanly.
-    let clean = repo(&root, "clean")?;
-    branch(
-        &clean,
-        "agents/auth",
-        &[("src/routes/health.ts", "router.get('/health', ok);\n")],
-        "health route",
-    )?;
-    branch(
-        &clean,
-        "agents/user",
-        &[("src/admin/list.ts", "export const list = [];\n")],
-        "admin list",
-    )?;
-    d.rehearse(
-        "the seam: two branches that merge cleanly",
-        &clean,
-        "CLEAN",
-        &[],
-    )?;
-
-    // agent-1 renames requireAuth everywhere it owns; agent-2 adds a caller.
-    let dangling = repo(&root, "dangling")?;
-    branch(
-        &dangling,
-        "agents/auth",
-        &[
-            (
-                "src/middleware/auth.ts",
-                &AUTH_TS.replace("requireAuth", "requireAuthenticatedUser"),
-            ),
-            (
-                "src/routes/admin.ts",
-                &ROUTES_TS.replace("requireAuth", "requireAuthenticatedUser"),
-            ),
-        ],
-        "Rename requireAuth",
-    )?;
-    branch(
-        &dangling,
-        "agents/user",
-        &[(
-            "src/admin/users.ts",
-            "import { requireAuth } from '../middleware/auth';\nadmin.use(requireAuth);\n",
-        )],
-        "Admin users page",
-    )?;
-    d.rehearse(
-        "the seam: a rename one branch makes, another still calls",
-        &dangling,
-        "FINDINGS",
-        &["dangling-reference"],
-    )?;
-
-    // Two agents add migrations with the same timestamp.
-    let collide = repo(&root, "collision")?;
-    branch(
-        &collide,
-        "agents/auth",
-        &[(
-            "db/migrations/20260506120000_sessions.sql",
-            "create table sessions (id uuid);\n",
-        )],
-        "sessions table",
-    )?;
-    branch(
-        &collide,
-        "agents/user",
-        &[(
-            "db/migrations/20260506120000_users.sql",
-            "create table users (id uuid);\n",
-        )],
-        "users table",
-    )?;
-    d.rehearse(
-        "the seam: two migrations with the same timestamp",
-        &collide,
-        "FINDINGS",
-        &["collision"],
-    )
+    for seam in seams() {
+        let dir = repo(&root, seam.dir)?;
+        for (name, (files, msg)) in [("agents/auth", &seam.auth), ("agents/user", &seam.user)] {
+            branch(&dir, name, files, msg)?;
+        }
+        d.rehearse(seam.title, &dir, seam.expected, seam.rules)?;
+    }
+    Ok(())
 }
 
 impl Demo {
