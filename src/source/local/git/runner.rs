@@ -28,18 +28,25 @@ pub(crate) const REPO_ENV: &[&str] = &[
 pub(crate) fn git_program() -> Command {
     static FOUND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     Command::new(FOUND.get_or_init(|| {
-        use std::os::unix::fs::PermissionsExt as _;
         std::env::var_os("PATH")
             .iter()
             .flat_map(std::env::split_paths)
             .filter(|dir| dir.is_absolute())
             .map(|dir| dir.join("git"))
-            .find(|p| {
-                std::fs::metadata(p)
-                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            })
+            .find(|p| executable(p))
             .unwrap_or_else(|| PathBuf::from("git"))
     }))
+}
+
+#[cfg(unix)]
+fn executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn executable(p: &Path) -> bool {
+    p.is_file()
 }
 
 /// A `git` command with the settings every call gets.
