@@ -1,4 +1,9 @@
 //! Integration tests of the `contract-gate` binary on real git repositories.
+//!
+//! Unix only: they drive `sh`, hooks, symlinks, permission bits, process
+//! groups and names that are not UTF-8. On Windows the binary builds and the
+//! unit tests run; these do not.
+#![cfg(unix)]
 
 mod support;
 

@@ -183,6 +183,7 @@ fn on_tree(
 /// the terminal's reach. A watchdog in yet another group waits for this
 /// process to go away, then kills the command's group and removes the
 /// temporary directory. Stopped as soon as the command ends.
+#[cfg(unix)]
 fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
     use std::os::unix::process::CommandExt as _;
     // The watchdog leaves as soon as the command's group is gone, so it can
@@ -201,8 +202,32 @@ fn watchdog(pgid: u32, tmp: &Path) -> Option<std::process::Child> {
         .ok()
 }
 
+/// Without process groups (not Unix) there is no watchdog: a timeout
+/// kills the command itself, not what it started.
+#[cfg(not(unix))]
+fn watchdog(_pgid: u32, _tmp: &Path) -> Option<std::process::Child> {
+    None
+}
+
+/// The command in a process group of its own, so a timeout kills everything
+/// it started.
+#[cfg(unix)]
+fn own_group(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt as _;
+    cmd.process_group(0)
+}
+
+#[cfg(not(unix))]
+fn own_group(cmd: &mut Command) -> &mut Command {
+    cmd
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: u32) {}
+
 /// SIGKILL to the command's whole process group (its pgid is its pid). The
 /// child is not yet reaped here, so the group id cannot have been reused.
+#[cfg(unix)]
 fn kill_group(pgid: u32) {
     use rustix::process::{kill_process_group, Pid, Signal};
     // Pid is never 0 and refuses negatives, so neither this process's own
@@ -219,20 +244,19 @@ fn run_one(
     tmp: &Path,
     timeout: Duration,
 ) -> Result<CommandResult, GitError> {
-    use std::os::unix::process::CommandExt as _;
     let log = tmp.join("output.log");
     let file = File::create(&log).map_err(GitError::Spawn)?;
     let err = file.try_clone().map_err(GitError::Spawn)?;
-    let mut child = Command::new("sh")
-        .args(["-c", cmd])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(file)
-        .stderr(err)
-        // Its own process group, so a timeout kills everything it started.
-        .process_group(0)
-        .spawn()
-        .map_err(GitError::Spawn)?;
+    let mut child = own_group(
+        Command::new("sh")
+            .args(["-c", cmd])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err),
+    )
+    .spawn()
+    .map_err(GitError::Spawn)?;
     let mut guard = watchdog(child.id(), tmp);
     let start = Instant::now();
     let (exit_code, timed_out) = loop {

@@ -101,14 +101,9 @@ impl Git {
     /// The `:(literal)` pathspec of a listed name, with its real bytes when
     /// git listed it as non-UTF-8; `None` when the name is ambiguous.
     fn pathspec(&self, shown: &str) -> Option<std::ffi::OsString> {
-        use std::os::unix::ffi::OsStringExt as _;
         let names = self.raw_names.lock().ok()?;
         match names.get(shown) {
-            Some(Some(raw)) => {
-                let mut spec = b":(literal)".to_vec();
-                spec.extend_from_slice(raw);
-                Some(std::ffi::OsString::from_vec(spec))
-            }
+            Some(Some(raw)) => raw_pathspec(raw),
             Some(None) => None,
             None => Some(literal(shown).into()),
         }
@@ -221,6 +216,22 @@ impl Git {
             .and_then(|m| m.get(&key).cloned())
             .unwrap_or_default())
     }
+}
+
+/// The `:(literal)` pathspec of a name's real bytes.
+#[cfg(unix)]
+fn raw_pathspec(raw: &[u8]) -> Option<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStringExt as _;
+    let mut spec = b":(literal)".to_vec();
+    spec.extend_from_slice(raw);
+    Some(std::ffi::OsString::from_vec(spec))
+}
+
+/// Elsewhere a name that is not UTF-8 cannot be passed to git as bytes: its
+/// diff is not read, and the rules that need it fail closed.
+#[cfg(not(unix))]
+fn raw_pathspec(_raw: &[u8]) -> Option<std::ffi::OsString> {
+    None
 }
 
 /// Up to this many paths, the removals diff names them; past it, it reads
