@@ -99,13 +99,18 @@ impl Git {
     }
 
     /// The `:(literal)` pathspec of a listed name, with its real bytes when
-    /// git listed it as non-UTF-8; `None` when the name is ambiguous.
-    fn pathspec(&self, shown: &str) -> Option<std::ffi::OsString> {
-        let names = self.raw_names.lock().ok()?;
+    /// git listed it as non-UTF-8; why not, when it cannot be named.
+    fn pathspec(&self, shown: &str) -> Result<std::ffi::OsString, &'static str> {
+        let names = self
+            .raw_names
+            .lock()
+            .map_err(|_| "the names git listed could not be read back")?;
         match names.get(shown) {
             Some(Some(raw)) => raw_pathspec(raw),
-            Some(None) => None,
-            None => Some(literal(shown).into()),
+            Some(None) => {
+                Err("two file names that are not UTF-8 read alike; the diff cannot be attributed")
+            }
+            None => Ok(literal(shown).into()),
         }
     }
 
@@ -147,21 +152,16 @@ impl Git {
         let mut asked: Vec<(&String, Vec<std::ffi::OsString>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for path in paths.iter().filter(|p| seen.insert(p.as_str())) {
-            let specs: Option<Vec<std::ffi::OsString>> = previous
+            let specs: Result<Vec<std::ffi::OsString>, &str> = previous
                 .get(path)
                 .into_iter()
                 .chain(std::iter::once(path))
                 .map(|p| self.pathspec(p))
                 .collect();
             match specs {
-                Some(specs) => asked.push((path, specs)),
-                None => {
-                    result.insert(
-                        path.clone(),
-                        Removals::Unavailable(
-                            "two file names that are not UTF-8 read alike; the diff cannot be attributed".into(),
-                        ),
-                    );
+                Ok(specs) => asked.push((path, specs)),
+                Err(why) => {
+                    result.insert(path.clone(), Removals::Unavailable(why.into()));
                 }
             }
         }
@@ -220,18 +220,18 @@ impl Git {
 
 /// The `:(literal)` pathspec of a name's real bytes.
 #[cfg(unix)]
-fn raw_pathspec(raw: &[u8]) -> Option<std::ffi::OsString> {
+fn raw_pathspec(raw: &[u8]) -> Result<std::ffi::OsString, &'static str> {
     use std::os::unix::ffi::OsStringExt as _;
     let mut spec = b":(literal)".to_vec();
     spec.extend_from_slice(raw);
-    Some(std::ffi::OsString::from_vec(spec))
+    Ok(std::ffi::OsString::from_vec(spec))
 }
 
 /// Elsewhere a name that is not UTF-8 cannot be passed to git as bytes: its
 /// diff is not read, and the rules that need it fail closed.
 #[cfg(not(unix))]
-fn raw_pathspec(_raw: &[u8]) -> Option<std::ffi::OsString> {
-    None
+fn raw_pathspec(_raw: &[u8]) -> Result<std::ffi::OsString, &'static str> {
+    Err("a file name that is not UTF-8 cannot be passed to git on this system; the diff is not read")
 }
 
 /// Up to this many paths, the removals diff names them; past it, it reads
