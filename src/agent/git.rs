@@ -7,10 +7,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-/// Variables that would point `git` at another repository (set inside git
-/// hooks): the one list the local source keeps.
-use crate::source::local::git::REPO_ENV;
-
 /// What a `git` run returned.
 #[derive(Debug, Clone)]
 pub struct Out {
@@ -31,22 +27,12 @@ impl Out {
 
 /// Runs `git ARGS` in `dir`, feeding `input` on stdin.
 pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, String> {
-    let mut cmd = crate::source::local::git::git_program();
-    cmd.current_dir(dir)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("LC_ALL", "C")
-        .args(["-c", "core.quotepath=false"])
-        .args(args)
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for v in REPO_ENV {
-        cmd.env_remove(v);
-    }
+    let mut cmd = crate::source::local::git::git_command(dir);
+    cmd.args(args).stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     let shown = || {
         args.iter()
             .map(|a| a.as_ref().to_string_lossy().into_owned())

@@ -21,8 +21,6 @@ pub struct Plumb {
     root: PathBuf,
 }
 
-use super::git::REPO_ENV;
-
 impl Plumb {
     /// Plumbing in the repository whose work tree root is `root`.
     pub fn new(root: &Path) -> Plumb {
@@ -38,18 +36,7 @@ impl Plumb {
 
     /// A `git` command with the common settings.
     pub fn command(&self) -> Command {
-        let mut cmd = crate::source::local::git::git_program();
-        cmd.current_dir(&self.root)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .args(["-c", "core.quotepath=false"]);
-        for var in REPO_ENV {
-            cmd.env_remove(var);
-        }
-        cmd
+        super::git::git_command(&self.root)
     }
 
     /// Runs git and returns its output whatever the exit code.

@@ -30,7 +30,7 @@ mod runner;
 pub use log::Logged;
 pub use patch_id::Change;
 pub use refs::{BranchRef, Branches};
-pub(crate) use runner::{git_program, REPO_ENV};
+pub(crate) use runner::{git_command, git_program};
 pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
@@ -42,7 +42,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-use runner::{first_line, git_command, path_from_bytes, stderr_text};
+use runner::{first_line, path_from_bytes, stderr_text};
 
 /// A full SHA-1 or SHA-256 object id (hexadecimal, 40 or 64 characters).
 pub fn is_object_id(s: &str) -> bool {

@@ -7,8 +7,10 @@ use std::process::{Command, Output, Stdio};
 
 use super::{Git, GitError};
 
-/// than the one the directory is in (set when running inside a hook, say).
-pub(crate) const REPO_ENV: &[&str] = &[
+/// Variables that would point `git` at another repository than the one the
+/// directory is in (set when running inside a hook, say): removed from every
+/// git this crate starts.
+pub(super) const REPO_ENV: &[&str] = &[
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
@@ -49,8 +51,9 @@ fn executable(p: &Path) -> bool {
     p.is_file()
 }
 
-/// A `git` command with the settings every call gets.
-pub(super) fn git_command(cwd: &Path) -> Command {
+/// A `git` command with the settings every call gets (the local source, the
+/// seam's plumbing and the agent's hooks all start git through this).
+pub(crate) fn git_command(cwd: &Path) -> Command {
     let mut cmd = git_program();
     cmd.current_dir(cwd)
         .env("GIT_TERMINAL_PROMPT", "0")
