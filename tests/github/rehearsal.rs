@@ -163,6 +163,14 @@ impl Seam {
         let p = w.write_event("opened.json", &event);
         w.event_in("pull_request", &p, &[], Some(workspace))
     }
+
+    /// Runs the event, which must exit 0, and returns the summary of the
+    /// run's last update.
+    fn summary_of_passing_run(&self, w: &World, workspace: &Path) -> String {
+        let o = self.run(w, workspace);
+        assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+        last_summary(w)
+    }
 }
 
 /// The summary of the run's last update.
@@ -271,9 +279,7 @@ fn a_pr_that_fits_on_the_ones_before_it_says_so() {
         &[("src/uploads.ts", "export const upload = 1;\n")],
     );
     let w = s.world("src/uploads.ts");
-    let o = s.run(&w, &s.work.dir);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = last_summary(&w);
+    let summary = s.summary_of_passing_run(&w, &s.work.dir);
     assert!(
         summary.contains("Nothing this pull request changes breaks the ones before it."),
         "{summary}"
@@ -288,9 +294,7 @@ fn without_a_checkout_the_section_says_how_to_get_one() {
     let w = s.world("src/uploads.ts");
     let plain = s.repo.tmp.path().join("plain");
     std::fs::create_dir_all(&plain).unwrap();
-    let o = s.run(&w, &plain);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = last_summary(&w);
+    let summary = s.summary_of_passing_run(&w, &plain);
     assert!(
         summary.contains("not rehearsed:") && summary.contains("fetch-depth: 0"),
         "{summary}"
@@ -359,9 +363,7 @@ fn a_textual_conflict_with_the_pr_before_is_a_warning() {
         ],
     );
     let w = s.world("src/uploads.ts");
-    let o = s.run(&w, &s.work.dir);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = last_summary(&w);
+    let summary = s.summary_of_passing_run(&w, &s.work.dir);
     assert!(
         summary.contains("| 2 | agent-1 | #2 (this one) | conflicts: `src/auth.ts` (content) |"),
         "{summary}"
@@ -390,9 +392,7 @@ fn a_shallow_checkout_is_not_rehearsed() {
         &origin,
         shallow.to_str().unwrap(),
     ]);
-    let o = s.run(&w, &shallow);
-    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
-    let summary = last_summary(&w);
+    let summary = s.summary_of_passing_run(&w, &shallow);
     assert!(
         summary.contains("not rehearsed: the checkout is shallow"),
         "{summary}"
