@@ -70,10 +70,23 @@ fn escape_brackets(s: &str) -> String {
     out
 }
 
-fn normalise(s: &str) -> &str {
+fn normalise(s: &str) -> String {
     let s = s.trim();
     let s = s.strip_prefix("./").unwrap_or(s);
-    s.trim_start_matches('/')
+    nfc(s.trim_start_matches('/')).into_owned()
+}
+
+/// A name in Unicode NFC (composed): contracts and changed paths may spell
+/// `é` as one code point or as `e` and a combining accent (macOS writes
+/// names decomposed), and both sides are matched composed. ASCII, nearly
+/// every path, is returned as it is.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.into()
+    } else {
+        s.nfc().collect::<String>().into()
+    }
 }
 
 impl Pattern {
@@ -85,13 +98,14 @@ impl Pattern {
             reason: reason.to_string(),
         };
         let kind = if let Some(rest) = text.strip_prefix("path:") {
-            let p = normalise(rest).trim_end_matches('/');
+            let p = normalise(rest);
+            let p = p.trim_end_matches('/');
             if p.is_empty() {
                 return Err(err("empty path"));
             }
             PatternKind::Literal(p.to_string())
         } else if let Some(rest) = text.strip_prefix("glob:") {
-            let mut g = normalise(rest).to_string();
+            let mut g = normalise(rest);
             if g.is_empty() {
                 return Err(err("empty glob"));
             }
@@ -101,6 +115,7 @@ impl Pattern {
             PatternKind::Glob(g)
         } else {
             let p = normalise(text);
+            let p = p.as_str();
             if p.is_empty() || p == "/" {
                 return Err(err("empty path"));
             }
@@ -329,6 +344,7 @@ impl PatternSet {
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
     /// possibly repeated). To match many paths, a [`Matcher`] is faster.
     pub fn matches_into(&self, path: &str, out: &mut Vec<u32>) {
+        let path = &*nfc(path);
         let mut one = self.matcher();
         let cut = dir_len(path);
         one.load(path, cut);
@@ -376,6 +392,7 @@ impl Matcher<'_> {
     /// Appends the tags of every pattern matching `path` to `out` (unsorted,
     /// possibly repeated).
     pub fn matches_into(&mut self, path: &str, out: &mut Vec<u32>) {
+        let path = &*nfc(path);
         let cut = dir_len(path);
         if self.dir.as_deref() != Some(&path[..cut]) {
             self.load(path, cut);

@@ -74,34 +74,98 @@ fn union(acc: &mut Option<Range<usize>>, r: &Range<usize>) {
     });
 }
 
-/// Blanks YAML (`---`) or TOML (`+++`) front matter with spaces, keeping
-/// every byte offset (spans stay valid) and every line break.
-fn blank_front_matter(src: &str) -> std::borrow::Cow<'_, str> {
-    let fence = if src.starts_with("---") {
+/// Where the front matter (YAML `---` or TOML `+++`) is, when the source
+/// starts with one: the whole block, fences included.
+pub fn front_matter(src: &str) -> Option<Range<usize>> {
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let bom = src.len() - body.len();
+    let fence = if body.starts_with("---") {
         "---"
-    } else if src.starts_with("+++") {
+    } else if body.starts_with("+++") {
         "+++"
     } else {
-        return src.into();
+        return None;
     };
-    let mut lines = src.split_inclusive('\n');
+    let mut lines = body.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != fence {
-        return src.into();
+        return None;
     }
     let mut end = first.len();
     for line in lines {
         end += line.len();
         let t = line.trim_end();
         if t == fence || (fence == "---" && t == "...") {
-            let blanked: String = src[..end]
-                .chars()
-                .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
-                .collect();
-            return format!("{blanked}{}", &src[end..]).into();
+            return Some(bom..bom + end);
         }
     }
-    src.into()
+    None
+}
+
+/// The text the reader reads: what a reader of the rendered page sees, at
+/// the same byte offsets (spans stay valid). Blanked with spaces, line
+/// breaks kept: a leading BOM (it would hide the first heading), the front
+/// matter (read on its own, see `parse`), and HTML comments (invisible when
+/// rendered, so invisible to the gate: `- agent-1: <!-- old --> src/**`
+/// reads `src/**`).
+pub fn visible(src: &str) -> std::borrow::Cow<'_, str> {
+    let mut blank: Vec<Range<usize>> = Vec::new();
+    if src.starts_with('\u{feff}') {
+        blank.push(0..3);
+    }
+    if let Some(fm) = front_matter(src) {
+        blank.push(fm);
+    }
+    blank.extend(html_comments(src));
+    if blank.is_empty() {
+        return src.into();
+    }
+    let mut out = src.as_bytes().to_vec();
+    for r in blank {
+        for i in r {
+            if !matches!(out[i], b'\n' | b'\r') {
+                out[i] = b' ';
+            }
+        }
+    }
+    // Whole characters were replaced byte for byte by ASCII spaces.
+    String::from_utf8(out)
+        .map(Into::into)
+        .unwrap_or_else(|_| src.into())
+}
+
+/// The byte ranges of HTML comments, as CommonMark sees them: inside HTML
+/// (block or inline), never inside code spans or code blocks.
+fn html_comments(src: &str) -> Vec<Range<usize>> {
+    if !src.contains("<!--") {
+        return Vec::new();
+    }
+    // Contiguous HTML events (an HTML block comes a line at a time).
+    let mut html: Vec<Range<usize>> = Vec::new();
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
+    for (ev, r) in Parser::new_ext(src, opts).into_offset_iter() {
+        if matches!(ev, Event::Html(_) | Event::InlineHtml(_)) {
+            match html.last_mut() {
+                Some(last) if src[last.end..r.start.max(last.end)].trim().is_empty() => {
+                    last.end = last.end.max(r.end)
+                }
+                _ => html.push(r),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for h in html {
+        let mut at = h.start;
+        while let Some(i) = src[at..h.end].find("<!--") {
+            let open = at + i;
+            let close = src[open + 4..h.end]
+                .find("-->")
+                .map_or(h.end, |j| open + 4 + j + 3);
+            out.push(open..close);
+            at = close;
+        }
+    }
+    out
 }
 
 /// A line written as a heading in bold only: `**Merge order**`, `__Scope:__`.
@@ -144,7 +208,7 @@ fn paragraph_lines(src: &str, range: Range<usize>, out: &mut Vec<Section>) {
 }
 
 pub fn sections(src: &str) -> Vec<Section> {
-    let blanked = blank_front_matter(src);
+    let blanked = visible(src);
     let src: &str = &blanked;
     let opts = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
     let mut w = Walk {

@@ -61,6 +61,14 @@ codes! {
     NotATextFile = "CG025", "not-a-text-file", "the contract file is a symlink, a submodule or not UTF-8 text: refused, never followed";
     TooLarge = "CG026", "too-large", "the contract is past a documented limit (8 MiB, 20,000 agents or 50,000 patterns): refused, never read slowly";
     NoApprovers = "CG027", "no-approvers", "the Approvers section names no `@user` or `@org/team`: anyone's approval would count, so it is an error";
+    UnknownQualifier = "CG028", "unknown-qualifier", "a parenthetical or word after a path is not one the gate reads (`additions only`, `append only`, `read-only`, `except P`): refused, never dropped";
+    FrontMatterRules = "CG029", "front-matter-rules", "the front matter holds contract keys (agents, scope, merge order, ...): the gate reads sections, so it is refused rather than ignored";
+    DuplicateSection = "CG030", "duplicate-section", "two sections of one kind: the gate never adds a second one to the first";
+    IgnoredSection = "CG031", "ignored-section", "a section whose heading marks it superseded (or obsolete, deprecated, archived, old) is not read";
+    MixedItem = "CG032", "mixed-item", "a list entry mixes a path with prose: neither is read, so the line is refused";
+    MergeOrderCycle = "CG033", "merge-order-cycle", "the merge-order lines contradict each other (A before B and B before A)";
+    NotEnforced = "CG034", "not-enforced", "a row is kept and shown, but nothing enforces it (such as the permission policy's Network row)";
+    ExceptionOutside = "CG035", "exception-outside", "an exception (`except P` or `!P`) matches nothing its pattern can match";
 }
 
 impl Serialize for Code {

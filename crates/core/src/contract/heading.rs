@@ -2,7 +2,7 @@
 //! and bold are ignored; each section has synonyms (the README's table).
 
 /// A section of the contract the reader knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Kind {
     Agents,
     Scope,
@@ -14,6 +14,8 @@ pub(super) enum Kind {
     Matrix,
     Permissions,
     Approvers,
+    /// A known section not read: marked superseded, or a second one.
+    Ignored,
     Other,
 }
 
@@ -155,7 +157,7 @@ pub(super) fn title(kind: Kind) -> &'static str {
         Kind::Matrix => "Verification matrix",
         Kind::Permissions => "Permission policy",
         Kind::Approvers => "Approvers",
-        Kind::Other => "",
+        Kind::Ignored | Kind::Other => "",
     }
 }
 

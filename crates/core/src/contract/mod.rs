@@ -3,6 +3,7 @@
 mod agents;
 mod blocks;
 mod code;
+mod entries;
 mod heading;
 mod items;
 mod lookalike;
@@ -91,6 +92,15 @@ pub struct PatternEntry {
     pub span: Range<usize>,
     /// `(additions only)`: the agent may add lines, never remove or change them.
     pub additions_only: bool,
+    /// `(except P)` and `!P`: paths this entry does not cover.
+    pub except: Vec<Pattern>,
+}
+
+impl PatternEntry {
+    /// True when one of the entry's exceptions takes `path` out of it.
+    pub fn excepted(&self, path: &str) -> bool {
+        self.except.iter().any(|p| p.matches(path))
+    }
 }
 
 /// One agent of a contract: its branch, worktree and paths.
@@ -123,6 +133,8 @@ pub struct SharedRule {
     pub owner: Option<String>,
     /// The policy as written.
     pub policy: String,
+    /// `(except P)`: paths the rule does not cover.
+    pub except: Vec<Pattern>,
     /// Where the rule is written.
     pub span: Range<usize>,
 }
@@ -345,3 +357,5 @@ mod tests_ci;
 mod tests_forms;
 #[cfg(test)]
 mod tests_prop;
+#[cfg(test)]
+mod tests_words;

@@ -19,16 +19,30 @@ fn entries(c: &Contract) -> Vec<Entry> {
 }
 
 fn pattern(c: &Contract, e: Entry) -> &Pattern {
-    &c.agents[e.0].owns[e.1].pattern
+    &entry(c, e).pattern
+}
+
+fn entry(c: &Contract, e: Entry) -> &super::PatternEntry {
+    &c.agents[e.0].owns[e.1]
 }
 
 /// Files in Shared state with one owner may be in two scopes.
 fn shared_owned(c: &Contract) -> PatternSet {
     let mut b = PatternSet::builder();
-    for s in c.shared_state.iter().filter(|s| s.owner.is_some()) {
-        b.add(&s.pattern, 0);
+    for (i, s) in c.shared_state.iter().enumerate() {
+        if s.owner.is_some() {
+            b.add(&s.pattern, i as u32);
+        }
     }
     b.build()
+}
+
+/// True when shared-state rule `r`'s `(except P)` takes `path` out of it.
+fn shared_excepted(c: &Contract, r: u32, path: &str) -> bool {
+    c.shared_state[r as usize]
+        .except
+        .iter()
+        .any(|p| p.matches(path))
 }
 
 fn owns_set(c: &Contract, all: &[Entry]) -> PatternSet {
@@ -101,7 +115,10 @@ pub(super) fn pattern_overlaps(c: &Contract) -> (Vec<Diagnostic>, HashSet<(usize
                 }
                 let mut sh = Vec::new();
                 shared.matches_into(&probe, &mut sh);
-                if sh.is_empty() {
+                sh.retain(|&r| !shared_excepted(c, r, &probe));
+                let excepted =
+                    entry(c, all[i]).excepted(&probe) || entry(c, all[j]).excepted(&probe);
+                if sh.is_empty() && !excepted {
                     let (x, y) = (all[i].0, all[j].0);
                     pairs.insert((x.min(y), x.max(y)));
                     out.push(overlap(c, all[i.min(j)], all[i.max(j)], &probe));
@@ -153,7 +170,9 @@ pub(super) fn file_overlaps(c: &Contract, files: &[String]) -> Vec<Diagnostic> {
                 }
                 sh.clear();
                 shared.matches_into(f, &mut sh);
-                if sh.is_empty() {
+                sh.retain(|&r| !shared_excepted(c, r, f));
+                let excepted = entry(c, ei).excepted(f) || entry(c, ej).excepted(f);
+                if sh.is_empty() && !excepted {
                     pairs.insert(pair);
                     out.push(overlap(c, ei, ej, f));
                 }

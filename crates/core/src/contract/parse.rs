@@ -36,6 +36,11 @@ pub(super) struct Reader<'a> {
     max_words: usize,
     /// Agents already placed in the merge order.
     pub ordered: HashSet<usize>,
+    /// `!P` exclusions: (agent, cannot-touch list?, pattern, span), applied
+    /// to every pattern of that agent's list once all sections are read.
+    pub excludes: Vec<(usize, bool, crate::pattern::Pattern, Range<usize>)>,
+    /// A piece of the line being read was refused (the line counts as refused).
+    refused_piece: bool,
 }
 
 /// Reads a contract's markdown into the model, with every diagnostic.
@@ -50,10 +55,13 @@ pub fn parse(path: &str, source: &str) -> Contract {
         );
     }
     // GitHub and editors on Windows write CRLF; spans stay byte offsets into
-    // the text as given, which miette draws correctly either way.
-    let secs = sections(source);
+    // the text as given, which miette draws correctly either way. The reader
+    // reads the visible text (no BOM, front matter or HTML comments) at the
+    // same offsets.
+    let vis = super::blocks::visible(source);
+    let secs = sections(&vis);
     let mut r = Reader {
-        src: source,
+        src: &vis,
         c: Contract {
             path: path.to_string(),
             source: source.to_string(),
@@ -62,12 +70,16 @@ pub fn parse(path: &str, source: &str) -> Contract {
         names: HashMap::new(),
         max_words: 1,
         ordered: HashSet::new(),
+        excludes: Vec::new(),
+        refused_piece: false,
     };
     r.c.title = secs
         .iter()
         .find(|s| s.level == 1)
         .map(|s| s.heading.clone());
+    front_matter_rules(&mut r, source);
     let kinds = resolve_kinds(&secs);
+    let kinds = one_section_per_kind(&mut r, &secs, kinds);
     if !kinds.iter().any(|(k, _)| *k == Kind::Agents) && !has_agent_sections(&secs, &kinds) {
         r.c.diagnostics.push(
             Diagnostic::error(Code::NoAgentsSection, 0..source.len().min(1), "the contract has no Worktrees or Agents section: no branch is assigned to any agent")
@@ -83,6 +95,7 @@ pub fn parse(path: &str, source: &str) -> Contract {
     }
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
     read_sections(&mut r, &secs, &kinds);
+    apply_excludes(&mut r);
     if let Some(why) = over_limits(&r.c) {
         return too_large(path, why);
     }
@@ -101,7 +114,7 @@ fn read_sections(r: &mut Reader, secs: &[Section], kinds: &[(Kind, bool)]) {
                 .zip(&kinds[i + 1..])
                 .take_while(|(_, (_, c))| *c)
                 .any(|(t, _)| !t.blocks.is_empty());
-        if s.level > 0 && *k != Kind::Other && !cont && empty {
+        if s.level > 0 && !matches!(k, Kind::Other | Kind::Ignored) && !cont && empty {
             r.warn(
                 Code::EmptySection,
                 s.span.clone(),
@@ -119,7 +132,38 @@ fn read_sections(r: &mut Reader, secs: &[Section], kinds: &[(Kind, bool)]) {
             Kind::Permissions => r.permissions_section(s),
             Kind::Approvers => r.approvers_section(s),
             Kind::Other if s.level > 0 && !r.is_agent_section(s) => r.misplaced(s),
-            Kind::Agents | Kind::Other => {}
+            Kind::Agents | Kind::Other | Kind::Ignored => {}
+        }
+    }
+}
+
+/// `!P` takes `P` out of every pattern of the agent's list (Scope or
+/// Cannot touch) that can match it; one that no pattern can match is an
+/// error, never a silent no-op.
+fn apply_excludes(r: &mut Reader) {
+    for (agent, cannot, p, span) in std::mem::take(&mut r.excludes) {
+        let sample = p.sample();
+        let a = &mut r.c.agents[agent];
+        let list = if cannot {
+            &mut a.cannot_touch
+        } else {
+            &mut a.owns
+        };
+        let mut hit = false;
+        for e in list.iter_mut().filter(|e| e.pattern.matches(&sample)) {
+            e.except.push(p.clone());
+            hit = true;
+        }
+        if !hit {
+            let name = a.name.clone();
+            r.err(
+                Code::ExceptionOutside,
+                span,
+                format!(
+                    "`!{}` takes nothing out of {name}'s patterns: none of them matches it",
+                    p.text
+                ),
+            );
         }
     }
 }
@@ -160,6 +204,138 @@ fn too_large(path: &str, why: String) -> Contract {
         )],
         ..Contract::default()
     }
+}
+
+/// Front matter is not read as rules: one holding contract keys
+/// (`merge_order:`, `agents:`, …) would be rules the gate silently ignores,
+/// so it is refused. Other keys (title, owner, date) are fine.
+fn front_matter_rules(r: &mut Reader, source: &str) {
+    let Some(fm) = super::blocks::front_matter(source) else {
+        return;
+    };
+    let text = &source[fm.clone()];
+    let mut at = fm.start;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        // Top-level keys only: `key:` (YAML) or `key =` (TOML).
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some(key) = line
+            .split([':', '='])
+            .next()
+            .filter(|_| line.contains([':', '=']))
+        else {
+            continue;
+        };
+        let words = key
+            .trim()
+            .trim_matches(['"', '\''])
+            .replace(['_', '-'], " ");
+        if !words.is_empty() && kind_of(&words) != Kind::Other {
+            let span = start..start + key.trim_end().len();
+            r.c.lines.refused += 1;
+            r.c.diagnostics.push(
+                Diagnostic::error(
+                    Code::FrontMatterRules,
+                    span,
+                    format!("front matter key `{}` is a contract rule, but the gate reads rules from sections only", key.trim()),
+                )
+                .help(format!("move it into a `## {}` section (the README lists the forms), or delete it from the front matter", title(kind_of(&words)))),
+            );
+        }
+    }
+}
+
+/// Words in a heading that mark a section as no longer in force: such a
+/// section is kept as text and not read (a warning says so).
+const IGNORE_MARKERS: &[&str] = &[
+    "superseded",
+    "obsolete",
+    "deprecated",
+    "archived",
+    "outdated",
+    "old",
+];
+
+fn ignore_marker(heading: &str) -> Option<&'static str> {
+    let h = heading.to_lowercase();
+    h.split(|c: char| !c.is_alphanumeric())
+        .find_map(|w| IGNORE_MARKERS.iter().find(|m| **m == w).copied())
+}
+
+/// One section per kind: a second one is an error naming both (never added
+/// to the first), unless its heading marks it superseded, which makes it
+/// ignored with a warning. Ignored sections (and what continues them)
+/// become `Other` with no misplaced-section guess.
+fn one_section_per_kind(
+    r: &mut Reader,
+    secs: &[Section],
+    mut kinds: Vec<(Kind, bool)>,
+) -> Vec<(Kind, bool)> {
+    let mut first: HashMap<Kind, usize> = HashMap::new();
+    let mut ignoring = false;
+    for (i, s) in secs.iter().enumerate() {
+        let (k, cont) = kinds[i];
+        if cont {
+            if ignoring {
+                kinds[i] = (Kind::Ignored, true);
+            }
+            continue;
+        }
+        ignoring = false;
+        if k == Kind::Other || s.level == 0 {
+            continue;
+        }
+        if let Some(m) = ignore_marker(&s.heading) {
+            ignoring = true;
+            kinds[i] = (Kind::Ignored, false);
+            r.warn(
+                Code::IgnoredSection,
+                s.span.clone(),
+                format!("section `{}` is marked `{m}`: it is not read", s.heading),
+            );
+            continue;
+        }
+        match first.get(&k) {
+            None => {
+                first.insert(k, i);
+            }
+            Some(&f) => {
+                let (a, b) = (&secs[f], s);
+                r.c.lines.refused += 1;
+                r.c.diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateSection,
+                        b.span.clone(),
+                        format!(
+                            "two {} sections: `{}` (line {}) and `{}` (line {}); the gate never adds one to the other",
+                            title(k),
+                            a.heading,
+                            line_of(r.src, a.span.start),
+                            b.heading,
+                            line_of(r.src, b.span.start)
+                        ),
+                    )
+                    .help("merge them into one, or mark the old one `(superseded)` in its heading"),
+                );
+                // Neither is read alone: which one is in force is unknown.
+                ignoring = true;
+                kinds[i] = (Kind::Ignored, false);
+            }
+        }
+    }
+    kinds
+}
+
+/// 1-based line of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Each section's kind, and whether it continues an enclosing known section
@@ -213,9 +389,18 @@ impl Reader<'_> {
             .push(Diagnostic::warning(code, span, msg));
     }
 
-    /// A line read into the model.
+    /// A line read into the model (or refused, when a piece of it was).
     pub fn read_line(&mut self) {
-        self.c.lines.read += 1;
+        if std::mem::take(&mut self.refused_piece) {
+            self.c.lines.refused += 1;
+        } else {
+            self.c.lines.read += 1;
+        }
+    }
+
+    /// A piece of the current line was refused with an error of its own.
+    pub fn refuse_in_line(&mut self) {
+        self.refused_piece = true;
     }
 
     /// A line of a known section that could not be read: an error when it

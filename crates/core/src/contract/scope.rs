@@ -4,8 +4,9 @@
 //! sub-headings (`### agent-1` followed by path items).
 
 use super::blocks::{Block, Cell, Item, Section};
+use super::entries::{entries, Entry};
 use super::heading::is_exact_synonym;
-use super::items::{clean_name, looks_like_path, path_list, split_note, unquote};
+use super::items::{clean_name, looks_like_path, path_list, split_note};
 use super::parse::{locate, offset_in, Reader};
 use super::{Code, PatternEntry};
 use crate::pattern::Pattern;
@@ -51,7 +52,9 @@ fn after_name(rest: &str) -> &str {
 
 impl Reader<'_> {
     /// Adds a list of paths (and prose notes) to an agent; false when the
-    /// list held nothing at all.
+    /// list held nothing at all. Every piece is read by the closed
+    /// vocabulary of [`entries`](super::entries): a piece it refuses is an
+    /// error, and the line counts as refused.
     pub(super) fn add_patterns(
         &mut self,
         agent: usize,
@@ -59,64 +62,123 @@ impl Reader<'_> {
         list: &str,
         cannot: bool,
     ) -> bool {
-        let mut any = false;
+        let pieces = entries(list);
         let base = offset_in(self.src, list);
         // Items come in source order: each is searched for after the one
         // before, so a line of 32,000 items is read in linear time.
         let mut cursor = cell.span.start;
-        for piece in path_list(list) {
-            any = true;
-            let (item, note) = split_note(piece.text);
-            let span = match base {
-                Some(b) => b + piece.range.start..b + piece.range.end,
-                None => {
-                    let rest = cursor.min(cell.span.end)..cell.span.end;
-                    let found = locate(self.src, &rest, piece.text);
-                    if found == rest && piece.text.len() != rest.len() {
-                        locate(self.src, &cell.span, piece.text)
-                    } else {
-                        cursor = found.end;
-                        found
-                    }
+        let mut span_of = |src: &str, r: &std::ops::Range<usize>| match base {
+            Some(b) => b + r.start..b + r.end,
+            None => {
+                let text = &list[r.clone()];
+                let rest = cursor.min(cell.span.end)..cell.span.end;
+                let found = locate(src, &rest, text);
+                if found == rest && text.len() != rest.len() {
+                    locate(src, &cell.span, text)
+                } else {
+                    cursor = found.end;
+                    found
                 }
-            };
-            if !looks_like_path(item) {
-                let what = if cannot { "cannot-touch" } else { "owned" };
-                self.c.agents[agent].notes.push(piece.text.to_string());
-                self.warn(
-                    Code::ProseNote,
-                    span,
-                    format!(
-                        "`{}` is not a path: kept as a note for `{}`, not enforced as {what}",
-                        piece.text, self.c.agents[agent].name
-                    ),
-                );
-                continue;
             }
-            let additions_only = note.is_some_and(|n| {
-                let n = n.to_lowercase();
-                n.contains("additions only")
-                    || n.contains("additions-only")
-                    || n.contains("append only")
-            });
-            match Pattern::parse(unquote(item)) {
-                Ok(pattern) => {
-                    let entry = PatternEntry {
-                        pattern,
+        };
+        for piece in &pieces {
+            let span = span_of(self.src, piece.range());
+            match piece {
+                Entry::Prose { text, .. } => {
+                    let what = if cannot { "cannot-touch" } else { "owned" };
+                    self.c.agents[agent].notes.push(text.clone());
+                    self.warn(
+                        Code::ProseNote,
                         span,
-                        additions_only,
-                    };
-                    let a = &mut self.c.agents[agent];
-                    if cannot {
-                        a.cannot_touch.push(entry);
-                    } else {
-                        a.owns.push(entry);
-                    }
+                        format!(
+                            "`{text}` is not a path: kept as a note for `{}`, not enforced as {what}",
+                            self.c.agents[agent].name
+                        ),
+                    );
                 }
-                Err(e) => self.err(Code::InvalidPattern, span, e.to_string()),
+                Entry::Refused { code, why, .. } => {
+                    self.refuse_in_line();
+                    self.c.diagnostics.push(
+                        super::Diagnostic::error(*code, span, why.clone())
+                            .help("the README's \"Forms the gate reads\" lists every form; anything else is refused, never dropped"),
+                    );
+                }
+                Entry::Exclude { text, .. } => match Pattern::parse(text) {
+                    Ok(p) => self.excludes.push((agent, cannot, p, span)),
+                    Err(e) => self.err(Code::InvalidPattern, span, e.to_string()),
+                },
+                Entry::Path {
+                    text,
+                    additions_only,
+                    read_only,
+                    except,
+                    ..
+                } => self.add_path(
+                    agent,
+                    cannot,
+                    span,
+                    text,
+                    *additions_only,
+                    *read_only,
+                    except,
+                ),
             }
         }
-        any
+        !pieces.is_empty()
+    }
+
+    /// One path of a Scope or Cannot-touch list, with its qualifiers.
+    #[allow(clippy::too_many_arguments)]
+    fn add_path(
+        &mut self,
+        agent: usize,
+        cannot: bool,
+        span: std::ops::Range<usize>,
+        text: &str,
+        additions_only: bool,
+        read_only: bool,
+        except: &[String],
+    ) {
+        if cannot && additions_only {
+            self.refuse_in_line();
+            return self.err(
+                Code::UnknownQualifier,
+                span,
+                format!("`{text}` is under Cannot touch and `(additions only)`: a path is either owned with additions only (write it under Scope) or never touched"),
+            );
+        }
+        let pattern = match Pattern::parse(text) {
+            Ok(p) => p,
+            Err(e) => return self.err(Code::InvalidPattern, span, e.to_string()),
+        };
+        let mut ex = Vec::new();
+        for t in except {
+            match Pattern::parse(t) {
+                Ok(p) if pattern.matches(&p.sample()) => ex.push(p),
+                Ok(p) => self.err(
+                    Code::ExceptionOutside,
+                    span.clone(),
+                    format!(
+                        "`except {}` takes nothing out of `{text}`: no path matches both",
+                        p.text
+                    ),
+                ),
+                Err(e) => self.err(Code::InvalidPattern, span.clone(), e.to_string()),
+            }
+        }
+        let entry = PatternEntry {
+            pattern,
+            span,
+            additions_only,
+            except: ex,
+        };
+        // `(read-only)` in a Scope: the agent may read the path, never edit it.
+        let a = &mut self.c.agents[agent];
+        if cannot || read_only {
+            a.cannot_touch.push(entry);
+        } else {
+            a.owns.push(entry);
+        }
     }
 
     /// Scope / Cannot touch, every form.

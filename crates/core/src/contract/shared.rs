@@ -3,7 +3,8 @@
 //! paths before one policy, or a `File | Owner/Policy` table.
 
 use super::blocks::{Block, Cell, Section};
-use super::items::{clean_name, looks_like_path, path_list, plain_text, split_note, unquote};
+use super::entries::{entries, Entry};
+use super::items::{clean_name, looks_like_path, plain_text, split_note, unquote};
 use super::parse::{locate, Reader};
 use super::{Code, Diagnostic, SharedRule};
 use crate::pattern::Pattern;
@@ -70,13 +71,55 @@ impl Reader<'_> {
         let Some((paths, policy)) = split_rule(&cell.raw) else {
             return self.unreadable(cell, SECTION);
         };
-        let pieces = path_list(paths);
-        if pieces.is_empty() || !pieces.iter().any(|p| looks_like_path(p.text)) {
+        let pieces = entries(paths);
+        if !pieces.iter().any(|p| matches!(p, Entry::Path { .. })) {
             return self.unreadable(cell, SECTION);
         }
+        self.shared_entries(&pieces, policy, cell);
         self.read_line();
+    }
+
+    /// The rules of one line or row: every piece of its path list is a
+    /// path (with `(except P)`), prose read as a path with a warning, or
+    /// refused.
+    fn shared_entries(&mut self, pieces: &[Entry], policy: &str, cell: &Cell) {
         for p in pieces {
-            self.shared_rule(p.text, policy, cell);
+            match p {
+                Entry::Path {
+                    text,
+                    additions_only: false,
+                    read_only: false,
+                    except,
+                    ..
+                } => self.shared_rule(text, except, policy, cell),
+                Entry::Prose { text, .. } => self.shared_rule(text, &[], policy, cell),
+                Entry::Path { text, .. } => {
+                    self.refuse_in_line();
+                    self.err(
+                        Code::UnknownQualifier,
+                        locate(self.src, &cell.span, text),
+                        format!("`{text}`: a shared-state path takes only `(except P)`; the policy says who edits it"),
+                    );
+                }
+                Entry::Exclude { text, .. } => {
+                    self.refuse_in_line();
+                    self.err(
+                        Code::UnknownQualifier,
+                        locate(self.src, &cell.span, text),
+                        format!("`!{text}` in Shared state: write `PATH (except {text}): POLICY`"),
+                    );
+                }
+                Entry::Refused { code, why, range } => {
+                    self.refuse_in_line();
+                    let span = locate(
+                        self.src,
+                        &cell.span,
+                        &cell.raw[range.clone().start.min(cell.raw.len())
+                            ..range.end.min(cell.raw.len())],
+                    );
+                    self.err(*code, span, why.clone());
+                }
+            }
         }
     }
 
@@ -105,10 +148,9 @@ impl Reader<'_> {
                 }
                 continue;
             };
+            let pieces = entries(&p.raw);
+            self.shared_entries(&pieces, &pol.raw.clone(), p);
             self.read_line();
-            for piece in path_list(&p.raw.clone()) {
-                self.shared_rule(piece.text, &pol.raw.clone(), p);
-            }
         }
     }
 
@@ -130,12 +172,27 @@ impl Reader<'_> {
         None
     }
 
-    fn shared_rule(&mut self, pattern_text: &str, policy: &str, cell: &Cell) {
+    fn shared_rule(&mut self, pattern_text: &str, except: &[String], policy: &str, cell: &Cell) {
         let span = locate(self.src, &cell.span, pattern_text.trim());
         let pattern = match Pattern::parse(unquote(pattern_text)) {
             Ok(p) => p,
             Err(e) => return self.err(Code::InvalidPattern, span, e.to_string()),
         };
+        let mut ex = Vec::new();
+        for t in except {
+            match Pattern::parse(t) {
+                Ok(p) if pattern.matches(&p.sample()) => ex.push(p),
+                Ok(p) => self.err(
+                    Code::ExceptionOutside,
+                    span.clone(),
+                    format!(
+                        "`except {}` takes nothing out of `{pattern_text}`: no path matches both",
+                        p.text
+                    ),
+                ),
+                Err(e) => self.err(Code::InvalidPattern, span.clone(), e.to_string()),
+            }
+        }
         if !looks_like_path(pattern_text) {
             self.warn(
                 Code::SharedNotPath,
@@ -167,6 +224,7 @@ impl Reader<'_> {
             owner,
             policy: plain_text(policy),
             span,
+            except: ex,
         });
     }
 }

@@ -11,24 +11,63 @@ use super::Options;
 
 #[derive(Debug, Clone, Copy)]
 enum Tag {
-    Owns { agent: usize, additions_only: bool },
-    Cannot { agent: usize },
-    Shared { rule: usize },
+    Owns {
+        agent: usize,
+        additions_only: bool,
+    },
+    Cannot {
+        agent: usize,
+    },
+    Shared {
+        rule: usize,
+    },
     Protected,
+    /// An `(except P)` of the pattern tagged `of`: where it matches, that
+    /// pattern does not.
+    Except {
+        of: u32,
+    },
 }
 
 pub(super) struct Index {
     set: PatternSet,
     tags: Vec<Tag>,
+    /// Any `Except` tag: only then does a match need the second look.
+    has_except: bool,
+}
+
+impl Index {
+    /// Drops from `buf` every tag an exception in it takes out, and the
+    /// exceptions themselves.
+    fn drop_excepted(&self, buf: &mut Vec<u32>) {
+        if !self.has_except {
+            return;
+        }
+        let out: Vec<u32> = buf
+            .iter()
+            .filter_map(|&t| match self.tags[t as usize] {
+                Tag::Except { of } => Some(of),
+                _ => None,
+            })
+            .collect();
+        buf.retain(|t| !out.contains(t) && !matches!(self.tags[*t as usize], Tag::Except { .. }));
+    }
 }
 
 impl Index {
     pub(super) fn new(c: &Contract, options: &Options) -> Index {
         let mut b = PatternSet::builder();
         let mut tags = Vec::new();
-        let mut add = |p: &crate::pattern::Pattern, t: Tag| {
-            b.add(p, tags.len() as u32);
+        let mut has_except = false;
+        let mut add = |p: &crate::pattern::Pattern, t: Tag, except: &[crate::pattern::Pattern]| {
+            let of = tags.len() as u32;
+            b.add(p, of);
             tags.push(t);
+            for x in except {
+                b.add(x, tags.len() as u32);
+                tags.push(Tag::Except { of });
+                has_except = true;
+            }
         };
         for (ai, a) in c.agents.iter().enumerate() {
             for e in &a.owns {
@@ -38,25 +77,27 @@ impl Index {
                         agent: ai,
                         additions_only: e.additions_only,
                     },
+                    &e.except,
                 );
             }
             for e in &a.cannot_touch {
-                add(&e.pattern, Tag::Cannot { agent: ai });
+                add(&e.pattern, Tag::Cannot { agent: ai }, &e.except);
             }
         }
         for (ri, r) in c.shared_state.iter().enumerate() {
-            add(&r.pattern, Tag::Shared { rule: ri });
+            add(&r.pattern, Tag::Shared { rule: ri }, &r.except);
         }
         for p in &options.protected {
-            add(p, Tag::Protected);
+            add(p, Tag::Protected, &[]);
         }
         // The contract files themselves, wherever they live.
         if let Ok(p) = crate::pattern::Pattern::parse(&format!("path:{}", c.path)) {
-            add(&p, Tag::Protected);
+            add(&p, Tag::Protected, &[]);
         }
         Index {
             set: b.build(),
             tags,
+            has_except,
         }
     }
 }
@@ -100,6 +141,7 @@ pub(super) fn check(
                 }
                 buf.clear();
                 matcher.matches_into(name, &mut buf);
+                index.drop_excepted(&mut buf);
                 let outcome = match agent {
                     Some(ai) => classify_agent(c, index, &buf, ai),
                     None => classify_integrator(c, index, &buf),

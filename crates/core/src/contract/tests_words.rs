@@ -1,0 +1,259 @@
+//! Every word of a rule line is read or refused (issue "account for every
+//! word"): one test per class of input that used to be dropped.
+
+use super::*;
+
+const WT: &str = "## Worktrees\n- wt-1 branch: agents/one agent: agent-1\n- wt-2 branch: agents/two agent: agent-2\n- wt-3 branch: agents/three agent: agent-3\n";
+
+fn with(sections: &str) -> Contract {
+    parse("c.md", &format!("# C\n\n{WT}\n{sections}"))
+}
+
+fn codes(c: &Contract) -> Vec<&'static str> {
+    c.diagnostics.iter().map(|d| d.code.code()).collect()
+}
+
+fn errors(c: &Contract) -> Vec<&'static str> {
+    c.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code.code())
+        .collect()
+}
+
+fn owns(c: &Contract, agent: &str) -> Vec<String> {
+    c.agent(agent)
+        .unwrap()
+        .owns
+        .iter()
+        .map(|e| {
+            let mut s = e.pattern.text.clone();
+            if e.additions_only {
+                s.push_str(" +add");
+            }
+            for x in &e.except {
+                s.push_str(&format!(" -{}", x.text));
+            }
+            s
+        })
+        .collect()
+}
+
+fn cannot(c: &Contract, agent: &str) -> Vec<String> {
+    c.agent(agent)
+        .unwrap()
+        .cannot_touch
+        .iter()
+        .map(|e| e.pattern.text.clone())
+        .collect()
+}
+
+const REST: &str = "- agent-2: b/**\n- agent-3: c/**\n";
+
+#[test]
+fn read_only_in_a_scope_is_never_owned() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: src/db/migrations/**, docs/api.md (read-only)\n{REST}"
+    ));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(owns(&c, "agent-1"), ["src/db/migrations/**"]);
+    assert_eq!(cannot(&c, "agent-1"), ["docs/api.md"]);
+}
+
+#[test]
+fn exceptions_in_both_spellings_are_honoured() {
+    for line in [
+        "- agent-1: src/db/** (except src/db/legacy/**)",
+        "- agent-1: src/db/**, !src/db/legacy/**",
+        "- agent-1: `src/db/**`, `!src/db/legacy/**`",
+    ] {
+        let c = with(&format!("## Scope\n{line}\n{REST}"));
+        assert!(errors(&c).is_empty(), "{line}: {:#?}", c.diagnostics);
+        assert_eq!(
+            owns(&c, "agent-1"),
+            ["src/db/** -src/db/legacy/**"],
+            "{line}"
+        );
+    }
+    // The excepted directory may be another agent's without an overlap.
+    let c = with("## Scope\n- agent-1: src/db/** (except src/db/legacy/**)\n- agent-2: src/db/legacy/**\n- agent-3: c/**\n");
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn an_exception_that_takes_nothing_out_is_an_error() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: src/db/** (except lib/x/**)\n{REST}"
+    ));
+    assert_eq!(errors(&c), ["CG035"]);
+    let c = with(&format!(
+        "## Scope\n- agent-1: src/db/**, !lib/x/**\n{REST}"
+    ));
+    assert_eq!(errors(&c), ["CG035"]);
+}
+
+#[test]
+fn every_spelling_of_additions_only() {
+    for q in [
+        "additions only",
+        "additions-only",
+        "append only",
+        "append-only",
+        "Append-Only",
+    ] {
+        let c = with(&format!("## Scope\n- agent-1: a/**, a.ts ({q})\n{REST}"));
+        assert!(errors(&c).is_empty(), "{q}: {:#?}", c.diagnostics);
+        assert_eq!(owns(&c, "agent-1"), ["a/**", "a.ts +add"], "{q}");
+    }
+}
+
+#[test]
+fn an_unknown_parenthetical_is_refused() {
+    for q in [
+        "mostly",
+        "append-only for now",
+        "see #12",
+        "v2",
+        "additions",
+    ] {
+        let c = with(&format!("## Scope\n- agent-1: a/**, a.ts ({q})\n{REST}"));
+        assert_eq!(errors(&c), ["CG028"], "{q}");
+        assert_eq!(c.lines.refused, 1, "{q}");
+    }
+}
+
+#[test]
+fn prose_joins_give_every_path() {
+    let c = with("## Scope\n- agent-1: a/**\n- agent-2: b/**\n- agent-3: c/**\n\n## Cannot touch\nagent-1 must not touch src/x.ts or src/y.ts.\n- agent-2: `p/**` and q.md, r.md & s.md\n");
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(cannot(&c, "agent-1"), ["src/x.ts", "src/y.ts"]);
+    assert_eq!(cannot(&c, "agent-2"), ["p/**", "q.md", "r.md", "s.md"]);
+}
+
+#[test]
+fn a_path_inside_prose_is_refused_not_noted() {
+    for line in [
+        "- agent-1: a/**, src/x.ts but not on Fridays",
+        "- agent-1: a/**, everything under src/x/",
+        "- agent-1: a/** and the tests",
+    ] {
+        let c = with(&format!("## Scope\n{line}\n{REST}"));
+        assert!(
+            errors(&c).contains(&"CG032"),
+            "{line}: {:#?}",
+            c.diagnostics
+        );
+    }
+    // Prose without a path is a note, as before.
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**, listing data shape\n{REST}"
+    ));
+    assert!(errors(&c).is_empty());
+    assert_eq!(codes(&c), ["CG015"]);
+}
+
+#[test]
+fn emphasis_around_a_path_is_markup() {
+    let c = with("## Scope\n- agent-1: a/**\n- agent-2: b/**\n- agent-3: c/**\n\n## Cannot touch\n- agent-1: _src/api/uploads/secret.ts_, *src/b.ts*, **src/c.ts**\n");
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(
+        cannot(&c, "agent-1"),
+        ["src/api/uploads/secret.ts", "src/b.ts", "src/c.ts"]
+    );
+    // A glob that starts with `*` stays a glob.
+    let c = with("## Scope\n- agent-1: *.lock, a/**\n- agent-2: b/**\n- agent-3: c/**\n");
+    assert_eq!(owns(&c, "agent-1"), ["*.lock", "a/**"]);
+}
+
+#[test]
+fn one_backtick_span_of_several_paths() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: `src/a/**, src/b.ts`\n{REST}"
+    ));
+    assert_eq!(owns(&c, "agent-1"), ["src/a/**", "src/b.ts"]);
+}
+
+#[test]
+fn a_second_section_of_a_kind_is_an_error_naming_both() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Scope (v2)\n- agent-1: z/**\n"
+    ));
+    assert_eq!(errors(&c), ["CG030"]);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DuplicateSection)
+        .unwrap();
+    assert!(
+        d.message.contains("`Scope` (line") && d.message.contains("`Scope (v2)` (line"),
+        "{}",
+        d.message
+    );
+    // Nothing of the second is read.
+    assert_eq!(owns(&c, "agent-1"), ["a/**"]);
+}
+
+#[test]
+fn a_superseded_section_is_ignored_with_a_warning() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Scope (v1, superseded)\n- agent-1: z/**\n### More\n- agent-2: y/**\n"
+    ));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(codes(&c), ["CG031"]);
+    assert_eq!(owns(&c, "agent-1"), ["a/**"]);
+    assert_eq!(owns(&c, "agent-2"), ["b/**"]);
+}
+
+#[test]
+fn front_matter_with_contract_keys_is_refused() {
+    let src = format!("---\ntitle: Uploads\nmerge_order: [agent-2, agent-1]\n---\n# C\n\n{WT}");
+    let c = parse("c.md", &src);
+    assert_eq!(errors(&c), ["CG029"]);
+    let d = &c.diagnostics[0];
+    assert_eq!(&src[d.span.clone()], "merge_order");
+    // Keys that are no rules are fine.
+    let c = parse(
+        "c.md",
+        &format!("---\ntitle: x\nowner: '@me'\n---\n# C\n\n{WT}"),
+    );
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn a_bom_and_html_comments_are_invisible() {
+    let c = parse("c.md", &format!("\u{feff}{WT}\n## Scope\n- agent-1: <!-- was lib/** --> a/**, a.ts <!-- (additions only) -->\n{REST}"));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(c.agents.len(), 3);
+    assert_eq!(owns(&c, "agent-1"), ["a/**", "a.ts"]);
+    // A comment around a whole line hides it; one in backticks is text.
+    let c = with(&format!(
+        "## Scope\n<!-- - agent-1: z/** -->\n- agent-1: a/**\n{REST}"
+    ));
+    assert_eq!(owns(&c, "agent-1"), ["a/**"]);
+}
+
+#[test]
+fn nfc_and_nfd_spellings_match_each_other() {
+    let nfd = "docs/cafe\u{301}.md";
+    let nfc = "docs/caf\u{e9}.md";
+    let p = crate::pattern::Pattern::parse(nfd).unwrap();
+    assert!(p.matches(nfc) && p.matches(nfd));
+    let p = crate::pattern::Pattern::parse(nfc).unwrap();
+    assert!(p.matches(nfd));
+}
+
+#[test]
+fn cannot_touch_with_additions_only_is_a_contradiction() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Cannot touch\n- agent-1: z.ts (additions only)\n"
+    ));
+    assert_eq!(errors(&c), ["CG028"]);
+}
+
+#[test]
+fn shared_state_exceptions() {
+    let c = with(&format!("## Scope\n- agent-1: a/**\n{REST}\n## Shared state\n- config/** (except config/local.json): nobody edits.\n"));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    let r = &c.shared_state[0];
+    assert_eq!(r.except[0].text, "config/local.json");
+}
