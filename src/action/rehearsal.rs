@@ -92,9 +92,10 @@ fn note(text: &str) -> PrRehearsal {
 /// The agents before `me` in the merge order, each with its open PR's head
 /// (or merged, or nothing), then `me` with this PR's head.
 fn plan(c: &Contract, snap: &GithubSnapshot, me: &str) -> Option<Vec<Planned>> {
-    let pos = c.merge_position(me)?;
-    let mut plan: Vec<Planned> = c.merge_order[..pos]
-        .iter()
+    c.merge_position(me)?;
+    let mut plan: Vec<Planned> = c
+        .predecessors(me)
+        .into_iter()
         .map(|s| {
             let agent = c.agent(&s.agent);
             let name = agent.map_or(s.agent.clone(), |a| a.name.clone());

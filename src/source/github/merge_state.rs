@@ -56,9 +56,9 @@ pub(super) async fn fetch_merge_state(
     let (agents, into, integrator): (Vec<&contract::Agent>, &str, bool) = match claim {
         Claim::Agent { agent, .. } => {
             let me = &c.agents[agent].name;
-            let pos = c.merge_position(me).unwrap_or(0);
-            let preds = c.merge_order[..pos]
-                .iter()
+            let preds = c
+                .predecessors(me)
+                .into_iter()
                 .filter_map(|s| c.agent(&s.agent))
                 .collect();
             (preds, refs.base_branch, false)

@@ -275,10 +275,8 @@ fn contracts_and_merge(
 /// The agents that merge before `agent` in the contract's merge order
 /// (lower case: the order names agents case-insensitively).
 fn predecessors(c: &Contract, agent: &str) -> BTreeSet<String> {
-    let pos = c.merge_position(agent).unwrap_or(0);
-    c.merge_order
-        .iter()
-        .take(pos)
+    c.predecessors(agent)
+        .into_iter()
         .map(|s| s.agent.to_ascii_lowercase())
         .collect()
 }

@@ -148,6 +148,9 @@ pub struct MergeStep {
     pub note: Option<String>,
     /// Where the step is written.
     pub span: Range<usize>,
+    /// 0-based stage: agents of one stage merge in parallel (either order),
+    /// all after every agent of an earlier stage.
+    pub stage: usize,
 }
 
 /// One row of the verification matrix.
@@ -344,6 +347,23 @@ impl Contract {
         self.merge_order
             .iter()
             .position(|s| s.agent.eq_ignore_ascii_case(agent))
+    }
+
+    /// The steps that merge before `agent`: every step of an earlier stage
+    /// (agents of its own stage merge in parallel with it). Empty when the
+    /// agent is not in the merge order.
+    pub fn predecessors(&self, agent: &str) -> Vec<&MergeStep> {
+        let Some(me) = self
+            .merge_order
+            .iter()
+            .find(|s| s.agent.eq_ignore_ascii_case(agent))
+        else {
+            return Vec::new();
+        };
+        self.merge_order
+            .iter()
+            .filter(|s| s.stage < me.stage)
+            .collect()
     }
 }
 

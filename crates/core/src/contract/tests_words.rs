@@ -257,3 +257,158 @@ fn shared_state_exceptions() {
     let r = &c.shared_state[0];
     assert_eq!(r.except[0].text, "config/local.json");
 }
+
+/// The merge order as (agent, stage) pairs.
+fn order(c: &Contract) -> Vec<(String, usize)> {
+    c.merge_order
+        .iter()
+        .map(|s| (s.agent.clone(), s.stage))
+        .collect()
+}
+
+fn order_of(lines: &str) -> Contract {
+    with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Merge order\n{lines}\n"
+    ))
+}
+
+fn chain(names: &[&str]) -> Vec<(String, usize)> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), i))
+        .collect()
+}
+
+#[test]
+fn prose_orders_read_as_they_say() {
+    for (line, want) in [
+        ("agent-2 lands first, then agent-1, then agent-3.", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-2 first, agent-3 last, agent-1 in between.", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-2 before agent-1 before agent-3.", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-3 merges after agent-1, which merges after agent-2.", ["agent-2", "agent-1", "agent-3"]),
+        ("The merge order is a single line, written before any agent runs: agent-2 lands first, then agent-1, then agent-3. Pick it deliberately, based on which diffs unblock the others.", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-2 first, then agent-1, and finally agent-3", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-2 → agent-1 (needs the table) → agent-3", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-1 second, agent-2 first, agent-3 third", ["agent-2", "agent-1", "agent-3"]),
+        ("- agent-2 — migration must land first\n- agent-1\n- agent-3", ["agent-2", "agent-1", "agent-3"]),
+        ("- agent-1 merges after agent-2\n- agent-3 merges after agent-1", ["agent-2", "agent-1", "agent-3"]),
+    ] {
+        let c = order_of(line);
+        assert!(errors(&c).is_empty(), "{line}: {:#?}", c.diagnostics);
+        assert_eq!(order(&c), chain(&want), "{line}");
+    }
+}
+
+#[test]
+fn parallel_steps_share_a_stage() {
+    for lines in [
+        "1. agent-2\n2. agent-1 and agent-3 (in parallel)",
+        "1. agent-2\n2. agent-1, agent-3 (in parallel)",
+        "1. agent-2\n2. agent-1 & agent-3",
+        "agent-2 → agent-1 and agent-3 (in parallel)",
+        "agent-2 first, then agent-1 and agent-3 in parallel",
+        "- agent-1 merges after agent-2\n- agent-3 merges after agent-2",
+    ] {
+        let c = order_of(lines);
+        assert!(errors(&c).is_empty(), "{lines}: {:#?}", c.diagnostics);
+        assert_eq!(
+            order(&c),
+            [
+                ("agent-2".into(), 0),
+                ("agent-1".into(), 1),
+                ("agent-3".into(), 1)
+            ],
+            "{lines}"
+        );
+        assert!(c
+            .predecessors("agent-3")
+            .iter()
+            .all(|s| s.agent == "agent-2"));
+        assert_eq!(c.predecessors("agent-3").len(), 1);
+    }
+}
+
+#[test]
+fn orders_the_gate_cannot_read_exactly_are_refused() {
+    for line in [
+        // "and" between two names in a chain: which first?
+        "agent-2 first, then agent-1 and agent-3.",
+        // A word outside the vocabulary.
+        "agent-2 lands first unless agent-1 is ready.",
+        "agent-2, maybe agent-1, agent-3",
+        // A position word that is not true where it stands.
+        "agent-2 → agent-1 first → agent-3",
+        // "in between" with nothing to be between.
+        "agent-2 first, agent-1 in between, agent-3 in between",
+        // Two names with nothing between them.
+        "agent-2 agent-1 agent-3",
+    ] {
+        let c = order_of(line);
+        assert_eq!(errors(&c), ["CG008"], "{line}: {:#?}", c.diagnostics);
+        assert!(c.merge_order.is_empty(), "{line}: nothing half read");
+    }
+}
+
+#[test]
+fn contradicting_order_lines_are_a_cycle() {
+    let c = order_of("- agent-1 merges after agent-2\n- agent-2 merges after agent-1\n- agent-3");
+    assert!(errors(&c).contains(&"CG033"), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn an_unknown_name_in_a_chain_is_an_unknown_agent() {
+    let c = order_of("agent-2 → agent-9 → agent-1 → agent-3");
+    assert_eq!(errors(&c), ["CG007"]);
+}
+
+#[test]
+fn a_parallel_step_waits_only_on_the_stage_before() {
+    use crate::change::{AgentMerge, ChangeStatus, ChangedFile, PrSnapshot, Removals};
+    use crate::evaluate::{evaluate, Options};
+    use crate::verdict::{Conclusion, Rule};
+    let c = order_of("1. agent-2\n2. agent-1 and agent-3 (in parallel)");
+    let mut f = ChangedFile::new("c/x.ts", ChangeStatus::Modified);
+    f.removals = Removals::Known(vec![]);
+    let pr = PrSnapshot {
+        branch: "agents/three".into(),
+        base: "main".into(),
+        body: None,
+        files: vec![f],
+        files_truncated: None,
+        interface: Vec::new(),
+    };
+    let merged = |n: &str| {
+        (
+            n.to_string(),
+            AgentMerge {
+                merged_into_base: Some(format!("{n} tip")),
+                in_head: true,
+                pull: Default::default(),
+            },
+        )
+    };
+    // agent-2 merged, agent-1 (same stage as agent-3) not yet: agent-3 passes.
+    let v = evaluate(
+        std::slice::from_ref(&c),
+        &pr,
+        &[merged("agent-2")].into_iter().collect(),
+        &Options::default(),
+    );
+    assert_eq!(v.conclusion, Conclusion::Success, "{:#?}", v.findings);
+    // Nothing merged: agent-3 waits on agent-2 only.
+    let v = evaluate(
+        std::slice::from_ref(&c),
+        &pr,
+        &Default::default(),
+        &Options::default(),
+    );
+    let waits: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::MergeOrder)
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert!(waits[0].contains("agent-2"), "{waits:?}");
+}

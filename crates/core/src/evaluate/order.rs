@@ -87,23 +87,25 @@ fn predecessors(
 ) -> Vec<MergeStepState> {
     let state = |name: &str| merge.get(name).cloned().unwrap_or_default();
     let me = &c.agents[ai].name;
-    let Some(pos) = c.merge_position(me) else {
+    let Some(mine) = c.merge_position(me).map(|p| c.merge_order[p].stage) else {
         return Vec::new();
     };
     let mut progress = Vec::new();
     // The first predecessor still waiting: a later one that merged anyway
     // went out of order.
-    let mut first_waiting: Option<&str> = None;
-    for (i, step) in c.merge_order.iter().enumerate() {
+    let mut first_waiting: Option<(&str, usize)> = None;
+    for step in &c.merge_order {
         // An unknown name is a contract error (reported as contract-invalid),
         // not something to wait for.
         if c.agent(&step.agent).is_none() {
             continue;
         }
-        if i >= pos {
+        // Later stages, and this agent's own (parallel steps wait on
+        // nobody of their stage).
+        if step.stage >= mine {
             progress.push(MergeStepState {
                 agent: step.agent.clone(),
-                state: if i == pos {
+                state: if step.agent.eq_ignore_ascii_case(me) {
                     StepState::This
                 } else {
                     StepState::Pending
@@ -114,7 +116,7 @@ fn predecessors(
             continue;
         }
         let m = state(&step.agent);
-        judge_predecessor(c, &step.agent, me, &m, pr, &mut first_waiting, out);
+        judge_predecessor(c, step, me, &m, pr, &mut first_waiting, out);
         progress.push(MergeStepState {
             agent: step.agent.clone(),
             state: if m.merged_into_base.is_some() {
@@ -134,13 +136,14 @@ fn predecessors(
 /// one still waiting (an out-of-order warning).
 fn judge_predecessor<'a>(
     c: &Contract,
-    agent: &'a str,
+    step: &'a crate::contract::MergeStep,
     me: &str,
     m: &AgentMerge,
     pr: &PrSnapshot,
-    first_waiting: &mut Option<&'a str>,
+    first_waiting: &mut Option<(&'a str, usize)>,
     out: &mut Vec<Finding>,
 ) {
+    let agent = step.agent.as_str();
     let branch = c
         .agent(agent)
         .and_then(|a| a.branch.clone())
@@ -169,8 +172,9 @@ fn judge_predecessor<'a>(
         Some(_) => {}
     }
     match (&m.merged_into_base, *first_waiting) {
-        (None, None) => *first_waiting = Some(agent),
-        (Some(r), Some(earlier)) => out.push(
+        (None, None) => *first_waiting = Some((agent, step.stage)),
+        // A step of the waiting one's own stage may merge in either order.
+        (Some(r), Some((earlier, stage))) if stage < step.stage => out.push(
             Finding::failure(
                 Rule::MergeOrder,
                 format!(
