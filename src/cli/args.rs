@@ -64,6 +64,11 @@ pub enum Command {
     /// Print what an agent should be handed before it starts.
     #[command(after_help = EXIT_CODES)]
     Brief(BriefArgs),
+    /// Print each contract as the gate reads it, in the canonical form (--check: is it already?).
+    #[command(
+        after_help = "Exit codes: 0 printed (--check: every file is canonical), 1 --check: a file differs, 2 a contract has errors or cannot be read."
+    )]
+    Fmt(FmtArgs),
     /// Trial-merge the agents' branches in contract order onto the base and report the seam.
     #[command(
         after_help = "Exit codes: 0 clean, 1 findings (or a failing --run), 2 could not rehearse."
@@ -302,6 +307,21 @@ pub struct LintArgs {
     /// Deprecated: contract files as positional arguments; use --contract PATH.
     #[arg(hide = true, value_name = "PATH")]
     pub old_paths: Vec<String>,
+}
+
+/// `fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Contract files (default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Print nothing but which files differ from the canonical form (with a diff); exit 1 when one does.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub contract: ContractArgs,
+    #[command(flatten)]
+    pub dir: DirArgs,
 }
 
 /// `brief`.

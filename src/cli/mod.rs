@@ -8,6 +8,7 @@ pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod error;
+pub mod fmt;
 pub mod github;
 pub mod hook;
 pub mod lint;
@@ -27,6 +28,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
         Some(Command::Check(a)) => check::run(&a),
         Some(Command::Lint(a)) => lint::run(&a),
         Some(Command::Brief(a)) => brief::run(&a),
+        Some(Command::Fmt(a)) => fmt::run(&a),
         Some(Command::Rehearse(a)) => error::from_action(rehearse::main(&a)),
         Some(Command::Hook(a)) => error::from_action(hook::run(&a)),
         Some(Command::Setup(a)) => error::from_action(setup::run(&a)),

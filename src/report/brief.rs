@@ -130,21 +130,16 @@ fn interfaces(o: &mut String, c: &Contract, a: &Agent) {
 fn merge_order(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "\n## Merge order");
     match c.merge_position(&a.name) {
-        Some(pos) => {
-            let order: Vec<String> = c
-                .merge_order
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    if i == pos {
-                        format!("**{} (you)**", s.agent)
-                    } else {
-                        s.agent.clone()
-                    }
-                })
-                .collect();
-            let _ = writeln!(o, "{}", order.join(" → "));
-            if pos > 0 {
+        Some(_) => {
+            let line = c.merge_line(|n| {
+                if n.eq_ignore_ascii_case(&a.name) {
+                    format!("**{n} (you)**")
+                } else {
+                    n.to_string()
+                }
+            });
+            let _ = writeln!(o, "{line}");
+            if !c.predecessors(&a.name).is_empty() {
                 let _ = writeln!(
                     o,
                     "\nYour pull request is blocked until the agents before you have merged; then rebase onto the base branch."

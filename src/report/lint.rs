@@ -38,6 +38,8 @@ struct JsonContract<'a> {
     agents: Vec<JsonAgent<'a>>,
     shared_state: Vec<JsonShared<'a>>,
     merge_order: Vec<&'a str>,
+    /// The order's stages: agents of one stage merge in parallel.
+    merge_stages: Vec<Vec<&'a str>>,
     integrator_checks: Vec<&'a str>,
     permission_policy: &'a [Vec<String>],
     /// The permission classes in force (`needs-approval`), built in or added
@@ -117,6 +119,7 @@ pub fn json(contracts: &[Contract]) -> String {
                     })
                     .collect(),
                 merge_order: c.merge_order.iter().map(|s| s.agent.as_str()).collect(),
+                merge_stages: c.merge_stages(),
                 integrator_checks: c
                     .required_checks(INTEGRATOR)
                     .iter()
@@ -251,14 +254,13 @@ fn contract_text(o: &mut String, c: &Contract) {
             let _ = writeln!(o, "    {:<20} {who}", s.pattern.text);
         }
     }
-    let order: Vec<&str> = c.merge_order.iter().map(|s| s.agent.as_str()).collect();
     let _ = writeln!(
         o,
         "\n  merge order         {}",
-        if order.is_empty() {
+        if c.merge_order.is_empty() {
             "— (agents are independent)".to_string()
         } else {
-            order.join(" → ")
+            c.merge_line(str::to_string)
         }
     );
     let _ = writeln!(

@@ -2,6 +2,7 @@
 
 mod agents;
 mod blocks;
+mod canonical;
 mod code;
 mod entries;
 mod heading;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::pattern::Pattern;
 
+pub use canonical::{canonical, model_of};
 pub use code::Code;
 pub use items::{looks_like_path, plain_text};
 pub use lookalike::{lookalike_branch, LookAlike};
@@ -270,14 +272,21 @@ pub struct Contract {
     pub matrix: Vec<MatrixRow>,
     /// Permission policy table, header first, as plain text.
     pub permission_policy: Vec<Vec<String>>,
+    /// Where each `permission_policy` row is written (tables only).
+    pub permission_spans: Vec<Range<usize>>,
     /// Who may approve what needs approval (`needs-approval`): the
     /// Approvers section's `@user` and `@org/team` handles. Empty: anyone
     /// but the author and bots.
     pub approvers: Vec<Approver>,
     /// Every problem found while reading, in source order per pass.
     pub diagnostics: Vec<Diagnostic>,
+    /// The contract has a Scope section (scopes may also come from an
+    /// agents table or per-agent sections).
+    pub scope_section: bool,
     /// Prose lines of known sections (kept, shown, never enforced).
     pub notes: Vec<String>,
+    /// The section each of `notes` is in (`Scope`, `Merge order`, …).
+    pub note_sections: Vec<String>,
     /// How the lines of known sections were accounted for.
     pub lines: LineStats,
 }
@@ -349,6 +358,42 @@ impl Contract {
             .position(|s| s.agent.eq_ignore_ascii_case(agent))
     }
 
+    /// The merge order as its stages, each with its agents' names (several
+    /// when they merge in parallel).
+    pub fn merge_stages(&self) -> Vec<Vec<&str>> {
+        let mut out: Vec<Vec<&str>> = Vec::new();
+        let mut last = None;
+        for s in &self.merge_order {
+            if last == Some(s.stage) {
+                if let Some(g) = out.last_mut() {
+                    g.push(&s.agent);
+                }
+            } else {
+                out.push(vec![&s.agent]);
+            }
+            last = Some(s.stage);
+        }
+        out
+    }
+
+    /// The merge order in one line, as `lint` and `brief` print it:
+    /// `agent-2 → agent-1 + agent-3 (in parallel)`; `mark` dresses one
+    /// agent's name (`brief` marks the reader's own).
+    pub fn merge_line(&self, mark: impl Fn(&str) -> String) -> String {
+        self.merge_stages()
+            .iter()
+            .map(|g| {
+                let names: Vec<String> = g.iter().map(|n| mark(n)).collect();
+                if names.len() > 1 {
+                    format!("{} (in parallel)", names.join(" + "))
+                } else {
+                    names.join("")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+
     /// The steps that merge before `agent`: every step of an earlier stage
     /// (agents of its own stage merge in parallel with it). Empty when the
     /// agent is not in the merge order.
@@ -373,6 +418,8 @@ mod tests;
 mod tests_checks;
 #[cfg(test)]
 mod tests_ci;
+#[cfg(test)]
+mod tests_fmt;
 #[cfg(test)]
 mod tests_forms;
 #[cfg(test)]

@@ -47,8 +47,7 @@ impl Reader<'_> {
                         cell.span.clone(),
                         "interface item names no agent of the contract; kept as a note".to_string(),
                     );
-                    self.c.lines.notes += 1;
-                    self.c.notes.push(cell.raw.clone());
+                    self.note("Interface boundary", &cell.raw);
                 }
             }
             if let Block::Item(it) = b {
@@ -71,8 +70,7 @@ impl Reader<'_> {
         for b in &s.blocks {
             for cell in block_cells(b) {
                 if done {
-                    self.c.lines.notes += 1;
-                    self.c.notes.push(cell.raw.clone());
+                    self.note("Integration branch", &cell.raw);
                     continue;
                 }
                 done = true;
@@ -200,11 +198,17 @@ impl Reader<'_> {
         for b in &s.blocks {
             match b {
                 Block::Table { header, rows } => {
+                    let span = |cells: &[super::blocks::Cell]| match (cells.first(), cells.last()) {
+                        (Some(a), Some(b)) => a.span.start..b.span.end,
+                        _ => s.span.clone(),
+                    };
+                    self.c.permission_spans.push(span(header));
                     self.c
                         .permission_policy
                         .push(header.iter().map(|c| plain_text(&c.raw)).collect());
                     for row in rows {
                         self.read_line();
+                        self.c.permission_spans.push(span(row));
                         self.c
                             .permission_policy
                             .push(row.iter().map(|c| plain_text(&c.raw)).collect());
@@ -270,8 +274,7 @@ impl Reader<'_> {
                     .filter_map(Approver::parse)
                     .collect();
                 if found.is_empty() {
-                    self.c.lines.notes += 1;
-                    self.c.notes.push(cell.raw.clone());
+                    self.note("Approvers", &cell.raw);
                     continue;
                 }
                 any = true;

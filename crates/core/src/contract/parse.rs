@@ -94,13 +94,40 @@ pub fn parse(path: &str, source: &str) -> Contract {
         }
     }
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
+    r.c.scope_section = has_scope;
     read_sections(&mut r, &secs, &kinds);
     apply_excludes(&mut r);
     if let Some(why) = over_limits(&r.c) {
         return too_large(path, why);
     }
     super::validate::check_contract(&mut r.c, has_scope);
+    not_enforced(&mut r.c);
     r.c
+}
+
+/// A Permission-policy row whose approval items no class of the gate
+/// checks is kept and shown, never silently believed enforced (CG034).
+fn not_enforced(c: &mut Contract) {
+    for (row, items) in crate::permission::Policy::not_enforced(c) {
+        let span = c.permission_spans.get(row).cloned().unwrap_or(0..0);
+        let name = c.permission_policy[row]
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let list = items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        c.diagnostics.push(
+            Diagnostic::warning(
+                Code::NotEnforced,
+                span,
+                format!("permission policy row `{name}`: {list} kept, not enforced: no class of the gate checks it"),
+            )
+            .help("name a path (`config/deploy.yml`) or a class the README lists (lockfiles, generated files, environment files, deploy files, force push, reset, branch deletion, package installs); CI review covers the rest"),
+        );
+    }
 }
 
 /// Reads every section by its kind, and warns of empty ones.
@@ -398,6 +425,16 @@ impl Reader<'_> {
         }
     }
 
+    /// A prose line kept as a note of the section it is in (`fmt` writes it
+    /// back there).
+    pub fn note(&mut self, section: &str, text: &str) {
+        self.c.lines.notes += 1;
+        self.c.notes.push(text.to_string());
+        // `Worktrees (write …)`: the section's name is the first words.
+        let name = section.split(" (").next().unwrap_or(section);
+        self.c.note_sections.push(name.to_string());
+    }
+
     /// A piece of the current line was refused with an error of its own.
     pub fn refuse_in_line(&mut self) {
         self.refused_piece = true;
@@ -418,8 +455,7 @@ impl Reader<'_> {
                 .help("write it in one of the forms the README lists, or as prose without agent names or paths"),
             );
         } else {
-            self.c.lines.notes += 1;
-            self.c.notes.push(cell.raw.clone());
+            self.note(section, &cell.raw);
         }
     }
 

@@ -32,11 +32,25 @@ const NOBODY: &[&str] = &[
 fn split_rule(raw: &str) -> Option<(&str, &str)> {
     if let Some(rest) = raw.strip_prefix('`') {
         if let Some(end) = rest.find('`') {
-            let policy = rest[end + 1..].trim_start_matches(|c: char| {
+            // `` `P` (except `Q`): POLICY ``: qualifiers stay with the path.
+            let mut path_end = end + 2;
+            loop {
+                let after = &raw[path_end..];
+                let gap = after.len() - after.trim_start().len();
+                if !after.trim_start().starts_with('(') {
+                    break;
+                }
+                let open = path_end + gap;
+                match group_end(&raw[open..]) {
+                    Some(len) => path_end = open + len,
+                    None => break,
+                }
+            }
+            let policy = raw[path_end..].trim_start_matches(|c: char| {
                 c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-' | '→')
             });
             if !policy.is_empty() && !policy.starts_with(',') {
-                return Some((&raw[..end + 2], policy));
+                return Some((&raw[..path_end], policy));
             }
         }
     }
@@ -49,6 +63,27 @@ fn split_rule(raw: &str) -> Option<(&str, &str)> {
         return Some((p, note));
     }
     raw.split_once(':')
+}
+
+/// The length of the parenthesised group `text` starts with (backticks
+/// inside it are skipped), or None when it never closes.
+fn group_end(text: &str) -> Option<usize> {
+    let mut depth = 0;
+    let mut code = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '`' => code = !code,
+            '(' if !code => depth += 1,
+            ')' if !code => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl Reader<'_> {

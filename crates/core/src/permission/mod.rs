@@ -208,6 +208,57 @@ impl Policy {
         p
     }
 
+    /// The parts of each Permission-policy row's "Requires approval" cell
+    /// that nothing of the gate checks: (row index in
+    /// `Contract::permission_policy`, the items). A part is checked when it
+    /// is a path, or names a class the gate has and keeps on (a file class
+    /// for files, a command class for commands: "deploy commands" names
+    /// no command class, so it is not checked).
+    pub fn not_enforced(c: &Contract) -> Vec<(usize, Vec<String>)> {
+        let Some((header, rows)) = c.permission_policy.split_first() else {
+            return Vec::new();
+        };
+        if header.len() < 2 {
+            return Vec::new();
+        }
+        let p = Policy::from_contract(c);
+        let (_, _, ri) = columns(header);
+        let mut out = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let cell = r.get(ri).map(String::as_str).unwrap_or("");
+            if is_none(cell) {
+                continue;
+            }
+            let items: Vec<String> = cell
+                .split(',')
+                .map(str::trim)
+                .filter(|it| !it.is_empty() && !p.checks(it))
+                .map(str::to_string)
+                .collect();
+            if !items.is_empty() {
+                out.push((i + 1, items));
+            }
+        }
+        out
+    }
+
+    /// Whether one item of a "Requires approval" cell is checked by a class
+    /// in force or is a path.
+    fn checks(&self, item: &str) -> bool {
+        if looks_like_path(item) {
+            return true;
+        }
+        let command = item.to_ascii_lowercase().contains("command");
+        let file = !command
+            && FILE_WORDS
+                .iter()
+                .any(|(k, w)| self.files_on.contains(k) && names(item, w));
+        let cmd = COMMAND_WORDS
+            .iter()
+            .any(|(k, w)| self.commands_on.contains(k) && names(item, w));
+        file || cmd
+    }
+
     /// The class a path falls in, if it needs approval. `generated`: the
     /// source found the path ignored or `linguist-generated` at the base.
     /// (To classify many paths, a [`Policy::classifier`] is faster.)

@@ -1,0 +1,388 @@
+//! The canonical form of a contract (`contract-gate fmt`): the model as the
+//! gate read it, written back in one form per section, so an author (or a
+//! planning agent) sees exactly what the gate will enforce. Reading the
+//! canonical form gives the same model, and formatting it again gives the
+//! same text (tests hold both).
+//!
+//! The form, section by section:
+//! - `## Worktrees`: `- WORKTREE  branch: BRANCH  agent: NAME`;
+//! - `## Scope` / `## Cannot touch`: `- NAME: `P`, `Q` (additions only), `R` (except `S`), prose`;
+//! - `## Shared state`: `- `P`: NAME owns.` or `- `P`: nobody edits.`
+//!   (then the policy as written, when it says more);
+//! - `## Interface boundary`: `- NAME commits to: TEXT`;
+//! - `## Merge order`: a numbered list, one stage per item, parallel
+//!   agents joined by `and` with `(in parallel)`, notes in parentheses;
+//! - `## Integration branch`: the branch in backticks;
+//! - `## Verification matrix`: a table, `Required` / `Not required`, and a
+//!   `CI check` column when a row names one;
+//! - `## Permission policy`: the table as read;
+//! - `## Approvers`: `- @user` items;
+//! - notes stay prose lines of the section they were in.
+
+use std::fmt::Write;
+
+use super::{Contract, PatternEntry};
+
+/// The canonical markdown of a contract.
+pub fn canonical(c: &Contract) -> String {
+    let mut o = String::new();
+    if let Some(t) = &c.title {
+        let _ = writeln!(o, "# {t}");
+    }
+    if table_form(c) {
+        agents_table(&mut o, c);
+    } else {
+        agents(&mut o, c);
+        patterns(&mut o, c, "Scope", |a| &a.owns);
+        patterns(&mut o, c, "Cannot touch", |a| &a.cannot_touch);
+    }
+    shared(&mut o, c);
+    interface(&mut o, c);
+    order(&mut o, c);
+    integration(&mut o, c);
+    matrix(&mut o, c);
+    permissions(&mut o, c);
+    approvers(&mut o, c);
+    o
+}
+
+/// The notes kept from section `name`, each a paragraph line of its own.
+fn notes(o: &mut String, c: &Contract, name: &str) {
+    let mut any = false;
+    for (n, s) in c.notes.iter().zip(&c.note_sections) {
+        if s.eq_ignore_ascii_case(name) {
+            if !any {
+                o.push('\n');
+                any = true;
+            }
+            let _ = writeln!(o, "{n}");
+        }
+    }
+}
+
+fn has_notes(c: &Contract, name: &str) -> bool {
+    c.note_sections.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+fn heading(o: &mut String, name: &str) {
+    let _ = write!(o, "\n## {name}\n\n");
+}
+
+/// A path in backticks (spaces and markdown characters stay literal).
+fn code(p: &str) -> String {
+    if p.contains('`') {
+        format!("`` {p} ``")
+    } else {
+        format!("`{p}`")
+    }
+}
+
+fn agents(o: &mut String, c: &Contract) {
+    if c.agents.is_empty() && !has_notes(c, "Worktrees") {
+        return;
+    }
+    heading(o, "Worktrees");
+    for a in &c.agents {
+        let _ = write!(o, "- ");
+        if let Some(w) = &a.worktree {
+            let _ = write!(o, "{w}  ");
+        }
+        if let Some(b) = &a.branch {
+            let _ = write!(o, "branch: {b}  ");
+        }
+        let _ = writeln!(o, "agent: {}", a.name);
+    }
+    notes(o, c, "Worktrees");
+}
+
+/// Scopes read from an agents table (no Scope section) stay in a table: a
+/// Scope section would make an agent that owns only prose an error (CG011).
+fn table_form(c: &Contract) -> bool {
+    !c.scope_section
+        && c.agents
+            .iter()
+            .any(|a| !a.owns.is_empty() || !a.cannot_touch.is_empty() || !a.notes.is_empty())
+}
+
+fn agents_table(o: &mut String, c: &Contract) {
+    heading(o, "Agents");
+    let _ = writeln!(
+        o,
+        "| Agent | Branch | Worktree | Owns | Cannot touch |\n|---|---|---|---|---|"
+    );
+    for a in &c.agents {
+        let mut owns: Vec<String> = a.owns.iter().map(entry).collect();
+        let mut cannot: Vec<String> = a.cannot_touch.iter().map(entry).collect();
+        if a.owns.is_empty() {
+            cannot.extend(a.notes.iter().cloned());
+        } else {
+            owns.extend(a.notes.iter().cloned());
+        }
+        let b = a.branch.as_deref().map(code).unwrap_or_default();
+        let w = a.worktree.as_deref().map(code).unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "| {} | {b} | {w} | {} | {} |",
+            cell(&a.name),
+            cell(&owns.join(", ")),
+            cell(&cannot.join(", "))
+        );
+    }
+    notes(o, c, "Worktrees");
+}
+
+fn entry(e: &PatternEntry) -> String {
+    let mut s = code(&e.pattern.text);
+    if e.additions_only {
+        s.push_str(" (additions only)");
+    }
+    if !e.except.is_empty() {
+        let ex: Vec<String> = e.except.iter().map(|p| code(&p.text)).collect();
+        let _ = write!(s, " (except {})", ex.join(", "));
+    }
+    s
+}
+
+fn patterns(
+    o: &mut String,
+    c: &Contract,
+    name: &str,
+    list: impl Fn(&super::Agent) -> &Vec<PatternEntry>,
+) {
+    let scope = name == "Scope";
+    let lines: Vec<String> = c
+        .agents
+        .iter()
+        .filter_map(|a| {
+            let mut parts: Vec<String> = list(a).iter().map(entry).collect();
+            // Prose items are the agent's notes; they are written once: in
+            // its Scope line, or its Cannot-touch line when it owns nothing
+            // (a Scope line of prose alone would leave it without scope).
+            if scope != a.owns.is_empty() {
+                parts.extend(a.notes.iter().cloned());
+            }
+            (!parts.is_empty()).then(|| format!("- {}: {}", a.name, parts.join(", ")))
+        })
+        .collect();
+    if lines.is_empty() && !has_notes(c, name) {
+        return;
+    }
+    heading(o, name);
+    for l in lines {
+        let _ = writeln!(o, "{l}");
+    }
+    notes(o, c, name);
+}
+
+fn shared(o: &mut String, c: &Contract) {
+    if c.shared_state.is_empty() && !has_notes(c, "Shared state") {
+        return;
+    }
+    heading(o, "Shared state");
+    for r in &c.shared_state {
+        let mut p = code(&r.pattern.text);
+        if !r.except.is_empty() {
+            let ex: Vec<String> = r.except.iter().map(|p| code(&p.text)).collect();
+            let _ = write!(p, " (except {})", ex.join(", "));
+        }
+        // The policy as written: it names the owner (or nobody) itself,
+        // and reading it again gives the same owner.
+        let _ = writeln!(o, "- {p}: {}", r.policy.trim());
+    }
+    notes(o, c, "Shared state");
+}
+
+fn interface(o: &mut String, c: &Contract) {
+    let any = c.agents.iter().any(|a| !a.interface.is_empty());
+    if !any && !has_notes(c, "Interface boundary") {
+        return;
+    }
+    heading(o, "Interface boundary");
+    // Notes first: a paragraph after a commitment continues it.
+    let mut wrote = false;
+    for (n, s) in c.notes.iter().zip(&c.note_sections) {
+        if s == "Interface boundary" {
+            let _ = writeln!(o, "- {n}");
+            wrote = true;
+        }
+    }
+    if wrote {
+        o.push('\n');
+    }
+    for a in &c.agents {
+        for t in &a.interface {
+            let _ = writeln!(o, "- {} commits to: {t}", a.name);
+        }
+    }
+}
+
+fn order(o: &mut String, c: &Contract) {
+    if c.merge_order.is_empty() && !has_notes(c, "Merge order") {
+        return;
+    }
+    heading(o, "Merge order");
+    let mut k = 0;
+    let steps = &c.merge_order;
+    while k < steps.len() {
+        let stage = steps[k].stage;
+        let group: Vec<_> = steps[k..].iter().take_while(|s| s.stage == stage).collect();
+        let names: Vec<String> = group
+            .iter()
+            .map(|s| match &s.note {
+                Some(n) => format!("{} ({n})", s.agent),
+                None => s.agent.clone(),
+            })
+            .collect();
+        let n = stage + 1;
+        if names.len() > 1 {
+            let _ = writeln!(o, "{n}. {} (in parallel)", names.join(" and "));
+        } else {
+            let _ = writeln!(o, "{n}. {}", names[0]);
+        }
+        k += group.len();
+    }
+    notes(o, c, "Merge order");
+}
+
+fn integration(o: &mut String, c: &Contract) {
+    let Some(b) = &c.integration_branch else {
+        return;
+    };
+    heading(o, "Integration branch");
+    let _ = writeln!(o, "{}", code(b));
+    notes(o, c, "Integration branch");
+}
+
+/// A table cell: `|` escaped, line breaks impossible (cells are one line).
+fn cell(t: &str) -> String {
+    t.replace('|', "\\|")
+}
+
+fn matrix(o: &mut String, c: &Contract) {
+    if c.matrix.is_empty() && !has_notes(c, "Verification matrix") {
+        return;
+    }
+    heading(o, "Verification matrix");
+    if !c.matrix.is_empty() {
+        let ci = c.matrix.iter().any(|r| r.ci.is_some());
+        let mut head = vec!["Check".to_string()];
+        if ci {
+            head.push("CI check".into());
+        }
+        head.extend(c.matrix_columns.iter().map(|m| cell(m)));
+        let _ = writeln!(o, "| {} |", head.join(" | "));
+        let _ = writeln!(o, "|{}", "---|".repeat(head.len()));
+        for r in &c.matrix {
+            let mut row = vec![cell(&r.check)];
+            if ci {
+                row.push(r.ci.as_deref().map_or("—".into(), cell));
+            }
+            for k in 0..c.matrix_columns.len() {
+                let req = r.required.get(k).copied().unwrap_or(false);
+                row.push(if req { "Required" } else { "Not required" }.into());
+            }
+            let _ = writeln!(o, "| {} |", row.join(" | "));
+        }
+    }
+    notes(o, c, "Verification matrix");
+}
+
+fn permissions(o: &mut String, c: &Contract) {
+    let Some((head, rows)) = c.permission_policy.split_first() else {
+        return;
+    };
+    heading(o, "Permission policy");
+    if c.permission_spans.is_empty() {
+        // Read from list items or lines: written back as items.
+        for r in c.permission_policy.iter() {
+            let _ = writeln!(o, "- {}", r.join(" "));
+        }
+        return;
+    }
+    let w = head.len();
+    let _ = writeln!(
+        o,
+        "| {} |",
+        head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(o, "|{}", "---|".repeat(w));
+    for r in rows {
+        let cells: Vec<String> = (0..w.max(r.len()))
+            .map(|i| cell(r.get(i).map_or("", String::as_str)))
+            .collect();
+        let _ = writeln!(o, "| {} |", cells.join(" | "));
+    }
+}
+
+fn approvers(o: &mut String, c: &Contract) {
+    if c.approvers.is_empty() {
+        return;
+    }
+    heading(o, "Approvers");
+    for a in &c.approvers {
+        let _ = writeln!(o, "- {a}");
+    }
+    notes(o, c, "Approvers");
+}
+
+/// Everything of a contract the gate enforces or shows, without spans or
+/// diagnostics, as one comparable text: reading [`canonical`] of a
+/// contract gives the same model (notes compared as a set per section:
+/// the canonical form gathers each agent's prose items in one line).
+pub fn model_of(c: &Contract) -> String {
+    let pats = |p: &[PatternEntry]| -> Vec<String> {
+        p.iter()
+            .map(|e| {
+                let ex: Vec<&str> = e.except.iter().map(|x| x.text.as_str()).collect();
+                format!("{} add={} except={ex:?}", e.pattern.text, e.additions_only)
+            })
+            .collect()
+    };
+    let mut o = String::new();
+    for a in &c.agents {
+        let mut notes = a.notes.clone();
+        notes.sort();
+        let _ = writeln!(
+            o,
+            "agent {:?} branch={:?} wt={:?}\n  owns={:?}\n  cannot={:?}\n  notes={notes:?}\n  interface={:?}",
+            a.name,
+            a.branch,
+            a.worktree,
+            pats(&a.owns),
+            pats(&a.cannot_touch),
+            a.interface
+        );
+    }
+    for r in &c.shared_state {
+        let ex: Vec<&str> = r.except.iter().map(|x| x.text.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "shared {} owner={:?} except={ex:?} policy={:?}",
+            r.pattern.text, r.owner, r.policy
+        );
+    }
+    for s in &c.merge_order {
+        let _ = writeln!(o, "step {} {} note={:?}", s.stage, s.agent, s.note);
+    }
+    let _ = writeln!(o, "integration={:?}", c.integration_branch);
+    let _ = writeln!(o, "matrix columns={:?}", c.matrix_columns);
+    for r in &c.matrix {
+        let _ = writeln!(
+            o,
+            "row {:?} required={:?} ci={:?}",
+            r.check, r.required, r.ci
+        );
+    }
+    let _ = writeln!(o, "permissions={:?}", c.permission_policy);
+    let ap: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
+    let _ = writeln!(o, "approvers={ap:?}");
+    let mut notes: Vec<(String, String)> = c
+        .note_sections
+        .iter()
+        .cloned()
+        .zip(c.notes.iter().cloned())
+        .collect();
+    notes.sort();
+    let _ = writeln!(o, "notes={notes:?}");
+    o
+}
