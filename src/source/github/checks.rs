@@ -7,7 +7,7 @@ use tokio::task::JoinSet;
 
 use super::client::Api;
 use super::loader::{GithubLoadError, RepoId};
-use contract_gate_core::ci_evidence::{CiResult, CiResults, CiState};
+use contract_gate_core::ci_evidence::{CiOrigin, CiResult, CiResults, CiState};
 
 const PER_PAGE: u64 = 100;
 /// Pages read at most per list (1,000 check-runs or statuses on one commit):
@@ -33,6 +33,17 @@ struct Run {
     html_url: Option<String>,
     #[serde(default)]
     started_at: Option<String>,
+    /// The app that made the run: only the row's source counts.
+    #[serde(default)]
+    app: Option<App>,
+}
+
+#[derive(Debug, Deserialize)]
+struct App {
+    #[serde(default)]
+    id: Option<u64>,
+    #[serde(default)]
+    slug: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +106,10 @@ pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, 
         url: r.html_url,
         sha: r.head_sha,
         started_at: r.started_at.unwrap_or_default(),
+        origin: CiOrigin::App {
+            id: r.app.as_ref().and_then(|a| a.id),
+            slug: r.app.and_then(|a| a.slug),
+        },
     });
     let status_sha = first_status.sha;
     let from_statuses = statuses.into_iter().map(|s| CiResult {
@@ -104,6 +119,7 @@ pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, 
         url: s.target_url,
         sha: status_sha.clone(),
         started_at: s.updated_at.unwrap_or_default(),
+        origin: CiOrigin::Status,
     });
     Ok(CiResults::new(from_runs.chain(from_statuses)))
 }
@@ -144,6 +160,12 @@ mod tests {
             include_str!("../../../fixtures/github/rest/check-run.create.completed.response.json");
         let run: Run = serde_json::from_str(raw).unwrap();
         assert_eq!(run.name, "completed_check_run");
+        // The recorded run's app is a third-party one, never Actions.
+        let app = run.app.as_ref().unwrap();
+        assert_eq!(
+            (app.id, app.slug.as_deref()),
+            (Some(85429), Some("test-pygithub"))
+        );
         assert_eq!(
             CiState::from_github(&run.status, run.conclusion.as_deref()),
             CiState::Passed

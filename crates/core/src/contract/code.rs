@@ -61,6 +61,11 @@ codes! {
     NotATextFile = "CG025", "not-a-text-file", "the contract file is a symlink, a submodule or not UTF-8 text: refused, never followed";
     TooLarge = "CG026", "too-large", "the contract is past a documented limit (8 MiB, 20,000 agents or 50,000 patterns): refused, never read slowly";
     NoApprovers = "CG027", "no-approvers", "the Approvers section names no `@user` or `@org/team`: anyone's approval would count, so it is an error";
+    MatrixCiUnreadable = "CG040", "matrix-ci-unreadable", "a verification-matrix row's CI check or source (`(ci: …)`, a `CI check` or `Source` cell) holds a word the gate does not know, or two that disagree";
+    MatrixItemRoles = "CG041", "matrix-item-roles", "a verification-matrix list item's parenthetical is not a list of roles (`every agent`, `integrator`, `everyone`, agent names)";
+    MatrixNothingRequired = "CG042", "matrix-nothing-required", "a verification matrix written as a list or prose requires nothing of anyone";
+    MatrixColumnUnclear = "CG043", "matrix-column-unclear", "a verification-matrix column names an agent only in its note, or names one another column already names";
+    MatrixTwice = "CG044", "matrix-twice", "the contract has a second verification matrix: one per contract";
 }
 
 impl Serialize for Code {
