@@ -23,6 +23,8 @@ mod cli;
 mod contracts;
 #[path = "offline/evidence.rs"]
 mod evidence;
+#[path = "offline/fmt.rs"]
+mod fmt;
 #[path = "github/api.rs"]
 mod github_api;
 #[path = "github/runtime.rs"]
@@ -59,6 +61,8 @@ mod seam_support;
 mod ship_formats;
 #[path = "ship/yaml.rs"]
 mod ship_yaml;
+#[path = "offline/words.rs"]
+mod words;
 
 /// The README's rule table names every rule id the gate can emit.
 #[test]

@@ -126,12 +126,14 @@ async fn find_run(
 }
 
 async fn runs_on(api: &Api, repo: &RepoId, head_sha: &str) -> Result<CheckRunList, ApiError> {
-    api.get_json(
+    CheckRunList::read_all(
+        api,
         &repo.path(&format!("/commits/{head_sha}/check-runs")),
         &[
             ("check_name", CHECK_NAME.to_string()),
             ("per_page", "100".to_string()),
         ],
+        &format!("`{CHECK_NAME}` check-runs on {head_sha}"),
     )
     .await
 }

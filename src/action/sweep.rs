@@ -70,28 +70,30 @@ async fn open_prs(
     let mut open: Vec<ApiPr> = Vec::new();
     let head = format!("{}:{base}", s.repo.owner);
     for (key, value) in [("base", base), ("head", head.as_str())] {
-        for page in 1.. {
-            let batch: Vec<ApiPr> = api
-                .get_json(
-                    &s.repo.path("/pulls"),
-                    &[
-                        ("state", "open".to_string()),
-                        (key, value.to_string()),
-                        ("per_page", "100".to_string()),
-                        ("page", page.to_string()),
-                    ],
-                )
-                .await?;
-            let n = batch.len();
-            open.extend(
-                batch
-                    .into_iter()
-                    .filter(|p| key == "base" || (integration && p.head.name == base)),
-            );
-            if n < 100 {
-                break;
-            }
+        // Every page, by `Link: rel="next"`: a PR left unread would never
+        // be re-judged. Past 30 pages (3,000 open PRs) the sweep stops.
+        let (pages, ended) = api
+            .get_all_pages::<Vec<ApiPr>>(
+                &s.repo.path("/pulls"),
+                &[
+                    ("state", "open".to_string()),
+                    (key, value.to_string()),
+                    ("per_page", "100".to_string()),
+                ],
+                30,
+            )
+            .await?;
+        if !ended {
+            return Err(ApiError::Incomplete {
+                what: format!("open pull requests with {key} `{value}` (more than 30 pages)"),
+            });
         }
+        open.extend(
+            pages
+                .into_iter()
+                .flatten()
+                .filter(|p| key == "base" || (integration && p.head.name == base)),
+        );
     }
     open.dedup_by_key(|p| p.number);
     Ok(open)

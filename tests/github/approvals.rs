@@ -200,12 +200,13 @@ fn a_team_approver_counts_once_active() {
 
 /// Issue 12 §3, the request budget: a typical PR (one contract, one merged
 /// predecessor, a verification matrix with a CI check, a lockfile asking
-/// for approval, which an approving review lifts) is read in 8 requests,
-/// the event's own pull request not read again; reporting adds the 4 that
+/// for approval, which an approving review lifts) is read in 9 requests:
+/// the event's pull request is read again once, for its file count (an
+/// event's count can be stale); reporting adds the 4 that
 /// keep races safe (create, re-read the head, list the head's runs,
 /// complete).
 #[test]
-fn a_typical_pr_is_read_in_eight_requests() {
+fn a_typical_pr_is_read_in_nine_requests() {
     let matrix = format!(
         "{}\n## Verification matrix\n\n| Check | CI check | agent-1 |\n|---|---|---|\n| `npm run check` | build | Required |\n",
         contract(LOCKFILE_SCOPE)
@@ -216,6 +217,9 @@ fn a_typical_pr_is_read_in_eight_requests() {
     build["head_sha"] = json!(HEAD);
     build["status"] = json!("completed");
     build["conclusion"] = json!("success");
+    // Made by GitHub Actions (its `app` as recorded workflow runs carry it):
+    // only Actions evidences a row unless the contract names another app.
+    build["app"] = json!({"id": 15368, "slug": "github-actions", "node_id": "MDM6QXBwMTUzNjg=", "name": "GitHub Actions"});
     let w = world_with(
         vec![review("octocat", "User", "APPROVED", HEAD)],
         move |m| {
@@ -269,11 +273,57 @@ fn a_typical_pr_is_read_in_eight_requests() {
             "GET /contents/CONTRACT.md",
             "GET /pulls",
             "GET /pulls/2",
+            "GET /pulls/2",
             "GET /pulls/2/files",
             "GET /pulls/2/reviews",
             "PATCH /check-runs/1296028076",
             "POST /check-runs",
         ],
-        "8 reads (the files, two contract reads, the predecessor's PRs and a compare, the CI's check-runs and status, the reviews) and 4 to report (create, re-read #2's head, list its runs, complete)"
+        "9 reads (the PR's file count, the files, two contract reads, the predecessor's PRs and a compare, the CI's check-runs and status, the reviews) and 4 to report (create, re-read #2's head, list its runs, complete)"
     );
+}
+
+/// Issue 19: the reviews are read by `Link: rel="next"` to the end. An
+/// approval on page 1 is withdrawn by the same reviewer's changes request
+/// on page 2: `needs-approval` stands.
+#[test]
+fn a_changes_request_on_the_second_reviews_page_withdraws_the_approval() {
+    let path = format!("{R}/pulls/2/reviews");
+    let w = world_with(vec![], move |m| {
+        let url = |p: u32| format!("<{}{path}?per_page=100&page={p}>", m.api_url());
+        // A page shorter than `per_page` with a `next` link (GitHub may
+        // drop items it does not show): the link, not the size, decides.
+        let mut page1: Vec<Value> = (0..49)
+            .map(|i| review(&format!("reader{i}"), "User", "COMMENTED", HEAD))
+            .collect();
+        page1.insert(0, review("octocat", "User", "APPROVED", HEAD));
+        let mut later = review("octocat", "User", "CHANGES_REQUESTED", HEAD);
+        later["submitted_at"] = json!("2026-11-21T10:00:00Z");
+        m.on_query(
+            "GET",
+            &path,
+            "page=2",
+            Reply::json(200, json!([later])).header(
+                "link",
+                format!("{}; rel=\"prev\", {}; rel=\"first\"", url(1), url(1)),
+            ),
+        );
+        m.on_query(
+            "GET",
+            &path,
+            "per_page=100",
+            Reply::json(200, json!(page1)).header(
+                "link",
+                format!("{}; rel=\"next\", {}; rel=\"last\"", url(2), url(2)),
+            ),
+        );
+    });
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(p["conclusion"], "failure", "{p}");
+    assert!(p["output"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("package-lock.json needs a human's approval"));
+    assert_eq!(w.sent("GET", "/pulls/2/reviews").len(), 2);
 }

@@ -41,12 +41,16 @@ fn a_failed_read_after_the_run_was_created_completes_it_as_failure() {
 
 #[test]
 fn a_failed_head_guard_read_completes_the_run_as_failure() {
-    // The event delivers #2; the guard before posting reads it again.
+    // The event delivers #2; loading reads it again (for its file count),
+    // then the guard before posting reads it once more, and fails.
     let w = World::build("", ALL_FILES, true, |m| {
-        m.on(
+        m.on_seq(
             "GET",
             &format!("{R}/pulls/2"),
-            Reply::github_error(500, "Server Error"),
+            vec![
+                Reply::json(200, pr()),
+                Reply::github_error(500, "Server Error"),
+            ],
         );
     });
     let o = w.event("pull_request", &opened(&w), &[]);

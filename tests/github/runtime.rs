@@ -24,9 +24,17 @@ fn payload(name: &str) -> Value {
     serde_json::from_slice(&fixture(&format!("webhooks/pull_request/{name}.json"))).unwrap()
 }
 
+/// Its `changed_files` is set to the 4 of the recorded files list the mock
+/// serves (drone/go-scm's `pr_files.json`): the two recordings are of
+/// different pull requests, and the gate checks the list against the count.
 fn pr() -> Value {
-    payload("opened")["pull_request"].clone()
+    let mut p = payload("opened")["pull_request"].clone();
+    p["changed_files"] = json!(RECORDED_FILES);
+    p
 }
+
+/// Entries of `rest/pull-request.files.json`.
+const RECORDED_FILES: u64 = 4;
 
 /// agent-0 (`agents/first`) merges before agent-1 (`changes`, the PR's branch),
 /// which owns the four files of the recorded files list (their names are
@@ -1021,3 +1029,6 @@ mod interface;
 
 #[path = "rehearsal.rs"]
 mod rehearsal;
+
+#[path = "pages.rs"]
+mod pages;

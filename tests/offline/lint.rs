@@ -121,10 +121,22 @@ fn examples_lint_clean_with_the_json_shape() {
     );
     let diags = v["diagnostics"].as_array().unwrap();
     let blog_diags: Vec<&Value> = diags.iter().filter(|d| d["path"] == BLOG_PATH).collect();
-    assert_eq!(blog_diags.len(), 10, "{blog_diags:#?}");
-    assert!(blog_diags.iter().all(
-        |d| d["level"] == "warning" && d["message"].as_str().unwrap().contains("is not a path")
-    ));
+    assert_eq!(blog_diags.len(), 13, "{blog_diags:#?}");
+    // Ten prose owns/cannot-touch items, and three permission-policy rows
+    // whose approval items nothing enforces (Network among them).
+    let codes: Vec<&str> = blog_diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == "CG015").count(), 10);
+    assert_eq!(codes.iter().filter(|c| **c == "CG034").count(), 3);
+    assert!(blog_diags.iter().all(|d| d["level"] == "warning"));
+    assert!(blog_diags.iter().any(|d| d["code"] == "CG034"
+        && d["message"].as_str().unwrap().contains("`Network`")
+        && d["message"]
+            .as_str()
+            .unwrap()
+            .contains("kept, not enforced")));
     assert!(
         diags.iter().all(|d| d["path"] != "CONTRACT.md"),
         "{diags:#?}"
@@ -150,7 +162,7 @@ fn explicit_paths_lint_the_fixtures() {
     let v = run.json();
     assert_eq!(v["contracts"][0]["path"], "uploads.md");
     assert_eq!(v["contracts"][1]["path"], "blog-discovery.md");
-    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 10);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 13);
 }
 
 /// The text form names each agent and the error/warning counts.
@@ -161,7 +173,11 @@ fn text_lint_summarises() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("agent agent-1"), "{}", run.stdout);
     assert!(run.stdout.contains("additions only  src/api/router.ts"));
-    assert!(run.stdout.contains("0 error(s), 10 warning(s)"));
+    assert!(
+        run.stdout.contains("0 error(s), 13 warning(s)"),
+        "{}",
+        run.stdout
+    );
     assert!(run
         .stdout
         .contains("integration branch  integration/blog-discovery"));

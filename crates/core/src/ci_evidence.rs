@@ -6,24 +6,38 @@
 //! CI check explicitly (`MatrixRow::ci`); otherwise a check whose name equals
 //! the row's command text (or whose `workflow / job` job part does) is used.
 //! Rows with no CI check fall back to the PR body ("self-reported").
+//!
+//! Every result carries its source (the app of a check-run, or "commit
+//! status"), and only the row's source counts: GitHub Actions unless the
+//! contract names another (`app: SLUG`, `status`). Anyone who can push can
+//! post a commit status, and any app with `checks: write` a check-run, under
+//! any name: a result from another source never evidences a row and never
+//! overrides a failure; [`ignored_note`] names it for the finding.
 
 use std::collections::BTreeMap;
 
-use crate::contract::MatrixRow;
+use crate::contract::{CiSource, MatrixRow};
 use crate::pr_body::EvidenceStatus;
 
 /// The gate's own check-run name: never counted as evidence.
 pub const GATE_CHECK_NAME: &str = "contract-gate";
+/// The GitHub Actions app's slug (on github.com and GHES alike).
+pub const ACTIONS_SLUG: &str = "github-actions";
+/// The GitHub Actions app's id on github.com (recorded check-run payloads).
+pub const ACTIONS_APP_ID: u64 = 15368;
 
 /// Where one CI check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CiState {
-    /// success, neutral or skipped.
+    /// success.
     Passed,
-    /// failure, cancelled, timed_out, action_required, stale, error.
-    Failed,
+    /// skipped or neutral: the job proves nothing ran (or passed). It
+    /// evidences a row only when the contract opts the row in.
+    Inconclusive,
     /// queued, in_progress, pending, waiting, requested: not done yet.
     Running,
+    /// failure, cancelled, timed_out, action_required, stale, error.
+    Failed,
 }
 
 impl CiState {
@@ -32,12 +46,67 @@ impl CiState {
     /// closed.
     pub fn from_github(status: &str, conclusion: Option<&str>) -> CiState {
         match (status, conclusion) {
-            ("completed", Some("success" | "neutral" | "skipped")) | ("success", None) => {
-                CiState::Passed
-            }
+            ("completed", Some("success")) | ("success", None) => CiState::Passed,
+            ("completed", Some("skipped" | "neutral")) => CiState::Inconclusive,
             ("queued" | "in_progress" | "pending" | "waiting" | "requested", _) => CiState::Running,
             _ => CiState::Failed,
         }
+    }
+}
+
+/// Who reported a CI result.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CiOrigin {
+    /// A check-run, by the app GitHub names in its `app` object (either
+    /// may be missing in a payload).
+    App {
+        /// `app.id`.
+        id: Option<u64>,
+        /// `app.slug`.
+        slug: Option<String>,
+    },
+    /// A commit status (anyone with push access can post one).
+    Status,
+}
+
+impl CiOrigin {
+    /// Whether a result of this origin may evidence a row of `source`.
+    pub fn is(&self, source: &CiSource) -> bool {
+        match (self, source) {
+            (CiOrigin::App { id, slug }, CiSource::GithubActions) => match slug {
+                Some(s) => s == ACTIONS_SLUG,
+                None => *id == Some(ACTIONS_APP_ID),
+            },
+            (CiOrigin::App { id, slug }, CiSource::App(want)) => {
+                if want.bytes().all(|b| b.is_ascii_digit()) {
+                    id.is_some_and(|i| i.to_string() == *want)
+                } else {
+                    slug.as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(want))
+                }
+            }
+            (CiOrigin::Status, CiSource::Status) => true,
+            _ => false,
+        }
+    }
+
+    /// For messages: "app `circleci-checks`", "commit status".
+    pub fn describe(&self) -> String {
+        match self {
+            CiOrigin::App { slug: Some(s), .. } => format!("app `{s}`"),
+            CiOrigin::App { id: Some(i), .. } => format!("app id {i}"),
+            CiOrigin::App { .. } => "an unnamed app".to_string(),
+            CiOrigin::Status => "a commit status".to_string(),
+        }
+    }
+}
+
+/// Names a row's source for messages.
+pub fn describe_source(source: &CiSource) -> String {
+    match source {
+        CiSource::GithubActions => "GitHub Actions".to_string(),
+        CiSource::App(a) => format!("app `{a}`"),
+        CiSource::Status => "a commit status".to_string(),
     }
 }
 
@@ -54,52 +123,65 @@ pub struct CiResult {
     pub url: Option<String>,
     /// The commit it ran on.
     pub sha: String,
-    /// When it started (RFC 3339); the latest per name wins.
+    /// When it started (RFC 3339); the latest per name and source wins.
     pub started_at: String,
+    /// Who reported it.
+    pub origin: CiOrigin,
 }
 
-/// The CI checks of one head SHA, latest per name, the gate's own excluded.
+/// The CI checks of one head SHA, latest per name and source, the gate's
+/// own excluded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CiResults {
-    by_name: BTreeMap<String, CiResult>,
+    by_name: BTreeMap<(String, CiOrigin), CiResult>,
 }
 
 impl CiResults {
-    /// Keeps the latest result per name (by `started_at`; RFC 3339 UTC
-    /// strings order as times) and drops the gate's own check-run.
+    /// Keeps the latest result per name and source (by `started_at`; RFC
+    /// 3339 UTC strings order as times) and drops the gate's own check-run.
     pub fn new(results: impl IntoIterator<Item = CiResult>) -> Self {
-        let mut by_name: BTreeMap<String, CiResult> = BTreeMap::new();
+        let mut by_name: BTreeMap<(String, CiOrigin), CiResult> = BTreeMap::new();
         for r in results {
             if r.name == GATE_CHECK_NAME {
                 continue;
             }
-            match by_name.get(&r.name) {
+            let key = (r.name.clone(), r.origin.clone());
+            match by_name.get(&key) {
                 Some(old) if old.started_at >= r.started_at => {}
                 _ => {
-                    by_name.insert(r.name.clone(), r);
+                    by_name.insert(key, r);
                 }
             }
         }
         CiResults { by_name }
     }
 
-    /// The check a row maps to: its explicit name, else a check named like
-    /// the row's command text, or a `workflow / job` whose job part is.
-    fn for_row(&self, row: &MatrixRow) -> Option<&CiResult> {
-        if let Some(name) = &row.ci {
-            return self.by_name.get(name).or_else(|| self.by_job(name));
+    /// The results whose name maps to the row, of any source: its explicit
+    /// name, else the row's command text; a `workflow / job` whose job part
+    /// is that name counts only when no result has the name itself.
+    fn named_for_row<'a>(&'a self, row: &MatrixRow) -> Vec<&'a CiResult> {
+        let name = row.ci.as_deref().unwrap_or(&row.check);
+        let exact: Vec<&CiResult> = self.by_name.values().filter(|r| r.name == name).collect();
+        if !exact.is_empty() {
+            return exact;
         }
         self.by_name
-            .get(&row.check)
-            .or_else(|| self.by_job(&row.check))
+            .values()
+            .filter(|r| {
+                r.name
+                    .rsplit_once(" / ")
+                    .is_some_and(|(_, j)| j.trim() == name)
+            })
+            .collect()
     }
 
-    fn by_job(&self, job: &str) -> Option<&CiResult> {
-        self.by_name.values().find(|r| {
-            r.name
-                .rsplit_once(" / ")
-                .is_some_and(|(_, j)| j.trim() == job)
-        })
+    /// The check that decides a row: of the row's source only; when
+    /// several `workflow / job` runs match, the worst stands.
+    fn for_row(&self, row: &MatrixRow) -> Option<&CiResult> {
+        self.named_for_row(row)
+            .into_iter()
+            .filter(|r| r.origin.is(&row.ci_source))
+            .max_by_key(|r| r.state)
     }
 }
 
@@ -115,6 +197,12 @@ pub enum RowOutcome {
     },
     /// CI failed it: a failure finding, even when the body ticks it.
     ContradictedByCi {
+        /// The finding's message.
+        message: String,
+    },
+    /// CI skipped it (or ended neutral) and the contract does not accept
+    /// that for the row: a failure finding, the job proves nothing ran.
+    NothingProved {
         /// The finding's message.
         message: String,
     },
@@ -140,9 +228,10 @@ pub fn judge_row(row: &MatrixRow, ci: Option<&CiResults>, body: EvidenceStatus) 
     };
     match ci.for_row(row) {
         Some(r) => match r.state {
-            CiState::Passed => RowOutcome::EvidencedByCi {
-                name: r.name.clone(),
-                url: r.url.clone(),
+            CiState::Passed => evidenced(r),
+            CiState::Inconclusive if accepted(row, r) => evidenced(r),
+            CiState::Inconclusive => RowOutcome::NothingProved {
+                message: nothing_proved(row, r),
             },
             CiState::Failed => RowOutcome::ContradictedByCi {
                 message: contradiction(&row.check, r),
@@ -160,20 +249,75 @@ pub fn judge_row(row: &MatrixRow, ci: Option<&CiResults>, body: EvidenceStatus) 
     }
 }
 
-fn contradiction(check: &str, r: &CiResult) -> String {
+/// Results named like the row's check but from another source than the
+/// row's: never counted, named here so the finding can say so ("not
+/// counted: `build` from app `circleci-checks` (success) …"). `None` when
+/// there are none (or offline).
+pub fn ignored_note(row: &MatrixRow, ci: Option<&CiResults>) -> Option<String> {
+    let ignored: Vec<String> = ci?
+        .named_for_row(row)
+        .into_iter()
+        .filter(|r| !r.origin.is(&row.ci_source))
+        .map(|r| format!("`{}` from {} ({})", r.name, r.origin.describe(), r.outcome))
+        .collect();
+    if ignored.is_empty() {
+        return None;
+    }
+    let name = row.ci.as_deref().unwrap_or(&row.check);
+    Some(format!(
+        "not counted: {}; only {} reports `{name}` for this row (the contract can name another source: `(ci: {name}, app: SLUG)` or `(ci: {name}, status)`)",
+        ignored.join(", "),
+        describe_source(&row.ci_source),
+    ))
+}
+
+fn evidenced(r: &CiResult) -> RowOutcome {
+    RowOutcome::EvidencedByCi {
+        name: r.name.clone(),
+        url: r.url.clone(),
+    }
+}
+
+fn accepted(row: &MatrixRow, r: &CiResult) -> bool {
+    match r.outcome.as_str() {
+        "skipped" => row.skipped_ok,
+        "neutral" => row.neutral_ok,
+        _ => false,
+    }
+}
+
+fn at(r: &CiResult) -> String {
     let short: String = r.sha.chars().take(7).collect();
+    match &r.url {
+        Some(u) => format!("on {short} ({u})"),
+        None => format!("on {short} (check `{}`)", r.name),
+    }
+}
+
+fn nothing_proved(row: &MatrixRow, r: &CiResult) -> String {
+    let name = row.ci.as_deref().unwrap_or(&row.check);
+    let why = if r.outcome == "skipped" {
+        "a skipped job proves nothing ran"
+    } else {
+        "a neutral conclusion proves nothing passed"
+    };
+    format!(
+        "`{}`: CI `{}` ended `{}` {}: {why}, so it evidences nothing (write `(ci: {name}, {} ok)` when that is enough for this row)",
+        row.check,
+        r.name,
+        r.outcome,
+        at(r),
+        r.outcome
+    )
+}
+
+fn contradiction(check: &str, r: &CiResult) -> String {
     let verb = if r.outcome == "failure" {
         "failed".to_string()
     } else {
         format!("ended `{}`", r.outcome)
     };
-    match &r.url {
-        Some(u) => format!("contradicted by CI: `{check}` {verb} on {short} ({u})"),
-        None => format!(
-            "contradicted by CI: `{check}` {verb} on {short} (check `{}`)",
-            r.name
-        ),
-    }
+    format!("contradicted by CI: `{check}` {verb} {}", at(r))
 }
 
 #[cfg(test)]

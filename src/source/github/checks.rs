@@ -7,7 +7,7 @@ use tokio::task::JoinSet;
 
 use super::client::Api;
 use super::loader::{GithubLoadError, RepoId};
-use contract_gate_core::ci_evidence::{CiResult, CiResults, CiState};
+use contract_gate_core::ci_evidence::{CiOrigin, CiResult, CiResults, CiState};
 
 const PER_PAGE: u64 = 100;
 /// Pages read at most per list (1,000 check-runs or statuses on one commit):
@@ -33,6 +33,17 @@ struct Run {
     html_url: Option<String>,
     #[serde(default)]
     started_at: Option<String>,
+    /// The app that made the run: only the row's source counts.
+    #[serde(default)]
+    app: Option<App>,
+}
+
+#[derive(Debug, Deserialize)]
+struct App {
+    #[serde(default)]
+    id: Option<u64>,
+    #[serde(default)]
+    slug: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,37 +65,53 @@ struct Status {
     updated_at: Option<String>,
 }
 
+/// A list answer that says how long the whole list is.
+trait Counted {
+    fn total(&self) -> u64;
+}
+
+impl Counted for RunList {
+    fn total(&self) -> u64 {
+        self.total_count
+    }
+}
+
+impl Counted for Combined {
+    fn total(&self) -> u64 {
+        self.total_count
+    }
+}
+
 /// Reads `sha`'s check-runs and combined status, their first pages
-/// concurrently (2 requests for a commit with ≤ 100 of each).
+/// concurrently (2 requests for a commit with ≤ 100 of each), then the
+/// pages their counts announce, then `Link: rel="next"` to the end. A list
+/// that goes on past 1,000 items, or whose length disagrees with its
+/// count, is an error: incomplete CI evidence is never judged.
 pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, GithubLoadError> {
     let runs_path = repo.path(&format!("/commits/{sha}/check-runs"));
     let status_path = repo.path(&format!("/commits/{sha}/status"));
-    let first = page_query(1);
-    let (first_runs, first_status) = tokio::join!(
-        api.get_json::<RunList>(&runs_path, &first),
-        api.get_json::<Combined>(&status_path, &first),
+    let (runs, statuses) = tokio::join!(
+        all_pages::<RunList>(api, &runs_path),
+        all_pages::<Combined>(api, &status_path),
     );
-    let (first_runs, first_status) = (first_runs?, first_status?);
-    let mut runs_total = first_runs.total_count;
-    let mut runs = first_runs.check_runs;
-    let mut statuses = first_status.statuses;
-    let status_total = first_status.total_count;
-    let (more_runs, more_statuses) = tokio::join!(
-        rest_pages::<RunList>(api, &runs_path, runs_total),
-        rest_pages::<Combined>(api, &status_path, status_total),
-    );
-    for page in more_runs? {
-        runs_total = runs_total.max(page.total_count);
-        runs.extend(page.check_runs);
-    }
-    for page in more_statuses? {
-        statuses.extend(page.statuses);
-    }
-    if (runs.len() as u64) < runs_total || (statuses.len() as u64) < status_total {
+    let (run_pages, runs_total, runs_ended) = runs?;
+    let (status_pages, status_total, status_ended) = statuses?;
+    let status_sha = status_pages
+        .first()
+        .map(|c| c.sha.clone())
+        .unwrap_or_else(|| sha.to_string());
+    let runs: Vec<Run> = run_pages.into_iter().flat_map(|p| p.check_runs).collect();
+    let statuses: Vec<Status> = status_pages.into_iter().flat_map(|p| p.statuses).collect();
+    if !runs_ended
+        || !status_ended
+        || runs.len() as u64 != runs_total
+        || statuses.len() as u64 != status_total
+    {
         return Err(GithubLoadError::Other(format!(
-            "commit {sha} has {runs_total} check-runs and {status_total} statuses; the gate read {} and {} (at most {} of each): incomplete CI evidence is never judged",
+            "commit {sha} has {runs_total} check-runs and {status_total} statuses; the gate read {} and {}{} (at most {} of each): incomplete CI evidence is never judged",
             runs.len(),
             statuses.len(),
+            if runs_ended && status_ended { "" } else { ", and GitHub's list went on" },
             MAX_PAGES * PER_PAGE
         )));
     }
@@ -95,8 +122,11 @@ pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, 
         url: r.html_url,
         sha: r.head_sha,
         started_at: r.started_at.unwrap_or_default(),
+        origin: CiOrigin::App {
+            id: r.app.as_ref().and_then(|a| a.id),
+            slug: r.app.and_then(|a| a.slug),
+        },
     });
-    let status_sha = first_status.sha;
     let from_statuses = statuses.into_iter().map(|s| CiResult {
         state: CiState::from_github(&s.state, None),
         outcome: s.state,
@@ -104,6 +134,7 @@ pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, 
         url: s.target_url,
         sha: status_sha.clone(),
         started_at: s.updated_at.unwrap_or_default(),
+        origin: CiOrigin::Status,
     });
     Ok(CiResults::new(from_runs.chain(from_statuses)))
 }
@@ -115,23 +146,42 @@ fn page_query(page: u64) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Pages 2.. of a list of `total` items, fetched concurrently, in order.
-async fn rest_pages<T>(api: &Api, path: &str, total: u64) -> Result<Vec<T>, GithubLoadError>
+/// Every page of a counted list: the first, the further pages its count
+/// announces (concurrently, in order), then `Link: rel="next"` from the last
+/// one, at most [`MAX_PAGES`] in all. The pages, the largest count any page
+/// gave, and whether the list ended within them.
+async fn all_pages<T>(api: &Api, path: &str) -> Result<(Vec<T>, u64, bool), GithubLoadError>
 where
-    T: serde::de::DeserializeOwned + Send + 'static,
+    T: Counted + serde::de::DeserializeOwned + Send + 'static,
 {
-    let pages = total.div_ceil(PER_PAGE).min(MAX_PAGES);
+    let first = api.get_page::<T>(path, &page_query(1)).await?;
+    let mut total = first.items.total();
+    let pages = total.div_ceil(PER_PAGE).clamp(1, MAX_PAGES);
     let mut set = JoinSet::new();
     for page in 2..=pages {
         let (api, path) = (api.clone(), path.to_string());
-        set.spawn(async move { (page, api.get_json::<T>(&path, &page_query(page)).await) });
+        set.spawn(async move { (page, api.get_page::<T>(&path, &page_query(page)).await) });
     }
     let mut by_page = std::collections::BTreeMap::new();
+    by_page.insert(1, first);
     while let Some(r) = set.join_next().await {
         let (page, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         by_page.insert(page, r?);
     }
-    Ok(by_page.into_values().collect())
+    let mut next = by_page.values().next_back().and_then(|p| p.next.clone());
+    let mut out: Vec<T> = by_page.into_values().map(|p| p.items).collect();
+    while let Some(url) = next {
+        if out.len() as u64 >= MAX_PAGES {
+            return Ok((out, total, false));
+        }
+        let page = api.get_page::<T>(&url, &[]).await?;
+        next = page.next;
+        out.push(page.items);
+    }
+    for p in &out {
+        total = total.max(p.total());
+    }
+    Ok((out, total, true))
 }
 
 #[cfg(test)]
@@ -144,6 +194,12 @@ mod tests {
             include_str!("../../../fixtures/github/rest/check-run.create.completed.response.json");
         let run: Run = serde_json::from_str(raw).unwrap();
         assert_eq!(run.name, "completed_check_run");
+        // The recorded run's app is a third-party one, never Actions.
+        let app = run.app.as_ref().unwrap();
+        assert_eq!(
+            (app.id, app.slug.as_deref()),
+            (Some(85429), Some("test-pygithub"))
+        );
         assert_eq!(
             CiState::from_github(&run.status, run.conclusion.as_deref()),
             CiState::Passed

@@ -46,6 +46,15 @@ struct Inner {
     waited_nanos: AtomicU64,
 }
 
+/// One page of a list answer.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The decoded body.
+    pub items: T,
+    /// The `Link: rel="next"` URL, when the list goes on.
+    pub next: Option<String>,
+}
+
 /// The GitHub REST client. Cheap to clone (an `Arc` inside); clones share
 /// the request and wait counters.
 #[derive(Clone)]
@@ -141,7 +150,10 @@ impl Api {
             ..Ask::get(true)
         };
         let target = self.target(path, query)?;
-        self.request(ask, &target, None).await
+        Ok(self
+            .request(ask, &target, None)
+            .await?
+            .map(|(text, _)| text))
     }
 
     /// POST with retries (for requests that are safe to repeat).
@@ -211,12 +223,63 @@ impl Api {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<T, ApiError> {
+        Ok(self.json_page(ask, path, query, body).await?.items)
+    }
+
+    async fn json_page<T: DeserializeOwned>(
+        &self,
+        ask: Ask,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Page<T>, ApiError> {
         let target = self.target(path, query)?;
         match self.request(ask, &target, body).await? {
-            Some(text) => self.decode(ask.method, &target, &text),
+            Some((text, next)) => Ok(Page {
+                items: self.decode(ask.method, &target, &text)?,
+                next,
+            }),
             // Decodes as `None` (callers ask for an `Option`).
-            None if ask.missing_ok => self.decode(ask.method, &target, "null"),
+            None if ask.missing_ok => Ok(Page {
+                items: self.decode(ask.method, &target, "null")?,
+                next: None,
+            }),
             None => Err(self.not_found(ask.method, &target)),
+        }
+    }
+
+    /// GET one page of a list: its body and the `Link: rel="next"` URL
+    /// (absolute, under the API root; pass it as `path` with no query to
+    /// read the next page).
+    pub async fn get_page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Page<T>, ApiError> {
+        self.json_page(Ask::get(false), path, query, None).await
+    }
+
+    /// Every page of a list, following `Link: rel="next"` from `path` to
+    /// the end, at most `max_pages` pages: the pages in order, and whether
+    /// the list ended there (false: a next page was left unread, so the
+    /// list is incomplete and must never be judged as if whole).
+    pub async fn get_all_pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        max_pages: usize,
+    ) -> Result<(Vec<T>, bool), ApiError> {
+        let mut pages = Vec::new();
+        let mut page = self.get_page::<T>(path, query).await?;
+        loop {
+            pages.push(page.items);
+            let Some(next) = page.next else {
+                return Ok((pages, true));
+            };
+            if pages.len() >= max_pages {
+                return Ok((pages, false));
+            }
+            page = self.get_page::<T>(&next, &[]).await?;
         }
     }
 
@@ -274,7 +337,7 @@ impl Api {
         ask: Ask,
         target: &str,
         body: Option<&Value>,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<(String, Option<String>)>, ApiError> {
         use backon::Retryable as _;
         let policy = &self.inner.policy;
         let clients = self.clients()?;
@@ -310,7 +373,7 @@ impl Api {
                 },
             };
             match failed {
-                Outcome::Body(text) => Ok(Some(text)),
+                Outcome::Body(text, next) => Ok(Some((text, next))),
                 Outcome::Missing => Ok(None),
                 other => Err(other),
             }
@@ -340,10 +403,10 @@ impl Api {
         &self,
         ask: Ask,
         target: &str,
-        last: Result<Option<String>, Outcome>,
+        last: Result<Option<(String, Option<String>)>, Outcome>,
         attempts: u32,
         stopped: String,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<(String, Option<String>)>, ApiError> {
         match last {
             Ok(text) => Ok(text),
             Err(Outcome::RateLimit {
@@ -365,7 +428,7 @@ impl Api {
             }
             Err(Outcome::Fail(e)) => Err(e),
             // Never an error (the attempt answers them as `Ok`).
-            Err(Outcome::Body(text)) => Ok(Some(text)),
+            Err(Outcome::Body(text, next)) => Ok(Some((text, next))),
             Err(Outcome::Missing) => Ok(None),
         }
     }

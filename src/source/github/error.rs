@@ -93,6 +93,9 @@ pub enum ApiError {
         stopped: String,
     },
 
+    #[error("GitHub's list of {what} goes on past what the gate reads: a list is read whole or not at all, never judged in part")]
+    Incomplete { what: String },
+
     #[error("cannot read GitHub's answer to {method} {path} ({message}): check that the API URL points at a GitHub REST API; if it does, report this as a contract-gate bug")]
     Decode {
         method: &'static str,

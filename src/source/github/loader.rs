@@ -292,77 +292,171 @@ async fn read_for_claim(
     Ok((interface?, merge?))
 }
 
+/// The change's files as listed: every file, and why the list is not the
+/// whole change when it is not.
+struct Listed {
+    files: Vec<PrFile>,
+    /// `None`: the list is whole (its count agrees with the PR's).
+    truncated: Option<String>,
+}
+
 /// Lists the change's files on a task of its own: every page of the PR's
-/// files, or a merge group's compare.
+/// files (checked against `changed_files` as the API reports it now), or a
+/// merge group's compare.
 fn spawn_files(
     api: &Api,
     repo: &RepoId,
     pr: &ApiPr,
     target: &Target,
-) -> tokio::task::JoinHandle<Result<Vec<PrFile>, GithubLoadError>> {
+) -> tokio::task::JoinHandle<Result<Listed, GithubLoadError>> {
     let (api, repo) = (api.clone(), repo.clone());
     let number = pr.number;
-    let changed = pr.changed_files.unwrap_or(PER_PAGE);
     let group = target.merge_group.clone();
+    // The event's count may be stale: the PR is read again beside the
+    // files (unless it was just read), and the list must match that count.
+    let delivered = target
+        .delivered
+        .as_ref()
+        .is_some_and(|d| d.changed_files.is_some());
+    let reread = (!delivered).then(|| pr.clone());
+    let head_sha = pr.head.sha.clone();
     tokio::spawn(async move {
         match group {
             Some((b, h)) => {
                 let c: Compare = api
                     .get_json(&repo.path(&format!("/compare/{b}...{h}")), &[])
                     .await?;
-                Ok(c.files)
+                let truncated = (c.files.len() >= 300).then(|| {
+                    "the compare API lists at most 300 files for this merge group".to_string()
+                });
+                Ok(Listed {
+                    files: c.files,
+                    truncated,
+                })
             }
-            None => pr_files(&api, &repo, number, changed).await,
+            None => {
+                let now = async {
+                    match reread {
+                        Some(pr) => Ok::<ApiPr, GithubLoadError>(pr),
+                        None => Ok(api
+                            .get_json(&repo.path(&format!("/pulls/{number}")), &[])
+                            .await?),
+                    }
+                };
+                let hint = pr_files_hint(&api, &repo, number);
+                let (now, first) = tokio::join!(now, hint);
+                let now = now?;
+                let (files, ended) =
+                    pr_files(&api, &repo, number, now.changed_files, first?).await?;
+                let truncated = file_count_problem(&now, &head_sha, files.len(), ended);
+                Ok(Listed { files, truncated })
+            }
         }
     })
 }
 
-/// Why the listed files are not the whole change, when they are not: a
-/// truncated list is never judged as if whole.
-fn truncation(target: &Target, pr: &ApiPr, listed: usize) -> Option<String> {
-    let changed = pr.changed_files.unwrap_or(listed as u64);
-    if target.merge_group.is_none() && (changed > MAX_FILES || (listed as u64) < changed) {
+/// Why a pull request's listed files are not the whole change, when they
+/// are not: a list GitHub capped, one that went on past the pages read, one
+/// whose length disagrees with `changed_files` as re-read from the API, or
+/// one of a head that moved while it was read. Such a list is never judged
+/// as if whole.
+fn file_count_problem(now: &ApiPr, head_sha: &str, listed: usize, ended: bool) -> Option<String> {
+    let Some(changed) = now.changed_files else {
+        return Some(format!(
+            "GitHub gave no `changed_files` for the pull request, so the {listed} files listed cannot be checked to be all of them"
+        ));
+    };
+    if changed > MAX_FILES {
         Some(format!(
-            "the pull request changes {changed} files and GitHub listed {listed}: a truncated list is never judged as if whole"
+            "the pull request changes {changed} files and GitHub lists at most {MAX_FILES}: a truncated list is never judged as if whole"
         ))
-    } else if target.merge_group.is_some() && listed >= 300 {
-        Some("the compare API lists at most 300 files for this merge group".to_string())
+    } else if !ended {
+        Some(format!(
+            "GitHub's list of the pull request's files goes on past {listed} files ({MAX_FILES} at most are read): a truncated list is never judged as if whole"
+        ))
+    } else if listed as u64 != changed {
+        Some(format!(
+            "the pull request changes {changed} files (as GitHub reports it now) and GitHub listed {listed}: a list that disagrees with its count is never judged as if whole"
+        ))
+    } else if now.head.sha != head_sha {
+        Some(format!(
+            "the pull request's head moved from {head_sha} to {} while it was read: its files are the new head's; the next event judges it",
+            now.head.sha
+        ))
     } else {
         None
     }
 }
 
-/// Every page of a pull request's files, fetched concurrently.
+type FilesPage = super::client::Page<Vec<PrFile>>;
+
+/// The first page of a pull request's files.
+async fn pr_files_hint(
+    api: &Api,
+    repo: &RepoId,
+    number: u64,
+) -> Result<FilesPage, GithubLoadError> {
+    Ok(api
+        .get_page(
+            &repo.path(&format!("/pulls/{number}/files")),
+            &page_query(1),
+        )
+        .await?)
+}
+
+fn page_query(page: u64) -> Vec<(&'static str, String)> {
+    vec![
+        ("per_page", PER_PAGE.to_string()),
+        ("page", page.to_string()),
+    ]
+}
+
+/// Every page of a pull request's files: the pages `changed` says there
+/// are, fetched concurrently after the first, then `Link: rel="next"`
+/// followed from the last one to the end (a count can be stale), at most
+/// 3,000 files. Whether the list ended within that.
 async fn pr_files(
     api: &Api,
     repo: &RepoId,
     number: u64,
-    changed: u64,
-) -> Result<Vec<PrFile>, GithubLoadError> {
-    let listed = changed.min(MAX_FILES);
-    let pages = listed.div_ceil(PER_PAGE).max(1);
+    changed: Option<u64>,
+    first: FilesPage,
+) -> Result<(Vec<PrFile>, bool), GithubLoadError> {
+    let max_pages = MAX_FILES.div_ceil(PER_PAGE);
+    let pages = changed
+        .unwrap_or(0)
+        .min(MAX_FILES)
+        .div_ceil(PER_PAGE)
+        .max(1);
     let mut set = JoinSet::new();
-    for page in 1..=pages {
+    for page in 2..=pages {
         let (api, path) = (api.clone(), repo.path(&format!("/pulls/{number}/files")));
         set.spawn(async move {
-            let r: Result<Vec<PrFile>, ApiError> = api
-                .get_json(
-                    &path,
-                    &[
-                        ("per_page", PER_PAGE.to_string()),
-                        ("page", page.to_string()),
-                    ],
-                )
-                .await;
-            (page, r)
+            (
+                page,
+                api.get_page::<Vec<PrFile>>(&path, &page_query(page)).await,
+            )
         });
     }
     let mut by_page = BTreeMap::new();
+    by_page.insert(1, first);
     while let Some(r) = set.join_next().await {
         let (page, r) = r.map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))?;
         by_page.insert(page, r?);
     }
-    Ok(by_page.into_values().flatten().collect())
+    let mut read = by_page.len() as u64;
+    let mut next = by_page.values().next_back().and_then(|p| p.next.clone());
+    let mut files: Vec<PrFile> = by_page.into_values().flat_map(|p| p.items).collect();
+    while let Some(url) = next {
+        if read >= max_pages {
+            return Ok((files, false));
+        }
+        let page: FilesPage = api.get_page(&url, &[]).await?;
+        read += 1;
+        next = page.next;
+        files.extend(page.items);
+    }
+    Ok((files, true))
 }
 
 /// Head-side removals of additions-only files: from `patch`, or when GitHub
@@ -445,11 +539,13 @@ pub async fn load(
     } else {
         None
     };
-    let api_files = api_files
+    let Listed {
+        files: api_files,
+        truncated,
+    } = api_files
         .await
         .map_err(|e| GithubLoadError::Other(format!("a task failed: {e}")))??;
 
-    let truncated = truncation(target, &pr, api_files.len());
     let mut files: Vec<ChangedFile> = api_files.iter().map(changed_file).collect();
 
     let head_branch = pr.head.name.clone();

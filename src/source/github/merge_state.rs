@@ -14,6 +14,10 @@ use contract_gate_core::ci_evidence::GATE_CHECK_NAME;
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::Claim;
 
+/// Pages of one branch's pull requests read at most (1,000): past that the
+/// merge state is not judged.
+const MAX_PR_PAGES: usize = 10;
+
 /// Where the judged change sits.
 pub(super) struct Refs<'a> {
     pub base_branch: &'a str,
@@ -101,9 +105,9 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
     // Open PRs too: the rehearsal merges an open one's head, and in a merge
     // queue a predecessor may be queued ahead (open, its head already in
     // the group's base).
-    let prs: Vec<ApiPr> = l
+    let (pages, ended) = l
         .api
-        .get_json(
+        .get_all_pages::<Vec<ApiPr>>(
             &l.repo.path("/pulls"),
             &[
                 ("state", "all".to_string()),
@@ -111,8 +115,18 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
                 ("base", l.into.clone()),
                 ("per_page", "100".to_string()),
             ],
+            MAX_PR_PAGES,
         )
         .await?;
+    if !ended {
+        return Err(ApiError::Incomplete {
+            what: format!(
+                "the pull requests from `{branch}` into `{}` (more than {} pages)",
+                l.into, MAX_PR_PAGES
+            ),
+        });
+    }
+    let prs: Vec<ApiPr> = pages.into_iter().flatten().collect();
     let open = prs
         .iter()
         .filter(|p| p.state.as_deref() == Some("open"))
@@ -167,16 +181,16 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
 /// How the gate's own latest check-run on an open predecessor's head stands
 /// (one request; it replaces the compare a merged predecessor costs).
 async fn gate_checks(l: &Lookup, sha: &str) -> Result<PullChecks, ApiError> {
-    let list: CheckRunList = l
-        .api
-        .get_json(
-            &l.repo.path(&format!("/commits/{sha}/check-runs")),
-            &[
-                ("check_name", GATE_CHECK_NAME.to_string()),
-                ("per_page", "100".to_string()),
-            ],
-        )
-        .await?;
+    let list = CheckRunList::read_all(
+        &l.api,
+        &l.repo.path(&format!("/commits/{sha}/check-runs")),
+        &[
+            ("check_name", GATE_CHECK_NAME.to_string()),
+            ("per_page", "100".to_string()),
+        ],
+        &format!("`{GATE_CHECK_NAME}` check-runs on {sha}"),
+    )
+    .await?;
     let latest = list.check_runs.iter().max_by_key(|r| r.id);
     Ok(match latest {
         None => PullChecks::NotRun,

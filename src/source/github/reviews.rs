@@ -62,25 +62,18 @@ async fn reviewed(
     head_sha: &str,
 ) -> Result<Vec<String>, GithubLoadError> {
     let path = repo.path(&format!("/pulls/{number}/reviews"));
-    let mut reviews = Vec::new();
-    for page in 1..=MAX_PAGES {
-        let got: Vec<ApiReview> = api
-            .get_json(
-                &path,
-                &[
-                    ("per_page", PER_PAGE.to_string()),
-                    ("page", page.to_string()),
-                ],
-            )
-            .await?;
-        let last = got.len() < PER_PAGE;
-        reviews.extend(got.into_iter().filter_map(review));
-        if last {
-            return Ok(approval::approvers(&reviews, author, head_sha));
-        }
+    let query = [("per_page", PER_PAGE.to_string())];
+    // Every page, by `Link: rel="next"`: a changes-requested review on a
+    // later page withdraws an approval on the first.
+    let (pages, ended) = api
+        .get_all_pages::<Vec<ApiReview>>(&path, &query, MAX_PAGES)
+        .await?;
+    if !ended {
+        // Incomplete: lift nothing (the needs-approval failures stand).
+        return Ok(Vec::new());
     }
-    // Incomplete: lift nothing (the needs-approval failures stand).
-    Ok(Vec::new())
+    let reviews: Vec<Review> = pages.into_iter().flatten().filter_map(review).collect();
+    Ok(approval::approvers(&reviews, author, head_sha))
 }
 
 fn review(r: ApiReview) -> Option<Review> {

@@ -264,7 +264,7 @@ fn matrix(o: &mut String, c: &Contract) {
     }
     heading(o, "Verification matrix");
     if !c.matrix.is_empty() {
-        let ci = c.matrix.iter().any(|r| r.ci.is_some());
+        let ci = c.matrix.iter().any(|r| ci_cell(r).is_some());
         let mut head = vec!["Check".to_string()];
         if ci {
             head.push("CI check".into());
@@ -275,7 +275,7 @@ fn matrix(o: &mut String, c: &Contract) {
         for r in &c.matrix {
             let mut row = vec![cell(&r.check)];
             if ci {
-                row.push(r.ci.as_deref().map_or("—".into(), cell));
+                row.push(ci_cell(r).map_or("—".into(), |t| cell(&t)));
             }
             for k in 0..c.matrix_columns.len() {
                 let req = r.required.get(k).copied().unwrap_or(false);
@@ -285,6 +285,24 @@ fn matrix(o: &mut String, c: &Contract) {
         }
     }
     notes(o, c, "Verification matrix");
+}
+
+/// A row's `CI check` cell: the check's name, its source when not GitHub
+/// Actions, and its opt-ins, comma-separated.
+fn ci_cell(r: &super::MatrixRow) -> Option<String> {
+    let mut words: Vec<String> = r.ci.iter().map(|n| code(n)).collect();
+    match &r.ci_source {
+        super::CiSource::GithubActions => {}
+        super::CiSource::App(a) => words.push(format!("app: {a}")),
+        super::CiSource::Status => words.push("status".into()),
+    }
+    if r.skipped_ok {
+        words.push("skipped ok".into());
+    }
+    if r.neutral_ok {
+        words.push("neutral ok".into());
+    }
+    (!words.is_empty()).then(|| words.join(", "))
 }
 
 fn permissions(o: &mut String, c: &Contract) {

@@ -69,6 +69,11 @@ codes! {
     MergeOrderCycle = "CG033", "merge-order-cycle", "the merge-order lines contradict each other (A before B and B before A)";
     NotEnforced = "CG034", "not-enforced", "a row is kept and shown, but nothing enforces it (such as the permission policy's Network row)";
     ExceptionOutside = "CG035", "exception-outside", "an exception (`except P` or `!P`) matches nothing its pattern can match";
+    MatrixCiUnreadable = "CG040", "matrix-ci-unreadable", "a verification-matrix row's CI check or source (`(ci: …)`, a `CI check` or `Source` cell) holds a word the gate does not know, or two that disagree";
+    MatrixItemRoles = "CG041", "matrix-item-roles", "a verification-matrix list item's parenthetical is not a list of roles (`every agent`, `integrator`, `everyone`, agent names)";
+    MatrixNothingRequired = "CG042", "matrix-nothing-required", "a verification matrix written as a list or prose requires nothing of anyone";
+    MatrixColumnUnclear = "CG043", "matrix-column-unclear", "a verification-matrix column names an agent only in its note, or names one another column already names";
+    MatrixTwice = "CG044", "matrix-twice", "the contract has a second verification matrix: one per contract";
 }
 
 impl Serialize for Code {

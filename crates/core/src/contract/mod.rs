@@ -8,6 +8,7 @@ mod entries;
 mod heading;
 mod items;
 mod lookalike;
+mod matrix;
 mod order;
 mod others;
 mod overlap;
@@ -167,6 +168,31 @@ pub struct MatrixRow {
     /// The CI check (check-run or status context name) that proves the row,
     /// from a `CI check` column or a `(ci: build)` suffix.
     pub ci: Option<String>,
+    /// Who may report that check (`app: SLUG`, `status`); GitHub Actions
+    /// unless the contract names another source for the row.
+    pub ci_source: CiSource,
+    /// `skipped ok`: a skipped run evidences the row (by default it proves
+    /// nothing ran).
+    pub skipped_ok: bool,
+    /// `neutral ok`: a neutral conclusion evidences the row.
+    pub neutral_ok: bool,
+}
+
+/// Who may report a matrix row's CI check. Any app with `checks: write` and
+/// anyone who can push can post a check-run or a commit status under any
+/// name, so evidence pins its source, as GitHub's required checks pin an
+/// "expected source".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CiSource {
+    /// Check-runs of the GitHub Actions app (slug `github-actions`, id
+    /// 15368 on github.com): the default.
+    #[default]
+    GithubActions,
+    /// Check-runs of the app with this slug, or this numeric id
+    /// (`app: circleci-checks`, `app: 18001`).
+    App(String),
+    /// Commit statuses of this context (`status`).
+    Status,
 }
 
 impl MatrixRow {

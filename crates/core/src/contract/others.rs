@@ -4,7 +4,7 @@
 use super::blocks::{Block, Section};
 use super::items::plain_text;
 use super::parse::{block_cells, Reader};
-use super::{Approver, Code, MatrixRow, INTEGRATOR};
+use super::{Approver, CiSource, Code, MatrixRow};
 
 impl Reader<'_> {
     pub(super) fn interface_section(&mut self, s: &Section) {
@@ -100,13 +100,38 @@ impl Reader<'_> {
         }
     }
 
+    /// A verification matrix: a table (one row per check, one column per
+    /// agent and `Integrator`) or a list (one check per item, see
+    /// [`Reader::matrix_item`]), whichever comes first; other blocks are
+    /// unreadable. One matrix per contract.
     pub(super) fn matrix_section(&mut self, s: &Section) {
+        if !self.c.matrix.is_empty() || !self.c.matrix_columns.is_empty() {
+            self.c.lines.refused += 1;
+            self.err(
+                Code::MatrixTwice,
+                s.span.clone(),
+                "a second verification matrix: write one matrix per contract (merge the two)"
+                    .to_string(),
+            );
+            return;
+        }
+        let table_first = s
+            .blocks
+            .iter()
+            .find(|b| !matches!(b, Block::Paragraph(_)))
+            .is_some_and(|b| matches!(b, Block::Table { .. }));
         let mut done = false;
         for b in &s.blocks {
             match b {
-                Block::Table { header, rows } if !done => {
+                Block::Table { header, rows } if table_first && !done => {
                     done = true;
                     self.matrix_table(header, rows);
+                }
+                Block::Item(it) if !table_first => {
+                    self.matrix_item(&it.cell);
+                    for c in &it.children {
+                        self.unreadable(c, "Verification matrix");
+                    }
                 }
                 _ => {
                     for c in block_cells(b) {
@@ -115,43 +140,70 @@ impl Reader<'_> {
                 }
             }
         }
+        // A list (or prose) that leaves nothing required would pass every
+        // PR without evidence: refused. A table says so cell by cell.
+        let nothing = !self.c.matrix.iter().any(|r| r.required.contains(&true));
+        if !table_first && nothing && !s.blocks.is_empty() {
+            self.err(
+                Code::MatrixNothingRequired,
+                s.span.clone(),
+                "the verification matrix requires no check of anyone: list each check as `- `npm test` (every agent)`, or remove the section"
+                    .to_string(),
+            );
+        }
     }
 
     fn matrix_table(&mut self, header: &[super::blocks::Cell], rows: &[Vec<super::blocks::Cell>]) {
-        // A `CI check` (or `CI`) column names the CI check proving each row;
-        // it is not an agent column.
+        // A `CI check` (or `CI`) column names the CI check proving each row,
+        // a `Source` (or `CI source`) column who may report it; neither is
+        // an agent column.
         let ci_col = header
             .iter()
             .skip(1)
             .position(|h| is_ci_header(&plain_text(&h.raw)))
             .map(|i| i + 1);
+        let source_col = header
+            .iter()
+            .skip(1)
+            .position(|h| is_source_header(&plain_text(&h.raw)))
+            .map(|i| i + 1);
         let agent_cells: Vec<(usize, &super::blocks::Cell)> = header
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(i, _)| Some(*i) != ci_col)
+            .filter(|(i, _)| Some(*i) != ci_col && Some(*i) != source_col)
             .collect();
-        let columns: Vec<String> = agent_cells
-            .iter()
-            .map(|(_, h)| plain_text(&h.raw))
-            .collect();
-        for ((_, h), name) in agent_cells.iter().zip(&columns) {
-            if !name.eq_ignore_ascii_case(INTEGRATOR) && self.agent_index(name).is_none() {
-                self.warn(
-                    Code::MatrixUnknownColumn,
-                    h.span.clone(),
-                    format!("matrix column `{name}` names no agent of the contract"),
-                );
-            }
+        // Columns in the contract's own spelling of agent names; a note in
+        // parentheses after the name is allowed (`agent-1 (uploads)`).
+        let mut columns: Vec<String> = Vec::with_capacity(agent_cells.len());
+        for (_, h) in &agent_cells {
+            let name = match self.matrix_column(&h.raw) {
+                Ok(Some(name)) => {
+                    if columns.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
+                        self.err(
+                            Code::MatrixColumnUnclear,
+                            h.span.clone(),
+                            format!("a second matrix column names `{name}`: one column per agent"),
+                        );
+                    }
+                    name
+                }
+                Ok(None) => {
+                    let name = plain_text(&h.raw);
+                    self.warn(
+                        Code::MatrixUnknownColumn,
+                        h.span.clone(),
+                        format!("matrix column `{name}` names no agent of the contract"),
+                    );
+                    name
+                }
+                Err(msg) => {
+                    self.err(Code::MatrixColumnUnclear, h.span.clone(), msg);
+                    plain_text(&h.raw)
+                }
+            };
+            columns.push(name);
         }
-        // Use the contract's own spelling of agent names for columns.
-        let columns: Vec<String> = columns
-            .into_iter()
-            .map(|c| match self.agent_index(&c) {
-                Some(i) => self.c.agents[i].name.clone(),
-                None => c,
-            })
-            .collect();
         for row in rows {
             let Some(check_cell) = row.first() else {
                 continue;
@@ -178,18 +230,43 @@ impl Reader<'_> {
                 };
                 required.push(req);
             }
-            self.read_line();
-            let (check, inline_ci) = split_ci_suffix(&plain_text(&check_cell.raw));
-            let column_ci = ci_col
-                .and_then(|i| row.get(i))
-                .map(|c| plain_text(&c.raw))
-                .filter(|t| !matches!(t.as_str(), "" | "-" | "—" | "n/a"));
-            self.c.matrix.push(MatrixRow {
+            let (check, spec) = match row_ci(
+                check_cell,
+                ci_col.and_then(|i| row.get(i)),
+                source_col.and_then(|i| row.get(i)),
+            ) {
+                Ok(x) => {
+                    self.read_line();
+                    x
+                }
+                Err(msg) => {
+                    self.c.lines.refused += 1;
+                    self.err(
+                        Code::MatrixCiUnreadable,
+                        check_cell.span.clone(),
+                        format!(
+                            "verification matrix: row `{}`: {msg} (known: {})",
+                            plain_text(&check_cell.raw),
+                            super::matrix::CI_WORDS
+                        ),
+                    );
+                    (
+                        plain_text(&check_cell.raw),
+                        super::matrix::CiSpec::default(),
+                    )
+                }
+            };
+            let mut m = MatrixRow {
                 check,
                 span: check_cell.span.clone(),
                 required,
-                ci: column_ci.or(inline_ci),
-            });
+                ci: None,
+                ci_source: CiSource::default(),
+                skipped_ok: false,
+                neutral_ok: false,
+            };
+            spec.apply(&mut m);
+            self.c.matrix.push(m);
         }
         self.c.matrix_columns = columns;
     }
@@ -238,23 +315,34 @@ fn is_ci_header(name: &str) -> bool {
     n == "ci" || n == "ci check"
 }
 
-/// Splits a trailing `(ci: build)` off a check's text: the check without it,
-/// and the CI check's name.
-fn split_ci_suffix(text: &str) -> (String, Option<String>) {
-    let t = text.trim_end();
-    if let Some(body) = t.strip_suffix(')') {
-        if let Some(open) = body.rfind('(') {
-            let inner = body[open + 1..].trim();
-            let lower = inner.to_ascii_lowercase();
-            if let Some(rest) = lower.strip_prefix("ci:") {
-                let name = inner[inner.len() - rest.len()..].trim();
-                if !name.is_empty() {
-                    return (body[..open].trim_end().to_string(), Some(name.to_string()));
-                }
-            }
-        }
+/// `Source` or `CI source` (any case) heads the matrix's source column.
+fn is_source_header(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    n == "source" || n == "ci source"
+}
+
+/// A table row's check text and CI spec: a trailing `(ci: …)` on the
+/// check, the `CI check` cell and the `Source` cell, which must agree.
+fn row_ci(
+    check: &super::blocks::Cell,
+    ci_cell: Option<&super::blocks::Cell>,
+    source_cell: Option<&super::blocks::Cell>,
+) -> Result<(String, super::matrix::CiSpec), String> {
+    use super::matrix::{ci_inner, is_blank, parse_ci_spec, parse_source_cell, trailing_paren};
+    let (text, mut spec) = match trailing_paren(&check.raw) {
+        Some((before, inner)) if ci_inner(inner).is_some() => (
+            plain_text(before),
+            parse_ci_spec(ci_inner(inner).unwrap_or_default())?,
+        ),
+        _ => (plain_text(&check.raw), super::matrix::CiSpec::default()),
+    };
+    if let Some(c) = ci_cell.filter(|c| !is_blank(&plain_text(&c.raw))) {
+        spec = spec.merge(parse_ci_spec(&c.raw)?)?;
     }
-    (text.to_string(), None)
+    if let Some(c) = source_cell {
+        spec = spec.merge(parse_source_cell(&c.raw)?)?;
+    }
+    Ok((text, spec))
 }
 
 impl Reader<'_> {

@@ -3,10 +3,10 @@
 //! PR body.
 
 use crate::change::PrSnapshot;
-use crate::ci_evidence::{judge_row, CiResults, RowOutcome};
+use crate::ci_evidence::{ignored_note, judge_row, CiResults, RowOutcome};
 use crate::contract::{Contract, MatrixRow};
 use crate::pr_body::{is_pr_notes_check, read_body, BodyEvidence, EvidenceStatus};
-use crate::verdict::{EvidenceRow, Finding, Rule};
+use crate::verdict::{EvidenceRow, Finding, Level, Rule};
 
 pub(super) fn check(
     c: &Contract,
@@ -19,12 +19,25 @@ pub(super) fn check(
     let ev = pr.body.as_deref().map(read_body);
     let mut rows = Vec::with_capacity(checks.len());
     for row in checks {
-        let (problem, via) = judge(row, ev.as_ref(), ci);
+        let (mut problem, via) = judge(row, ev.as_ref(), ci);
         rows.push(EvidenceRow {
             check: row.check.clone(),
             found: problem.is_none(),
             via,
         });
+        // Results from another source than the row's never count; say so,
+        // in the row's own finding or as a warning of its own.
+        let note = ignored_note(row, ci);
+        match (&mut problem, note) {
+            (Some(f), Some(note)) => {
+                f.message = format!("{} ({note})", f.message);
+            }
+            (None, Some(note)) => out.push(
+                Finding::failure(Rule::Evidence, format!("`{}`: {note}", row.check))
+                    .with_level(Level::Warning),
+            ),
+            _ => {}
+        }
         if let Some(f) = problem {
             out.push(f);
         }
@@ -51,7 +64,7 @@ fn judge(
             };
             return (None, Some(via));
         }
-        RowOutcome::ContradictedByCi { message } => {
+        RowOutcome::ContradictedByCi { message } | RowOutcome::NothingProved { message } => {
             return (Some(Finding::failure(Rule::Evidence, message)), None);
         }
         RowOutcome::WaitingForCi { name } => {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::change::{ChangeStatus, ChangedFile, Removals};
-use crate::ci_evidence::{CiResult, CiResults, CiState};
+use crate::ci_evidence::{CiOrigin, CiResult, CiResults, CiState};
 use crate::contract::parse;
 use crate::verdict::Conclusion;
 
@@ -32,6 +32,10 @@ fn run(body: Option<&str>, ci: Option<(&str, Option<&str>)>) -> Verdict {
                 url: Some("https://ci.example/run/7".into()),
                 sha: "abc1234ffff".into(),
                 started_at: "2026-11-23T10:00:00Z".into(),
+                origin: CiOrigin::App {
+                    id: Some(15368),
+                    slug: Some("github-actions".into()),
+                },
             }])
         }),
         ..Options::default()
@@ -115,4 +119,170 @@ fn offline_rows_with_a_ci_check_fall_back_to_the_body() {
             "no evidence for required check `npm run check`"
         )]
     );
+}
+
+fn run_with(contract: &str, body: &str, results: Vec<CiResult>) -> Verdict {
+    let options = Options {
+        ci: Some(CiResults::new(results)),
+        ..Options::default()
+    };
+    let contracts = vec![parse("CONTRACT.md", contract)];
+    evaluate(
+        &contracts,
+        &snapshot(Some(body)),
+        &MergeState::new(),
+        &options,
+    )
+}
+
+fn build(conclusion: &str, started: &str, origin: CiOrigin) -> CiResult {
+    CiResult {
+        name: "build".into(),
+        state: CiState::from_github("completed", Some(conclusion)),
+        outcome: conclusion.into(),
+        url: Some(format!("https://ci.example/{started}")),
+        sha: "abc1234ffff".into(),
+        started_at: started.into(),
+        origin,
+    }
+}
+
+fn actions() -> CiOrigin {
+    CiOrigin::App {
+        id: Some(15368),
+        slug: Some("github-actions".into()),
+    }
+}
+
+fn circleci() -> CiOrigin {
+    CiOrigin::App {
+        id: Some(18001),
+        slug: Some("circleci-checks".into()),
+    }
+}
+
+#[test]
+fn another_apps_later_success_keeps_the_actions_failure_and_is_named() {
+    let v = run_with(
+        CONTRACT,
+        "- [x] `npm run check`\n- [x] `npm test`\n",
+        vec![
+            build("failure", "2026-01-01T00:00:00Z", actions()),
+            build("success", "2026-01-02T00:00:00Z", circleci()),
+            build("success", "2026-01-03T00:00:00Z", CiOrigin::Status),
+        ],
+    );
+    assert_eq!(v.conclusion, Conclusion::Failure);
+    let f: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::Evidence)
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", v.findings);
+    assert_eq!(f[0].level, Level::Failure);
+    assert!(
+        f[0].message
+            .starts_with("contradicted by CI: `npm run check` failed"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message
+            .contains("`build` from app `circleci-checks` (success)"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message
+            .contains("`build` from a commit status (success)"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn a_failing_run_of_another_app_is_a_warning_beside_an_actions_pass() {
+    let v = run_with(
+        CONTRACT,
+        "- [x] `npm test`\n",
+        vec![
+            build("success", "t1", actions()),
+            build("failure", "t2", circleci()),
+        ],
+    );
+    assert_eq!(v.conclusion, Conclusion::Success);
+    assert_eq!(v.findings.len(), 1, "{:?}", v.findings);
+    assert_eq!(
+        (v.findings[0].rule, v.findings[0].level),
+        (Rule::Evidence, Level::Warning)
+    );
+    assert!(v.findings[0]
+        .message
+        .contains("`build` from app `circleci-checks` (failure)"));
+}
+
+#[test]
+fn a_skipped_actions_run_proves_nothing_unless_the_row_opts_in() {
+    let v = run_with(
+        CONTRACT,
+        "- [x] `npm run check`\n- [x] `npm test`\n",
+        vec![build("skipped", "t1", actions())],
+    );
+    assert_eq!(v.conclusion, Conclusion::Failure);
+    assert_eq!(v.findings.len(), 1, "{:?}", v.findings);
+    assert_eq!(v.findings[0].rule, Rule::Evidence);
+    assert!(
+        v.findings[0]
+            .message
+            .contains("a skipped job proves nothing ran"),
+        "{}",
+        v.findings[0].message
+    );
+
+    let opted = CONTRACT.replace(
+        "| `npm run check` | build |",
+        "| `npm run check` | build, skipped ok |",
+    );
+    let v = run_with(
+        &opted,
+        "- [x] `npm test`\n",
+        vec![build("skipped", "t1", actions())],
+    );
+    assert_eq!(v.conclusion, Conclusion::Success, "{:?}", v.findings);
+}
+
+#[test]
+fn a_row_naming_its_app_is_decided_by_that_app() {
+    let named = CONTRACT.replace(
+        "| `npm run check` | build |",
+        "| `npm run check` | build, app: circleci-checks |",
+    );
+    let v = run_with(
+        &named,
+        "- [x] `npm test`\n",
+        vec![build("success", "t1", circleci())],
+    );
+    assert_eq!(v.conclusion, Conclusion::Success, "{:?}", v.findings);
+    let v = run_with(
+        &named,
+        "- [x] `npm test`\n",
+        vec![build("success", "t1", actions())],
+    );
+    assert_eq!(
+        v.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        vec![Rule::CiPending]
+    );
+}
+
+#[test]
+fn a_matrix_list_requires_its_checks_of_the_roles_it_names() {
+    let list = "# C\n\n## Worktrees\n- wt-a  branch: agents/a  agent: agent-1\n- wt-b  branch: agents/b  agent: agent-2\n\n## Scope\n- agent-1: src/**\n- agent-2: db/**\n\n## Required checks\n- `npm test` (every agent)\n- `npm run lint` (agent-2, integrator)\n";
+    let v = run_with(list, "", vec![]);
+    assert_eq!(v.conclusion, Conclusion::Failure);
+    assert_eq!(
+        messages(&v),
+        vec![(Rule::Evidence, "no evidence for required check `npm test`")]
+    );
+    let v = run_with(list, "- [x] `npm test`\n", vec![]);
+    assert_eq!(v.conclusion, Conclusion::Success, "{:?}", v.findings);
 }

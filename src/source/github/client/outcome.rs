@@ -11,7 +11,8 @@ use crate::source::github::transport::{Method, Response};
 
 /// What one answer means.
 pub(super) enum Outcome {
-    Body(String),
+    /// A 2xx body, and its `Link: rel="next"` URL when the list goes on.
+    Body(String, Option<String>),
     Missing,
     RateLimit {
         status: u16,
@@ -71,7 +72,7 @@ pub(super) fn judge(
     let status = resp.status;
     let message = || scrub.clean(&resp.message());
     if (200..300).contains(&status) {
-        return Outcome::Body(resp.body.clone());
+        return Outcome::Body(resp.body.clone(), next_link(resp.header("link")));
     }
     if status == 429 || status == 403 {
         if let Some((wait, resets)) = rate_limit_wait(resp, SystemTime::now()) {
@@ -115,4 +116,52 @@ pub(super) fn judge(
             message: message(),
         },
     })
+}
+
+/// The `rel="next"` URL of a `Link` header (`<url>; rel="next", <url>;
+/// rel="last"`), as GitHub pages every list.
+pub(super) fn next_link(header: Option<&str>) -> Option<String> {
+    let mut rest = header?;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>')?;
+        let url = &after[..close];
+        let params_end = after[close + 1..]
+            .find('<')
+            .map_or(after.len(), |i| close + 1 + i);
+        let params = &after[close + 1..params_end];
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().trim_end_matches(',').trim();
+            p.strip_prefix("rel=").is_some_and(|v| {
+                v.trim_matches('"')
+                    .split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+            })
+        });
+        if is_next {
+            return Some(url.to_string());
+        }
+        rest = &after[params_end..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::next_link;
+
+    /// The recorded `Link` header of a list's first page
+    /// (shared/fixtures/github/rest/meta/pulls.list.page1-of-many.json).
+    #[test]
+    fn the_next_page_of_a_recorded_link_header() {
+        let h = "<https://api.github.com/repos/openmicroscopy/ome-documentation/pulls?page=2&state=closed>; rel=\"next\", <https://api.github.com/repos/openmicroscopy/ome-documentation/pulls?page=8&state=closed>; rel=\"last\"";
+        assert_eq!(
+            next_link(Some(h)).as_deref(),
+            Some("https://api.github.com/repos/openmicroscopy/ome-documentation/pulls?page=2&state=closed")
+        );
+        let last = "<https://api.github.com/x?page=1>; rel=\"prev\", <https://api.github.com/x?page=1>; rel=\"first\"";
+        assert_eq!(next_link(Some(last)), None);
+        assert_eq!(next_link(None), None);
+        assert_eq!(next_link(Some("garbage")), None);
+    }
 }
