@@ -168,8 +168,55 @@ fn failed_table_row_wins() {
     run.blocked(&["evidence"]);
     assert_eq!(
         messages(&run),
-        ["`npm run check` is marked failed in the PR body"]
+        ["`npm run check` has a table row where the column \"Result\" says \"❌\""]
     );
+}
+
+/// Every word around a tick is accounted for: text that is not a pass is
+/// not counted, and the finding quotes it; a failure said anywhere wins.
+#[test]
+fn text_around_a_tick_must_say_pass() {
+    let r = metadata();
+    for (from, to, want) in [
+        (
+            "- [x] `npm run check`\n",
+            "- [x] `npm run check` — wasn't run\n",
+            "`npm run check` is ticked, but the text after it, \"wasn't run\", is not a pass",
+        ),
+        (
+            "- [x] `npm run check`\n",
+            "- [x] `npm run check` — will run after review\n",
+            "`npm run check` is ticked, but the text after it, \"will run after review\", is not a pass",
+        ),
+        (
+            "## Verification\n",
+            "## Skipped\n",
+            "`npm run check` is ticked under the heading \"Skipped\", which does not say it passed",
+        ),
+        (
+            "Adds tags.\n",
+            "Adds tags. `npm run check` timed out on CI.\n",
+            "`npm run check` is said not to pass in the PR body: \"Adds tags. npm run check timed out on CI.\"",
+        ),
+    ] {
+        let body = METADATA_BODY.replace(from, to);
+        assert_ne!(body, METADATA_BODY);
+        let file = r.body("body.md", &body);
+        let run = r.check(&["--base", INTEGRATION, "--body", &file]);
+        run.blocked(&["evidence"]);
+        let m = messages(&run);
+        assert!(m.iter().any(|m| m == want), "{body}: {m:?}");
+    }
+    // Pass words around it, a BOM, an inline comment: counted.
+    let body = format!(
+        "\u{feff}{}",
+        METADATA_BODY.replace(
+            "- [x] `npm run check`\n",
+            "- [x] `npm run check` — passed (all green) <!-- ran twice -->\n",
+        )
+    );
+    let file = r.body("body.md", &body.replace('\n', "\r\n"));
+    r.check(&["--base", INTEGRATION, "--body", &file]).pass();
 }
 
 /// "PR notes include commands run and remaining risk": a placeholder

@@ -168,6 +168,99 @@ fn squash_merged_predecessor_counts_by_patch_id() {
     r.check(&["--base", "main"]).pass();
 }
 
+/// agent-2's branch of two commits, landed by "Rebase and merge": `main`
+/// moved on first, then each commit is replayed on it with a new id (as a
+/// forge does; `replayed` of them, oldest first).
+fn rebase_merge_migrations(r: &Repo, replayed: usize) -> Vec<String> {
+    r.branch("agents/migrations", "main")
+        .write(
+            "src/db/migrations/001_uploads.sql",
+            "create table uploads (id uuid);\n",
+        )
+        .commit("Add the uploads table");
+    r.write(
+        "src/db/migrations/002_uploads.sql",
+        "alter table uploads add size int;\n",
+    )
+    .commit("Add the size column");
+    r.checkout("main")
+        .write("README.md", "# demo\n\nMoved on.\n")
+        .commit("Docs");
+    let commits = r.git(&["rev-list", "--reverse", "main..agents/migrations"]);
+    let mut on_main = Vec::new();
+    for c in commits.lines().take(replayed) {
+        r.git(&["cherry-pick", c.trim()]);
+        on_main.push(r.git(&["rev-parse", "HEAD"]).trim().to_string());
+    }
+    on_main
+}
+
+/// "Rebase and merge": every commit of the predecessor's branch is on the
+/// base with a new id and the same patch id: it counts as merged. A branch
+/// cut before is told to rebase; after the rebase it passes.
+#[test]
+fn rebase_merged_predecessor_counts_by_patch_ids() {
+    let r = Repo::uploads();
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    r.checkout("main");
+    let on_main = rebase_merge_migrations(&r, 2);
+    // New ids: the branch tip is not on main, nor is its tree.
+    let tip = r.git(&["rev-parse", "agents/migrations"]);
+    assert!(!on_main.contains(&tip.trim().to_string()));
+    r.checkout("agents/uploads");
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["stale-base"]);
+    assert!(run.findings("merge-order").is_empty(), "{}", run.stdout);
+    r.rebase("main");
+    let run = r.check(&["--base", "main"]);
+    run.pass();
+    let step = &run.json()["merge_progress"][0];
+    assert_eq!(step["state"], "merged");
+    let reference = step["reference"].as_str().unwrap();
+    let newest = &on_main[1][..7];
+    assert_eq!(
+        reference,
+        format!("rebased as {newest} \"Add the size column\" (2 commits)")
+    );
+}
+
+/// Only some of the branch's commits replayed on the base: not merged.
+#[test]
+fn a_partly_replayed_branch_has_not_merged() {
+    let r = Repo::uploads();
+    rebase_merge_migrations(&r, 1);
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["merge-order"]);
+    assert!(
+        run.finding("merge-order")["message"]
+            .as_str()
+            .unwrap()
+            .contains("agent-2"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The branch got a commit after its commits were replayed: that commit is
+/// not on the base, so the branch has not merged.
+#[test]
+fn a_commit_after_the_rebase_merge_has_not_merged() {
+    let r = Repo::uploads();
+    rebase_merge_migrations(&r, 2);
+    r.checkout("agents/migrations")
+        .write("src/db/migrations/003_uploads.sql", "create index i;\n")
+        .commit("Index");
+    r.branch("agents/uploads", "main")
+        .write("src/api/uploads/handler.ts", "export {};\n")
+        .commit("endpoint");
+    r.check(&["--base", "main"]).blocked(&["merge-order"]);
+}
+
 /// A different change to the same file is not a squash of the branch.
 #[test]
 fn unrelated_commit_is_not_a_squash() {

@@ -193,6 +193,65 @@ fn additions_only_changed_line_reports_the_head_line() {
         .contains("removed or changed"));
 }
 
+/// Any byte change to an existing line of an additions-only file is a
+/// change, read by real git: CRLF line ends, trailing whitespace, a final
+/// newline gained (appending after a last line without one) or dropped.
+#[test]
+fn additions_only_line_end_and_whitespace_changes_fail() {
+    let bare = ROUTER.trim_end_matches('\n');
+    let route = "router.post('/api/uploads', upload);\n";
+    for (name, base, head, line) in [
+        (
+            "no final newline, converted to CRLF",
+            bare.to_string(),
+            format!("{}\r\n", bare.replace('\n', "\r\n")),
+            1,
+        ),
+        (
+            "CRLF, final newline kept",
+            ROUTER.to_string(),
+            ROUTER.replace('\n', "\r\n"),
+            1,
+        ),
+        (
+            "trailing whitespace only",
+            ROUTER.to_string(),
+            ROUTER.replace("health);\n", "health); \n"),
+            4,
+        ),
+        (
+            "appended after a last line without a newline",
+            bare.to_string(),
+            format!("{bare}\n{route}"),
+            5,
+        ),
+        (
+            "final newline dropped",
+            ROUTER.to_string(),
+            bare.to_string(),
+            5,
+        ),
+    ] {
+        let r = Repo::uploads_after_migrations();
+        r.write("src/api/router.ts", &base)
+            .commit("router as it is");
+        r.branch("agents/uploads", "main")
+            .write("src/api/router.ts", &head)
+            .commit("edit");
+        let run = r.check(&["--base", "main"]);
+        run.blocked(&["additions-only"]);
+        let f = run.finding("additions-only");
+        assert_eq!(f["path"], "src/api/router.ts", "{name}");
+        assert_eq!(f["line"], line, "{name}: {}", run.stdout);
+    }
+    // A pure append after a final newline still passes.
+    let r = Repo::uploads_after_migrations();
+    r.branch("agents/uploads", "main")
+        .write("src/api/router.ts", &format!("{ROUTER}{route}"))
+        .commit("route");
+    r.check(&["--base", "main"]).pass();
+}
+
 /// A deleted line of an additions-only file fails at the line before it.
 #[test]
 fn additions_only_deleted_line_fails() {
@@ -407,10 +466,11 @@ fn non_ascii_path_is_raw_utf8() {
     assert!(text.stdout.contains("docs/가이드.md"), "{}", text.stdout);
 }
 
-/// Appending to an additions-only file whose last line had no newline is still a pure append.
+/// Appending to an additions-only file whose last line had no newline
+/// changes that line (it gains the newline): a change, at that line. Add
+/// the newline on the base first.
 #[test]
-
-fn additions_only_append_after_missing_final_newline() {
+fn additions_only_append_after_missing_final_newline_changes_the_last_line() {
     let r = Repo::uploads();
     let no_newline = ROUTER.trim_end_matches('\n');
     r.write("src/api/router.ts", no_newline)
@@ -425,7 +485,9 @@ fn additions_only_append_after_missing_final_newline() {
             &format!("{no_newline}\nrouter.post('/api/uploads', upload);\n"),
         )
         .commit("append a route");
-    r.check(&["--base", "main"]).pass();
+    let run = r.check(&["--base", "main"]);
+    run.blocked(&["additions-only"]);
+    assert_eq!(run.finding("additions-only")["line"], 5);
 }
 
 /// A backticked path with a space is one literal path.

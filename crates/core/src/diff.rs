@@ -26,25 +26,20 @@ fn hunk_start(line: &str) -> Option<u32> {
 }
 
 #[derive(Default)]
-struct Block<'a> {
+struct Block {
     start: u32,
-    removed: Vec<&'a str>,
-    added: Vec<&'a str>,
-    old_no_eol: bool,
+    removed: usize,
+    added: usize,
 }
 
-impl Block<'_> {
-    /// Appending to a file whose last line had no newline shows that line
-    /// removed and re-added: not a removal when the old lines come back
-    /// unchanged at the start of the new ones.
+impl Block {
+    /// Any removed line is a removal or change: the diff compares bytes, so
+    /// a line that differs only in trailing whitespace, a CR (`\r\n` line
+    /// ends) or its final newline (`\ No newline at end of file`) is a
+    /// changed line too. Appending to a file whose last line had no newline
+    /// changes that line: it gains one.
     fn removal(&self) -> Option<u32> {
-        if self.removed.is_empty() {
-            return None;
-        }
-        let only_eol = self.old_no_eol
-            && self.removed.len() <= self.added.len()
-            && self.removed[..] == self.added[..self.removed.len()];
-        (!only_eol).then(|| position(self.start, self.added.len()))
+        (self.removed > 0).then(|| position(self.start, self.added))
     }
 }
 
@@ -54,18 +49,18 @@ pub fn removals_in_patch(patch: &str) -> Vec<u32> {
     let mut out = Vec::new();
     let mut new_line: Option<u32> = None;
     let mut block: Option<Block> = None;
-    let mut last = ' ';
     let flush = |block: &mut Option<Block>, out: &mut Vec<u32>| {
         if let Some(l) = block.take().and_then(|b| b.removal()) {
             out.push(l);
         }
     };
     for raw in patch.split('\n') {
+        // A CR ends a line of a CRLF patch; in a removed or added line it may
+        // be content, but any removed line counts, whatever its bytes.
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.starts_with("@@ ") {
             flush(&mut block, &mut out);
             new_line = hunk_start(line);
-            last = ' ';
             continue;
         }
         let Some(n) = new_line.as_mut() else { continue };
@@ -75,21 +70,16 @@ pub fn removals_in_patch(patch: &str) -> Vec<u32> {
                     start: *n,
                     ..Block::default()
                 });
-                if let Some(rest) = line.strip_prefix('-') {
-                    b.removed.push(rest);
+                if line.starts_with('-') {
+                    b.removed += 1;
                 } else {
-                    b.added.push(&line[1..]);
+                    b.added += 1;
                     *n += 1;
                 }
-                last = line.chars().next().unwrap_or(' ');
             }
-            Some('\\') => {
-                if last == '-' {
-                    if let Some(b) = block.as_mut() {
-                        b.old_no_eol = true;
-                    }
-                }
-            }
+            // `\ No newline at end of file`: the line before it is in the
+            // block already (removed or added), so nothing to count.
+            Some('\\') => {}
             Some(' ') | None => {
                 if line.is_empty() && raw.is_empty() {
                     // The split's trailing empty piece, or a blank context
@@ -98,7 +88,6 @@ pub fn removals_in_patch(patch: &str) -> Vec<u32> {
                 }
                 flush(&mut block, &mut out);
                 *n += 1;
-                last = ' ';
             }
             _ => {
                 // `diff --git` of the next file, or anything unknown: end of hunk.
@@ -111,11 +100,12 @@ pub fn removals_in_patch(patch: &str) -> Vec<u32> {
     out
 }
 
-/// Head-side lines where `new` removes or changes lines of `old` (a line
-/// diff; a change of the final newline alone is not a removal).
+/// Head-side lines where `new` removes or changes lines of `old`: a byte
+/// diff of lines that keep their line ends, so a line that gains or loses
+/// its final newline, a CR or trailing whitespace is a changed line.
 pub fn removals_between(old: &str, new: &str) -> Vec<u32> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
     let mut out = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
         match op {
@@ -158,11 +148,19 @@ mod tests {
     }
 
     #[test]
-    fn append_after_missing_final_newline_is_not_a_removal() {
+    fn a_line_that_changes_only_its_line_end_is_changed() {
+        // Appending after a last line without a newline: that line gains one.
         let p = "@@ -5 +5,2 @@\n-last\n\\ No newline at end of file\n+last\n+new\n";
-        assert_eq!(removals_in_patch(p), Vec::<u32>::new());
+        assert_eq!(removals_in_patch(p), [5]);
         let p = "@@ -5 +5,2 @@\n-last\n\\ No newline at end of file\n+LAST\n+new\n";
         assert_eq!(removals_in_patch(p), [5]);
+        // The final newline dropped.
+        let p = "@@ -2 +2 @@\n-b\n+b\n\\ No newline at end of file\n";
+        assert_eq!(removals_in_patch(p), [2]);
+        // CRLF line ends, trailing whitespace.
+        let p = "@@ -1,2 +1,2 @@\n-a\n-b\n\\ No newline at end of file\n+a\r\n+b\r\n";
+        assert_eq!(removals_in_patch(p), [1]);
+        assert_eq!(removals_in_patch("@@ -3 +3 @@\n-x\n+x \n"), [3]);
     }
 
     #[test]
@@ -170,6 +168,11 @@ mod tests {
         assert_eq!(removals_between("a\nb\n", "a\nb\nc\n"), Vec::<u32>::new());
         assert_eq!(removals_between("a\nb\nc\n", "a\nB\nc\n"), [2]);
         assert_eq!(removals_between("a\nb\nc\n", "a\nc\n"), [1]);
-        assert_eq!(removals_between("a\nb", "a\nb\nc\n"), Vec::<u32>::new());
+        // Any byte of an existing line, its line end included.
+        assert_eq!(removals_between("a\nb", "a\nb\nc\n"), [2]);
+        assert_eq!(removals_between("a\nb\n", "a\nb"), [2]);
+        assert_eq!(removals_between("a\nb", "a\r\nb\r\n"), [1]);
+        assert_eq!(removals_between("a\nb\n", "a \nb\n"), [1]);
+        assert_eq!(removals_between("a\nb\n", "a\nb\n\n"), Vec::<u32>::new());
     }
 }

@@ -2,21 +2,33 @@
 //!
 //! Pure: [`read_body`] parses the markdown body once (CommonMark + GFM tables
 //! and task lists, via `pulldown_cmark`) into a flat list of records; each
-//! [`BodyEvidence::status`] query then scans those records.
+//! [`BodyEvidence::reading`] query then scans those records.
 //!
-//! What counts as evidence for a check:
-//! - a checked task-list item (`- [x]` / `- [X]`, any nesting) whose own text
-//!   names the check → [`EvidenceStatus::Passed`];
-//! - a GFM table body row where one cell names the check and another cell is
-//!   a pass mark (→ `Passed`) or a fail mark (→ `Failed`);
-//! - an unchecked task-list item naming it → `Unchecked`.
+//! The reader accounts for every word around a check; it does not guess.
+//! A check is evidenced ([`EvidenceStatus::Passed`]) by:
+//! - a checked task-list item (`- [x]`, any nesting) whose text is the
+//!   check, with nothing else around it but the small pass vocabulary
+//!   (`passed`, `pass`, `ok`, `green`, ✅, … see `vocab`), `Ran`/`Run` before
+//!   it, and separators (`—`, `-`, `:`);
+//! - a GFM table row with a cell naming the check and a pass mark in a
+//!   column whose heading clearly names a result (`Result`, `Status`, …),
+//!   every other cell empty.
 //!
-//! Precedence: `Failed` > `Passed` > `Unchecked` > `Missing` (fail closed).
-//! Content inside HTML comments or code blocks never counts, nor do plain
-//! paragraphs that merely mention a check.
+//! Any other text around a tick means "not counted"
+//! ([`EvidenceStatus::NotAPass`]), and the reading quotes it. A tick under
+//! a heading, lead-in line or parent item whose words say failed, skipped
+//! or not run, a mark in such a table column, and a sentence anywhere in the
+//! body that names the check and says it did not pass give
+//! [`EvidenceStatus::Failed`], which wins over any tick.
+//!
+//! Precedence: `Failed` > `NotAPass` > `Passed` > `Unchecked` > `Missing`
+//! (fail closed). Content inside HTML comments or code blocks never counts,
+//! nor do plain paragraphs that merely mention a check.
 
+mod judge;
 mod notes;
 mod reader;
+mod vocab;
 
 /// A PR body read once; queried per check.
 #[derive(Debug, Clone, Default)]
@@ -29,50 +41,158 @@ pub struct BodyEvidence {
 /// What the body says about one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EvidenceStatus {
-    /// A checked item or a passed row names it.
+    /// A checked item or a passed row names it, and every word around it
+    /// is understood as a pass.
     Passed,
-    /// An item or row naming it is marked failed, skipped or not run.
+    /// The body says it failed, was skipped or was not run (a tick under
+    /// such a heading, a mark in such a column, or a sentence saying so).
     Failed,
+    /// A tick or a table row names it, but the text around it is not a
+    /// pass (the reading quotes that text).
+    NotAPass,
     /// Only an unchecked item (`- [ ]`) names it.
     Unchecked,
     /// Nothing names it.
     Missing,
 }
 
-/// Mark found in a table cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    Pass,
-    Fail,
-    None,
+/// What the body says about one check, and why (a quote from the body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The status.
+    pub status: EvidenceStatus,
+    /// For `Failed` and `NotAPass`: what the body says, to follow the
+    /// check's name in a finding (`is ticked, but the text after it,
+    /// "wasn't run", is not a pass`).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 enum Kind {
     /// A list item; `task` is `Some(checked)` for task-list items.
-    Item { task: Option<bool> },
-    /// A table row; `header` for the GFM header row. Cells are normalised.
+    /// `nested`: the text of the lists inside it.
+    Item { task: Option<bool>, nested: Text },
+    /// A table row; `header` for the GFM header row; `columns` are the
+    /// header's cells (for body rows).
     Row {
         header: bool,
-        cells: Vec<(String, Mark)>,
+        cells: Vec<Text>,
+        columns: Vec<Text>,
     },
-    /// A paragraph outside any list item or table cell.
+    /// A paragraph outside any list item or table cell (or the visible
+    /// text of an HTML block).
     Paragraph,
     /// A heading of the given level (1..=6).
     Heading(u8),
-    /// A fenced or indented code block (only used as "content" for risk).
-    Code,
+    /// A fenced or indented code block, and its lines.
+    Code(Vec<Text>),
+}
+
+/// What a record stands under: a heading, the line that leads into its
+/// list or table (`Skipped:`), or the list item it is nested in.
+#[derive(Debug, Clone)]
+enum Context {
+    Heading(Text),
+    LeadIn(Text),
+    Parent(Text),
+}
+
+impl Context {
+    fn text(&self) -> &Text {
+        match self {
+            Context::Heading(t) | Context::LeadIn(t) | Context::Parent(t) => t,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Context::Heading(t) => format!("the heading \"{}\"", t.shown),
+            Context::LeadIn(t) => format!("the line \"{}\"", t.shown),
+            Context::Parent(t) => format!("the item \"{}\"", t.shown),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Record {
     kind: Kind,
-    /// Normalised text (see [`normalise`]); for rows, all cells joined.
-    text: String,
+    /// Normalised text (see [`Text::new`]); for rows, all cells joined.
+    text: Text,
+    /// For items and rows: what they stand under, outermost first.
+    context: Vec<Context>,
 }
 
-/// Parse a PR body (LF or CRLF line ends) into queryable evidence.
+/// A text twice, char for char: `low` for matching (lower-cased,
+/// backticks removed, whitespace collapsed, invisible characters dropped)
+/// and `shown` the same with its case kept, for quoting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Text {
+    low: String,
+    shown: String,
+}
+
+impl Text {
+    fn new(raw: &str) -> Text {
+        let mut t = Text::default();
+        let mut space = false;
+        for c in raw.chars() {
+            let c = match c {
+                // Invisible when rendered, so invisible to the reader: the BOM,
+                // zero-width characters, emoji variation selectors, soft hyphen.
+                '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{fe0e}'
+                | '\u{fe0f}' | '\u{00ad}' => continue,
+                '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+                '`' => ' ',
+                c => c,
+            };
+            if c.is_whitespace() {
+                space = !t.low.is_empty();
+                continue;
+            }
+            if space {
+                t.low.push(' ');
+                t.shown.push(' ');
+                space = false;
+            }
+            // One char for one char, so that a place in `low` is one in `shown`.
+            let mut lower = c.to_lowercase();
+            let l = match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => c,
+            };
+            t.low.push(l);
+            t.shown.push(c);
+        }
+        t
+    }
+
+    fn is_empty(&self) -> bool {
+        self.low.is_empty()
+    }
+
+    /// The part of the text between two byte offsets of `low`.
+    fn slice(&self, from: usize, to: usize) -> Text {
+        let a = self.low[..from].chars().count();
+        let n = self.low[from..to].chars().count();
+        Text {
+            low: self.low[from..to].to_string(),
+            shown: self.shown.chars().skip(a).take(n).collect(),
+        }
+    }
+
+    /// The text with its ends' separators and spaces trimmed.
+    fn trimmed(&self) -> Text {
+        let sep = |c: char| c.is_whitespace() || matches!(c, '—' | '–' | '-' | ':' | ',' | ';');
+        let start = self.low.len() - self.low.trim_start_matches(sep).len();
+        let end = self.low.trim_end_matches(sep).len().max(start);
+        self.slice(start, end)
+    }
+}
+
+/// Parse a PR body (LF or CRLF line ends, a UTF-8 BOM or not) into
+/// queryable evidence.
 pub fn read_body(body: &str) -> BodyEvidence {
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let records = reader::records(&body);
     let remaining_risk = notes::remaining_risk(&records);
@@ -89,55 +209,19 @@ impl BodyEvidence {
     /// (backticks removed, whitespace collapsed), e.g. "npm run check" or
     /// "Markdown post page still renders TOC for ## and ###".
     pub fn status(&self, check: &str) -> EvidenceStatus {
+        self.reading(check).status
+    }
+
+    /// Status of one check and, when it is not a pass, why (a quote).
+    pub fn reading(&self, check: &str) -> Reading {
         let needle = normalise(check);
         if needle.is_empty() {
-            return EvidenceStatus::Missing;
+            return Reading {
+                status: EvidenceStatus::Missing,
+                reason: None,
+            };
         }
-        let (mut passed, mut unchecked) = (false, false);
-        for record in &self.records {
-            match &record.kind {
-                Kind::Item {
-                    task: Some(checked),
-                } if names(&record.text, &needle) => {
-                    if marked_failed(&record.text) {
-                        return EvidenceStatus::Failed;
-                    }
-                    if *checked {
-                        passed = true;
-                    } else {
-                        unchecked = true;
-                    }
-                }
-                Kind::Row {
-                    header: false,
-                    cells,
-                } => {
-                    for (i, (cell, _)) in cells.iter().enumerate() {
-                        if !names(cell, &needle) {
-                            continue;
-                        }
-                        for (j, (_, mark)) in cells.iter().enumerate() {
-                            if i == j {
-                                continue;
-                            }
-                            match mark {
-                                Mark::Fail => return EvidenceStatus::Failed,
-                                Mark::Pass => passed = true,
-                                Mark::None => {}
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if passed {
-            EvidenceStatus::Passed
-        } else if unchecked {
-            EvidenceStatus::Unchecked
-        } else {
-            EvidenceStatus::Missing
-        }
+        judge::reading(&self.records, &needle)
     }
 
     /// True when the body has a remaining-risk section with some content: a heading whose text
@@ -150,7 +234,8 @@ impl BodyEvidence {
 
     /// Whether the body says which commands were run: a "Commands run"
     /// (or "Verification", "Checks", "Tests run", "Testing") section or
-    /// line whose content is more than a placeholder, or a checked task item.
+    /// line whose content is more than a placeholder, or a checked task
+    /// item that does not say it failed.
     pub fn has_commands_run(&self) -> bool {
         self.commands_run
     }
@@ -164,46 +249,10 @@ pub fn is_pr_notes_check(check: &str) -> bool {
     n.contains("remaining risk") || n.contains("pr notes")
 }
 
-/// Words and marks saying a listed check did not pass.
-const FAILED_MARKERS: &[&str] = &[
-    "failed",
-    "fails",
-    "failing",
-    "could not run",
-    "couldn't run",
-    "could not be run",
-    "did not run",
-    "didn't run",
-    "not run",
-    "skipped",
-];
-
-/// Whether an item naming a check says it failed or did not run.
-fn marked_failed(text: &str) -> bool {
-    FAIL_SYMBOLS.iter().any(|s| text.contains(s)) || FAILED_MARKERS.iter().any(|m| names(text, m))
-}
-
-/// The lines of a multi-line paragraph or item, as paragraphs of their own
-/// (for remaining-risk detection only: paragraphs are never evidence).
-fn push_lazy_lines(text: &str, records: &mut Vec<Record>) {
-    if !text.trim().contains('\n') {
-        return;
-    }
-    for line in text.split('\n') {
-        let t = normalise(line);
-        if !t.is_empty() {
-            records.push(Record {
-                kind: Kind::Paragraph,
-                text: t,
-            });
-        }
-    }
-}
-
-/// Lowercase, drop backticks, collapse all (Unicode) whitespace to single spaces.
+/// Lowercase, drop backticks and invisible characters, collapse all
+/// (Unicode) whitespace to single spaces.
 fn normalise(s: &str) -> String {
-    let lower = s.replace('`', " ").to_lowercase();
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+    Text::new(s).low
 }
 
 /// Whether text starts with a command-line flag (`-x`, `--release`).
@@ -212,16 +261,21 @@ fn is_flag(t: &str) -> bool {
     c.next() == Some('-') && c.next().is_some_and(|n| n == '-' || n.is_alphanumeric())
 }
 
-/// Whether `haystack` names `needle` (both normalised): a substring match that does not
-/// start or end in the middle of a word (so "npm run check" is not named by
-/// "npm run checks").
+/// Whether `haystack` names `needle` (both normalised).
 fn names(haystack: &str, needle: &str) -> bool {
+    occurrences(haystack, needle).next().is_some()
+}
+
+/// Where `haystack` names `needle` (both normalised): substring matches that
+/// do not start or end in the middle of a word (so "npm run check" is not
+/// named by "npm run checks").
+fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
     let first_alnum = needle.chars().next().is_some_and(char::is_alphanumeric);
     let last_alnum = needle
         .chars()
         .next_back()
         .is_some_and(char::is_alphanumeric);
-    haystack.match_indices(needle).any(|(at, _)| {
+    haystack.match_indices(needle).filter_map(move |(at, _)| {
         let before_ok = !first_alnum
             || !haystack[..at]
                 .chars()
@@ -241,49 +295,13 @@ fn names(haystack: &str, needle: &str) -> bool {
                 !last_alnum || !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '=' | '@'))
             }
         };
-        before_ok && after_ok
+        (before_ok && after_ok).then_some(at)
     })
 }
 
-const PASS_SYMBOLS: &[&str] = &[
-    "✅",
-    "✔",
-    "✓",
-    "☑",
-    ":white_check_mark:",
-    ":heavy_check_mark:",
-    ":ballot_box_with_check:",
-];
-const FAIL_SYMBOLS: &[&str] = &[
-    "❌",
-    "✗",
-    "✘",
-    "✖",
-    "❎",
-    ":x:",
-    ":heavy_multiplication_x:",
-    ":negative_squared_cross_mark:",
-];
-const PASS_WORDS: &[&str] = &[
-    "pass", "passed", "ok", "yes", "done", "success", "green", "[x]",
-];
-const FAIL_WORDS: &[&str] = &["fail", "failed", "no", "error", "red"];
-
-/// Mark of a normalised table cell. Symbols count anywhere in the cell; words only
-/// when they are the whole cell (ignoring trailing `.`/`!`). Fail wins over pass.
-fn cell_mark(cell: &str) -> Mark {
-    let word = cell.trim().trim_end_matches(['.', '!']).trim();
-    if FAIL_SYMBOLS.iter().any(|s| cell.contains(s)) || FAIL_WORDS.contains(&word) {
-        Mark::Fail
-    } else if PASS_SYMBOLS.iter().any(|s| cell.contains(s)) || PASS_WORDS.contains(&word) {
-        Mark::Pass
-    } else {
-        Mark::None
-    }
-}
-
-/// Update the "inside an HTML comment" state across a chunk of raw HTML.
-fn scan_comment(html: &str, mut in_comment: bool) -> bool {
+/// Update the "inside an HTML comment" state across a chunk of raw HTML;
+/// `visible` collects the text outside comments and tags.
+fn scan_comment(html: &str, mut in_comment: bool, visible: &mut String) -> bool {
     let mut rest = html;
     loop {
         if in_comment {
@@ -297,6 +315,7 @@ fn scan_comment(html: &str, mut in_comment: bool) -> bool {
         } else {
             match rest.find("<!--") {
                 Some(i) => {
+                    strip_tags(&rest[..i], visible);
                     rest = &rest[i + 4..];
                     // `<!-->` and `<!--->` are complete (empty) comments.
                     if let Some(r) = rest.strip_prefix('>') {
@@ -307,258 +326,36 @@ fn scan_comment(html: &str, mut in_comment: bool) -> bool {
                         in_comment = true;
                     }
                 }
-                None => return false,
+                None => {
+                    strip_tags(rest, visible);
+                    return false;
+                }
             }
         }
     }
 }
 
+/// The text of an HTML chunk outside its tags (`<summary>Skipped</summary>`
+/// → `Skipped`); a tag becomes a space.
+fn strip_tags(html: &str, out: &mut String) {
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod forms_tests;
 #[cfg(test)]
 mod strict_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use EvidenceStatus::*;
-
-    fn crlf(lf: &str) -> String {
-        lf.split('\n').collect::<Vec<_>>().join("\r\n")
-    }
-
-    #[test]
-    fn checked_item_passes() {
-        let e = read_body("## Verification\n\n- [x] npm run check\n- [X] cargo test\n");
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("cargo test"), Passed);
-    }
-
-    #[test]
-    fn unchecked_item_is_unchecked() {
-        let e = read_body("- [ ] npm run check\n");
-        assert_eq!(e.status("npm run check"), Unchecked);
-    }
-
-    #[test]
-    fn missing_when_nothing_names_it() {
-        let e = read_body("- [x] cargo test\n");
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(read_body("").status("npm run check"), Missing);
-        assert_eq!(e.status("   "), Missing);
-    }
-
-    #[test]
-    fn checked_beats_unchecked() {
-        let e = read_body("- [ ] npm run check\n- [x] npm run check\n");
-        assert_eq!(e.status("npm run check"), Passed);
-    }
-
-    #[test]
-    fn backticks_on_either_side() {
-        let e = read_body("- [x] `npm run check` passes\n");
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("`npm run check`"), Passed);
-        let e = read_body("- [x] npm run check\n");
-        assert_eq!(e.status("`npm run check`"), Passed);
-    }
-
-    #[test]
-    fn whitespace_and_case_differences() {
-        let e = read_body("- [x] Ran   NPM  Run\n  check locally\n");
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("  NPM\trun   CHECK "), Passed);
-    }
-
-    #[test]
-    fn word_boundaries_respected() {
-        let e = read_body("- [x] npm run checks\n- [x] cargo test: ok\n");
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(e.status("cargo test"), Passed);
-    }
-
-    #[test]
-    fn headings_with_hashes_in_check() {
-        let e = read_body("- [x] Markdown post page still renders TOC for `##` and `###`\n");
-        assert_eq!(
-            e.status("Markdown post page still renders TOC for ## and ###"),
-            Passed
-        );
-    }
-
-    #[test]
-    fn nested_list_item() {
-        let body = "- Checks\n  - [x] npm run check\n    1. [ ] cargo test\n- [x] outer\n  - plain nested\n";
-        let e = read_body(body);
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("cargo test"), Unchecked);
-        // A nested non-task item does not inherit the parent's checkbox.
-        assert_eq!(e.status("plain nested"), Missing);
-    }
-
-    #[test]
-    fn loose_list_and_blockquote() {
-        let e = read_body("- [x] npm run check\n\n- [ ] cargo test\n\n> - [x] quoted check\n");
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("cargo test"), Unchecked);
-        assert_eq!(e.status("quoted check"), Passed);
-    }
-
-    #[test]
-    fn crlf_matches_lf() {
-        let lf = "## Verification\n\n- [x] `npm run check`\n- [ ] cargo test\n\n| Check | Result |\n|---|---|\n| lint | ✅ |\n| e2e | ❌ |\n\n<!--\n- [x] hidden\n-->\n\n```\n- [x] fenced\n```\n\n## Remaining risk\n\nNone known.\n";
-        let crlf_body = crlf(lf);
-        assert!(crlf_body.contains("\r\n"));
-        let (a, b) = (read_body(lf), read_body(&crlf_body));
-        for check in [
-            "npm run check",
-            "cargo test",
-            "lint",
-            "e2e",
-            "hidden",
-            "fenced",
-            "absent",
-        ] {
-            assert_eq!(a.status(check), b.status(check), "{check}");
-        }
-        assert_eq!(b.status("npm run check"), Passed);
-        assert_eq!(b.status("cargo test"), Unchecked);
-        assert_eq!(b.status("lint"), Passed);
-        assert_eq!(b.status("e2e"), Failed);
-        assert_eq!(b.status("hidden"), Missing);
-        assert_eq!(b.status("fenced"), Missing);
-        assert!(a.has_remaining_risk());
-        assert!(b.has_remaining_risk());
-    }
-
-    #[test]
-    fn block_comment_does_not_count() {
-        let body = "<!--\nTemplate:\n\n- [x] npm run check\n-->\n- [ ] cargo test\n";
-        let e = read_body(body);
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(e.status("cargo test"), Unchecked);
-        assert_eq!(read_body(&crlf(body)).status("npm run check"), Missing);
-    }
-
-    #[test]
-    fn inline_comment_does_not_count() {
-        let e =
-            read_body("- [x] docs <!-- npm run\n  check -->\n- [x] lint <!-- x --> cargo test\n");
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(e.status("docs"), Passed);
-        assert_eq!(e.status("cargo test"), Passed);
-    }
-
-    #[test]
-    fn comment_opened_in_html_block_hides_following_markdown() {
-        // The comment starts in an HTML block that ends at the blank line; the
-        // browser still hides everything until a raw `-->`.
-        let body =
-            "<details>\n<!-- draft\n\n- [x] npm run check\n\n</details> -->\n\n- [x] cargo test\n";
-        let e = read_body(body);
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(e.status("cargo test"), Passed);
-    }
-
-    #[test]
-    fn fenced_and_indented_code_do_not_count() {
-        let e = read_body("```md\n- [x] npm run check\n```\n\n    - [x] cargo test\n");
-        assert_eq!(e.status("npm run check"), Missing);
-        assert_eq!(e.status("cargo test"), Missing);
-    }
-
-    #[test]
-    fn plain_paragraph_does_not_count() {
-        let e = read_body("I ran npm run check and it passed ✅.\n");
-        assert_eq!(e.status("npm run check"), Missing);
-    }
-
-    #[test]
-    fn table_rows() {
-        let body = "| Check | Result | Notes |\n|---|---|---|\n| `npm run check` | ✅ | |\n| cargo test | ❌ | flaky |\n| lint | | |\n| fmt | Passed | |\n| e2e | it passed on retry | |\n| docs | ✔️ | |\n| build | [x] | |\n| audit | no | |\n";
-        let e = read_body(body);
-        assert_eq!(e.status("npm run check"), Passed);
-        assert_eq!(e.status("cargo test"), Failed);
-        assert_eq!(e.status("lint"), Missing);
-        assert_eq!(e.status("fmt"), Passed);
-        assert_eq!(e.status("e2e"), Missing);
-        assert_eq!(e.status("docs"), Passed);
-        assert_eq!(e.status("build"), Passed);
-        assert_eq!(e.status("audit"), Failed);
-        // The header row is not evidence.
-        assert_eq!(e.status("result"), Missing);
-    }
-
-    #[test]
-    fn failed_wins_over_passed() {
-        let body = "- [x] npm run check\n\n| Check | Result |\n|---|---|\n| npm run check | ❌ |\n";
-        assert_eq!(read_body(body).status("npm run check"), Failed);
-        let row = "| check | a | b |\n|---|---|---|\n| npm run check | ✅ | fail |\n";
-        assert_eq!(read_body(row).status("npm run check"), Failed);
-    }
-
-    #[test]
-    fn mark_in_same_cell_as_check_does_not_count() {
-        let e = read_body("| Check | Notes |\n|---|---|\n| ✅ npm run check | |\n");
-        assert_eq!(e.status("npm run check"), Missing);
-    }
-
-    #[test]
-    fn remaining_risk_heading_with_content() {
-        let e = read_body("## Summary\n\nStuff.\n\n## Remaining risk\n\n- cache may be stale\n");
-        assert!(e.has_remaining_risk());
-        let e = read_body("### Risks\nLow: only docs changed.\n## Other\n");
-        assert!(e.has_remaining_risk());
-    }
-
-    #[test]
-    fn remaining_risk_heading_without_content() {
-        assert!(
-            !read_body("## Remaining risk\n\n## Next steps\n\nShip it.\n").has_remaining_risk()
-        );
-        assert!(!read_body("## Remaining risk\n").has_remaining_risk());
-        // A template placeholder comment is not content.
-        assert!(
-            !read_body("## Remaining risk\n<!-- describe what could break -->\n\n## Notes\n")
-                .has_remaining_risk()
-        );
-        // A sub-heading alone is not content, but content under it is.
-        assert!(!read_body("## Risks\n### Details\n## Next\n").has_remaining_risk());
-        assert!(read_body("## Risks\n### Details\nflaky CI\n## Next\n").has_remaining_risk());
-    }
-
-    #[test]
-    fn remaining_risk_statement() {
-        assert!(read_body("Remaining risk: none known").has_remaining_risk());
-        assert!(read_body("- **Risk:** migration is irreversible\n").has_remaining_risk());
-        assert!(!read_body("Remaining risk:\n").has_remaining_risk());
-        assert!(!read_body("<!-- Remaining risk: none -->\n").has_remaining_risk());
-    }
-
-    #[test]
-    fn no_remaining_risk_section() {
-        assert!(
-            !read_body("## Summary\n\nAdds a flag.\n\n- [x] npm run check\n").has_remaining_risk()
-        );
-        // "Asterisk" is not "risk".
-        assert!(!read_body("## Asterisk handling\n\nDone.\n").has_remaining_risk());
-        assert!(!read_body("").has_remaining_risk());
-    }
-
-    #[test]
-    fn pr_notes_check_kind() {
-        assert!(is_pr_notes_check(
-            "PR notes include commands run and remaining risk"
-        ));
-        assert!(is_pr_notes_check("Remaining   Risk documented"));
-        assert!(!is_pr_notes_check("npm run check"));
-    }
-
-    #[test]
-    fn real_github_body_hub_1535() {
-        let body = "Update the `hub issue` command to allow filtering by labels\r\n\r\n- [x] Allow `hub issue -l bug` \r\n- [ ] docs";
-        let e = read_body(body);
-        assert_eq!(e.status("Allow hub issue -l bug"), Passed);
-        assert_eq!(e.status("docs"), Unchecked);
-        assert_eq!(e.status("filtering by labels"), Missing);
-        assert!(!e.has_remaining_risk());
-    }
-}
+mod tests;

@@ -8,7 +8,10 @@
 //! - a merge commit on the base names the branch (it may be deleted since);
 //! - a non-merge commit on the base has the tip's tree (a squash merge of an
 //!   up-to-date branch) or the same patch id as the branch's whole change
-//!   (a squash merge after the base moved on).
+//!   (a squash merge after the base moved on);
+//! - every non-merge commit of the branch (not in the base) has its patch id
+//!   on the base's first-parent line since the contract landed ("Rebase and
+//!   merge": the commits replayed with new ids).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -174,8 +177,9 @@ impl Reach {
 /// Squash merges (`git merge --squash`, a forge's "Squash and merge"): a
 /// first-parent commit on the base with the tip's tree (the branch was up
 /// to date) or the patch id of the branch's whole change since its fork
-/// point. Asked only for the needed agents still unmerged, and only when
-/// the base has such commits: three `git` processes for all of them.
+/// point; and rebase merges, every commit of the branch replayed there. Asked
+/// only for the needed agents still unmerged, and only when the base has
+/// such commits: three `git` processes for all of them.
 fn squash_merges(
     git: &Git,
     c: &Contract,
@@ -195,56 +199,136 @@ fn squash_merges(
     }
     // The tip's tree on the base's line: no process needed. A tip the base
     // contains is not a squash (it merged, or it predates the contract).
-    let mut found: Vec<(&str, &Logged)> = Vec::new();
+    let mut found: Vec<(&str, &Logged, Landed)> = Vec::new();
     let mut rest: Vec<(&str, &BranchRef)> = Vec::new();
     for (agent, r) in tips {
         match candidates
             .iter()
             .find(|s| !r.tree.is_empty() && s.tree == r.tree && s.sha != r.sha)
         {
-            Some(s) if !reach.base_commits.contains(&r.sha) => found.push((agent, s)),
+            Some(s) if !reach.base_commits.contains(&r.sha) => {
+                found.push((agent, s, Landed::Squashed));
+            }
             _ => rest.push((agent, r)),
         }
     }
     let shas: Vec<String> = rest.iter().map(|(_, r)| r.sha.clone()).collect();
-    let forks = if shas.is_empty() {
+    let work = if shas.is_empty() {
         HashMap::new()
     } else {
-        git.fork_points(&shas, base)?
+        git.branch_work(&shas, base)?
     };
     let mut ranges: Vec<(&str, &BranchRef, String)> = Vec::new();
+    let mut replays: Vec<(&str, &[String])> = Vec::new();
     for (agent, r) in rest {
-        if let Some(Some(fork)) = forks.get(&r.sha) {
+        let Some(w) = work.get(&r.sha) else { continue };
+        if let Some(fork) = &w.fork {
             ranges.push((agent, r, fork.clone()));
         }
+        if !w.commits.is_empty() {
+            replays.push((agent, &w.commits));
+        }
     }
-    if !ranges.is_empty() {
+    if !ranges.is_empty() || !replays.is_empty() {
+        // The branches' own commits (each once) before the ranges: `diff-tree
+        // --stdin` takes a range's `from` as its tip's parent from then on,
+        // so a tip asked as itself after its range would get the range.
         let mut changes: Vec<Change> = candidates.iter().map(|s| Change::Commit(&s.sha)).collect();
+        let mut added: HashSet<&str> = HashSet::new();
+        for (_, commits) in &replays {
+            for c in commits.iter() {
+                if added.insert(c.as_str()) {
+                    changes.push(Change::Commit(c));
+                }
+            }
+        }
         changes.extend(ranges.iter().map(|(_, r, fork)| Change::Range {
             tip: &r.sha,
             from: fork,
         }));
-        let ids = git.patch_ids(&changes)?;
+        let mut asked: HashMap<&str, usize> = HashMap::new();
+        for c in &changes {
+            let (Change::Commit(sha) | Change::Range { tip: sha, .. }) = c;
+            *asked.entry(sha).or_default() += 1;
+        }
+        let pairs = git.patch_ids(&changes)?;
+        let mut ids_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (sha, id) in &pairs {
+            ids_of.entry(sha.as_str()).or_default().push(id.as_str());
+        }
+        // The n-th id of a commit asked `k` times; none when an empty change
+        // left fewer ids than asks (which one is missing is unknown).
+        let id = |sha: &str, nth: usize| -> Option<&str> {
+            let ids = ids_of.get(sha)?;
+            (ids.len() == asked.get(sha).copied().unwrap_or(0))
+                .then(|| ids.get(nth).copied())
+                .flatten()
+        };
         let by_id: HashMap<&str, &Logged> = candidates
             .iter()
-            .filter_map(|s| ids.get(&s.sha).map(|id| (id.as_str(), *s)))
+            .filter_map(|s| id(&s.sha, 0).map(|i| (i, *s)))
             .collect();
+        // A range's id comes after its tip's own, when that was asked too.
+        let last = |sha: &str| asked.get(sha).map_or(0, |n| n.saturating_sub(1));
         for (agent, r, _) in &ranges {
-            if let Some(s) = ids.get(&r.sha).and_then(|id| by_id.get(id.as_str())) {
-                found.push((agent, s));
+            if let Some(s) = id(&r.sha, last(&r.sha)).and_then(|i| by_id.get(i)) {
+                found.push((agent, s, Landed::Squashed));
+            }
+        }
+        // "Rebase and merge": every commit of the branch replayed on the
+        // base's line since the contract landed (new ids, same patch ids).
+        for (agent, commits) in &replays {
+            let mut on_base: Vec<&Logged> = Vec::new();
+            let mut all = true;
+            for c in commits.iter() {
+                match id(c, 0) {
+                    Some(i) => match by_id.get(i) {
+                        Some(s) => on_base.push(s),
+                        None => all = false,
+                    },
+                    // An empty commit replays as nothing; an unknown id fails.
+                    None if ids_of.contains_key(c.as_str()) => all = false,
+                    None => {}
+                }
+            }
+            if all && !on_base.is_empty() {
+                // The newest replayed commit on the base's line.
+                if let Some(s) = candidates
+                    .iter()
+                    .find(|s| on_base.iter().any(|o| o.sha == s.sha))
+                {
+                    found.push((agent, s, Landed::Rebased(on_base.len())));
+                }
             }
         }
     }
-    for (agent, s) in found {
+    for (agent, s, how) in found {
         if let Some(state) = out.get_mut(agent) {
             if state.merged_into_base.is_none() {
-                state.merged_into_base =
-                    Some(format!("squashed as {} \"{}\"", short(&s.sha), s.subject));
+                state.merged_into_base = Some(match how {
+                    Landed::Squashed => format!("squashed as {} \"{}\"", short(&s.sha), s.subject),
+                    Landed::Rebased(n) => format!(
+                        "rebased as {} \"{}\" ({n} commit{})",
+                        short(&s.sha),
+                        s.subject,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                });
+                // The newest replayed commit: the head that has it has the
+                // older ones (they are its first-parent ancestors).
                 state.in_head = reach.head_commits.contains(&s.sha);
             }
         }
     }
     Ok(())
+}
+
+/// How a branch landed without its tip on the base.
+#[derive(Clone, Copy)]
+enum Landed {
+    Squashed,
+    /// Its n commits replayed one by one ("Rebase and merge").
+    Rebased(usize),
 }
 
 fn short(sha: &str) -> &str {

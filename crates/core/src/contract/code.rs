@@ -73,7 +73,7 @@ codes! {
     MatrixItemRoles = "CG041", "matrix-item-roles", "a verification-matrix list item's parenthetical is not a list of roles (`every agent`, `integrator`, `everyone`, agent names)";
     MatrixNothingRequired = "CG042", "matrix-nothing-required", "a verification matrix written as a list or prose requires nothing of anyone";
     MatrixColumnUnclear = "CG043", "matrix-column-unclear", "a verification-matrix column names an agent only in its note, or names one another column already names";
-    MatrixTwice = "CG044", "matrix-twice", "the contract has a second verification matrix: one per contract";
+    MatrixTwice = "CG044", "matrix-twice", "the Verification matrix section holds a second matrix (under a sub-heading): one matrix per contract";
 }
 
 impl Serialize for Code {

@@ -268,6 +268,15 @@ fn a_second_matrix_is_refused() {
         "{TWO}## Verification matrix\n\n| Check | agent-1 |\n|---|---|\n| `npm test` | Required |\n\n## Required checks\n\n- `npm run lint` (every agent)\n"
     );
     let c = parse("c.md", &src);
+    // Two sections of one kind: refused as such (CG030), nothing of the
+    // second read.
+    assert_eq!(codes(&c), vec![(Code::DuplicateSection, Severity::Error)]);
+    assert_eq!(c.matrix.len(), 1);
+    // A second matrix under a sub-heading of the one section.
+    let src = format!(
+        "{TWO}## Verification matrix\n\n| Check | agent-1 |\n|---|---|\n| `npm test` | Required |\n\n### More\n\n- `npm run lint` (every agent)\n"
+    );
+    let c = parse("c.md", &src);
     assert_eq!(codes(&c), vec![(Code::MatrixTwice, Severity::Error)]);
     assert_eq!(c.matrix.len(), 1);
 }

@@ -5,7 +5,7 @@
 use crate::change::PrSnapshot;
 use crate::ci_evidence::{ignored_note, judge_row, CiResults, RowOutcome};
 use crate::contract::{Contract, MatrixRow};
-use crate::pr_body::{is_pr_notes_check, read_body, BodyEvidence, EvidenceStatus};
+use crate::pr_body::{is_pr_notes_check, read_body, BodyEvidence, EvidenceStatus, Reading};
 use crate::verdict::{EvidenceRow, Finding, Level, Rule};
 
 pub(super) fn check(
@@ -55,8 +55,14 @@ fn judge(
     if is_pr_notes_check(check) {
         return (notes_problem(check, ev), None);
     }
-    let body = ev.map_or(EvidenceStatus::Missing, |e| e.status(check));
-    let (status, via) = match judge_row(row, ci, body) {
+    let reading = ev.map_or(
+        Reading {
+            status: EvidenceStatus::Missing,
+            reason: None,
+        },
+        |e| e.reading(check),
+    );
+    let (status, via) = match judge_row(row, ci, reading.status) {
         RowOutcome::EvidencedByCi { url, .. } => {
             let via = match url {
                 Some(u) => format!("✓ CI ({u})"),
@@ -76,7 +82,11 @@ fn judge(
         RowOutcome::SelfReported(s) => (s, ci.map(|_| "self-reported".to_string())),
         RowOutcome::NotConsultedOffline(s) => (s, Some("CI not consulted offline".to_string())),
     };
-    (body_problem(check, status, ev.is_some()), via)
+    let reason = reading
+        .reason
+        .as_deref()
+        .filter(|_| status == reading.status);
+    (body_problem(check, status, reason, ev.is_some()), via)
 }
 
 fn notes_problem(check: &str, ev: Option<&BodyEvidence>) -> Option<Finding> {
@@ -97,17 +107,30 @@ fn no_body(check: &str) -> String {
     format!("no evidence for required check `{check}`: no PR body was given (pass `--body FILE`)")
 }
 
-fn body_problem(check: &str, status: EvidenceStatus, has_body: bool) -> Option<Finding> {
-    let msg = match status {
-        EvidenceStatus::Passed => return None,
+fn body_problem(
+    check: &str,
+    status: EvidenceStatus,
+    reason: Option<&str>,
+    has_body: bool,
+) -> Option<Finding> {
+    let msg = match (status, reason) {
+        (EvidenceStatus::Passed, _) => return None,
         // No body (offline without `--body`): failing closed says how to
         // give one.
         _ if !has_body => no_body(check),
-        EvidenceStatus::Failed => format!("`{check}` is marked failed in the PR body"),
-        EvidenceStatus::Unchecked => {
+        // The reading quotes the body: "is ticked, but the text after it,
+        // \"wasn't run\", is not a pass".
+        (EvidenceStatus::Failed | EvidenceStatus::NotAPass, Some(why)) => {
+            format!("`{check}` {why}")
+        }
+        (EvidenceStatus::Failed, None) => format!("`{check}` is marked failed in the PR body"),
+        (EvidenceStatus::NotAPass, None) => {
+            format!("`{check}` is not marked passed in the PR body")
+        }
+        (EvidenceStatus::Unchecked, _) => {
             format!("`{check}` is listed but not checked (`- [ ]`): run it and tick it")
         }
-        EvidenceStatus::Missing => format!("no evidence for required check `{check}`"),
+        (EvidenceStatus::Missing, _) => format!("no evidence for required check `{check}`"),
     };
     Some(Finding::failure(Rule::Evidence, msg))
 }

@@ -1,17 +1,24 @@
 //! The PR-notes sections: "Remaining risk" and "Commands run" must be
-//! there with content; a placeholder (`…`, `- …`, `TODO`, `n/a` alone) is no
-//! content.
+//! there with content; a placeholder (`…`, `- …`, `TODO`, `n/a`, `none
+//! yet` alone, in a list or not) is no content, nor is another section's
+//! statement (`Remaining risk: …` is not a command run).
 
-use super::{Kind, Record};
+use super::{vocab, Kind, Record};
 
 /// Whether `text` (normalised) is only a placeholder, not a statement.
 pub(super) fn placeholder(text: &str) -> bool {
     let t = text
         .trim()
-        .trim_start_matches(['-', '*', '+', ':'])
-        .trim_end_matches(['.', '!', ':'])
+        .trim_start_matches(['-', '*', '+', ':', '[', ']', ' ', '(', '<', '_', '~'])
+        .trim_end_matches(['.', '!', ':', ']', ')', '>', '_', '~', ' '])
         .trim();
+    // `TODO: list the commands` is a placeholder too.
+    let first = t
+        .split(|c: char| !c.is_alphanumeric() && c != '/')
+        .next()
+        .unwrap_or("");
     t.is_empty()
+        || matches!(first, "todo" | "tbd" | "tbc" | "fixme" | "wip" | "xxx")
         || t.chars()
             .all(|c| matches!(c, '.' | '…' | '-' | '_' | '*' | '?'))
         || matches!(
@@ -22,11 +29,33 @@ pub(super) fn placeholder(text: &str) -> bool {
                 | "tk"
                 | "n/a"
                 | "na"
+                | "tbc"
                 | "fill in"
+                | "fill me in"
                 | "xxx"
-                | "<fill in>"
-                | "<todo>"
+                | "none yet"
+                | "not yet"
+                | "nothing yet"
+                | "pending"
+                | "wip"
+                | "coming soon"
+                | "later"
+                | "to do"
+                | "to be added"
+                | "to be done"
+                | "to be filled in"
+                | "placeholder"
         )
+}
+
+/// Whether a normalised line starts a notes statement (`Remaining risk:
+/// …`, `Commands run: …`): then it is that note, not part of what is
+/// above it.
+pub(super) fn starts_statement(low: &str) -> bool {
+    let t = low.trim_start_matches(['*', '_', ' ']);
+    [&RISK, &COMMANDS]
+        .iter()
+        .any(|s| s.statements.iter().any(|p| t.starts_with(p)))
 }
 
 /// One notes section: what its heading looks like, the `Label: text` line
@@ -66,22 +95,36 @@ pub(super) fn remaining_risk(records: &[Record]) -> bool {
 
 /// A commands section with content, or a checked task item anywhere (`- [x]
 /// \`npm test\``: the form the evidence rule reads runs in).
+/// A ticked item that says it failed, or stands under a heading that
+/// says so (`## Skipped`), is not a command run.
 pub(super) fn commands_run(records: &[Record]) -> bool {
     present(records, &COMMANDS)
-        || records
-            .iter()
-            .any(|r| matches!(r.kind, Kind::Item { task: Some(true) }) && !placeholder(&r.text))
+        || records.iter().any(|r| match &r.kind {
+            Kind::Item {
+                task: Some(true),
+                nested,
+            } => {
+                !placeholder(&r.text.low)
+                    && !vocab::negative(&r.text.low)
+                    && !vocab::negative(&nested.low)
+                    && !r.context.iter().any(|c| vocab::negative(&c.text().low))
+            }
+            _ => false,
+        })
 }
 
 fn present(records: &[Record], s: &Section) -> bool {
-    let content = |r: &Record| !r.text.is_empty() && !placeholder(&r.text);
+    // Another section's statement is not this one's content.
+    let content = |r: &Record| {
+        !r.text.is_empty() && !placeholder(&r.text.low) && !starts_statement(&r.text.low)
+    };
     for (i, record) in records.iter().enumerate() {
         match record.kind {
             Kind::Paragraph | Kind::Item { .. } | Kind::Heading(_) => {
                 let stated = s
                     .statements
                     .iter()
-                    .find_map(|p| record.text.strip_prefix(p));
+                    .find_map(|p| record.text.low.strip_prefix(p));
                 if let Some(rest) = stated {
                     if !placeholder(rest) {
                         return true;
@@ -94,14 +137,14 @@ fn present(records: &[Record], s: &Section) -> bool {
         match record.kind {
             // A bold or plain label line used as a heading: the next line.
             Kind::Paragraph | Kind::Item { .. }
-                if s.bare.contains(&record.text.trim_end_matches(':'))
+                if s.bare.contains(&record.text.low.trim_end_matches(':'))
                     && records[i + 1..]
                         .first()
                         .is_some_and(|n| !matches!(n.kind, Kind::Heading(_)) && content(n)) =>
             {
                 return true;
             }
-            Kind::Heading(level) if (s.heading)(&record.text) => {
+            Kind::Heading(level) if (s.heading)(&record.text.low) => {
                 for next in &records[i + 1..] {
                     match next.kind {
                         Kind::Heading(l) if l <= level => break,

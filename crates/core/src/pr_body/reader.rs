@@ -1,16 +1,30 @@
 //! The markdown walk behind [`super::read_body`]: pulldown-cmark events in,
-//! flat [`Record`]s out (items, paragraphs, headings, table rows, code).
+//! flat [`Record`]s out (items, paragraphs, headings, table rows, code),
+//! each item and row with what it stands under (headings, the line leading
+//! into its list or table, the items it is nested in).
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{cell_mark, normalise, push_lazy_lines, scan_comment, Kind, Mark, Record};
+use super::{notes, scan_comment, Context, Kind, Record, Text};
 
 /// Open container collecting inline text while parsing.
 enum Frame {
-    Item { task: Option<bool>, text: String },
-    Paragraph { text: String },
-    Heading { level: u8, text: String },
-    Cell { text: String },
+    /// `nested`: the text of the (non-task) items nested in it, as they end.
+    Item {
+        task: Option<bool>,
+        text: String,
+        nested: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Cell {
+        text: String,
+    },
 }
 
 impl Frame {
@@ -37,6 +51,18 @@ struct Reader {
     code_text: String,
     /// Raw cell texts of the current table row (header or body).
     row: Vec<String>,
+    /// The current table's header cells.
+    columns: Vec<Text>,
+    /// The open headings, outermost first.
+    headings: Vec<(u8, Text)>,
+    /// The paragraph just ended, when nothing came after it yet: it leads
+    /// into a list or table that follows (`Skipped:` over a checklist).
+    lead_in: Option<Text>,
+    /// The lead-in of each open list, and of the open table.
+    lists: Vec<Option<Text>>,
+    table_lead: Option<Text>,
+    /// Visible text of the open HTML block.
+    html: Option<String>,
 }
 
 /// The records of a body with LF line ends.
@@ -49,7 +75,12 @@ pub(super) fn records(body: &str) -> Vec<Record> {
     for event in parser {
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
-                r.in_comment = scan_comment(&html, r.in_comment);
+                let mut visible = String::new();
+                r.in_comment = scan_comment(&html, r.in_comment, &mut visible);
+                if let Some(h) = &mut r.html {
+                    h.push_str(&visible);
+                    h.push('\n');
+                }
             }
             Event::Start(tag) => r.start(tag),
             Event::End(tag_end) => r.end(tag_end),
@@ -70,21 +101,42 @@ impl Reader {
             Tag::Item => Frame::Item {
                 task: None,
                 text: String::new(),
+                nested: String::new(),
             },
-            Tag::Paragraph => Frame::Paragraph {
-                text: String::new(),
-            },
-            Tag::Heading { level, .. } => Frame::Heading {
-                level: level as u8,
-                text: String::new(),
-            },
+            Tag::Paragraph => {
+                self.lead_in = None;
+                Frame::Paragraph {
+                    text: String::new(),
+                }
+            }
+            Tag::Heading { level, .. } => {
+                self.lead_in = None;
+                Frame::Heading {
+                    level: level as u8,
+                    text: String::new(),
+                }
+            }
             Tag::TableCell => Frame::Cell {
                 text: String::new(),
             },
+            Tag::List(_) => {
+                let lead = self.lead_in.take();
+                return self.lists.push(lead);
+            }
+            Tag::Table(_) => {
+                self.table_lead = self.lead_in.take();
+                return self.columns.clear();
+            }
             Tag::TableHead | Tag::TableRow => return self.row.clear(),
             Tag::CodeBlock(_) => {
+                self.lead_in = None;
                 self.in_code = true;
                 return self.code_text.clear();
+            }
+            Tag::HtmlBlock => {
+                self.lead_in = None;
+                self.html = Some(String::new());
+                return;
             }
             Tag::Strikethrough => {
                 self.struck += 1;
@@ -98,21 +150,17 @@ impl Reader {
     fn end(&mut self, tag_end: TagEnd) {
         match tag_end {
             TagEnd::Strikethrough => self.struck = self.struck.saturating_sub(1),
-            TagEnd::Item => {
-                if let Some(Frame::Item { task, text }) = self.stack.pop() {
-                    self.records.push(Record {
-                        kind: Kind::Item { task },
-                        text: normalise(&text),
-                    });
-                    push_lazy_lines(&text, &mut self.records);
-                }
-            }
+            TagEnd::Item => self.end_item(),
             TagEnd::Paragraph => self.end_paragraph(),
             TagEnd::Heading(_) => {
                 if let Some(Frame::Heading { level, text }) = self.stack.pop() {
+                    let text = Text::new(&text);
+                    self.headings.retain(|(l, _)| *l < level);
+                    self.headings.push((level, text.clone()));
                     self.records.push(Record {
                         kind: Kind::Heading(level),
-                        text: normalise(&text),
+                        text,
+                        context: Vec::new(),
                     });
                 }
             }
@@ -124,33 +172,108 @@ impl Reader {
             TagEnd::TableHead | TagEnd::TableRow => {
                 self.end_row(matches!(tag_end, TagEnd::TableHead));
             }
+            TagEnd::Table => {
+                self.table_lead = None;
+                self.lead_in = None;
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+                self.lead_in = None;
+            }
             TagEnd::CodeBlock => {
                 self.in_code = false;
+                let lines = self
+                    .code_text
+                    .lines()
+                    .map(Text::new)
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 self.records.push(Record {
-                    kind: Kind::Code,
-                    text: normalise(&self.code_text),
+                    kind: Kind::Code(lines),
+                    text: Text::new(&self.code_text),
+                    context: Vec::new(),
                 });
                 self.code_text.clear();
             }
+            TagEnd::HtmlBlock => {
+                let text = Text::new(&self.html.take().unwrap_or_default());
+                if !text.is_empty() {
+                    self.lead_in = Some(text.clone());
+                    self.records.push(Record {
+                        kind: Kind::Paragraph,
+                        text,
+                        context: Vec::new(),
+                    });
+                }
+            }
             _ => {}
         }
+    }
+
+    /// What an item or row being recorded now stands under.
+    fn context(&self, table: bool) -> Vec<Context> {
+        let mut out: Vec<Context> = self
+            .headings
+            .iter()
+            .map(|(_, t)| Context::Heading(t.clone()))
+            .collect();
+        for f in &self.stack {
+            if let Frame::Item { text, .. } = f {
+                out.push(Context::Parent(Text::new(&own_text(text))));
+            }
+        }
+        out.extend(self.lists.iter().flatten().cloned().map(Context::LeadIn));
+        if table {
+            out.extend(self.table_lead.clone().map(Context::LeadIn));
+        }
+        out
+    }
+
+    fn end_item(&mut self) {
+        let Some(Frame::Item { task, text, nested }) = self.stack.pop() else {
+            return;
+        };
+        let own = own_text(&text);
+        let context = self.context(false);
+        // A nested task item is a claim of its own; other nested items are
+        // words about the item they are under.
+        if let Some(Frame::Item { nested: outer, .. }) =
+            self.stack.last_mut().filter(|_| task.is_none())
+        {
+            outer.push(' ');
+            outer.push_str(&own);
+            outer.push(' ');
+            outer.push_str(&nested);
+        }
+        self.records.push(Record {
+            kind: Kind::Item {
+                task,
+                nested: Text::new(&nested),
+            },
+            text: Text::new(&own),
+            context,
+        });
+        push_lazy_lines(&text, &mut self.records);
     }
 
     fn end_paragraph(&mut self) {
         let Some(Frame::Paragraph { text }) = self.stack.pop() else {
             return;
         };
-        // Inside an item the paragraph is part of the item's text.
+        // Inside an item or cell the paragraph is part of its text.
         match self.stack.last_mut() {
-            Some(parent @ Frame::Item { .. }) => {
+            Some(parent @ (Frame::Item { .. } | Frame::Cell { .. })) => {
                 let t = parent.text_mut();
-                t.push(' ');
+                t.push('\n');
                 t.push_str(&text);
             }
             _ => {
+                let t = Text::new(&text);
+                self.lead_in = Some(t.clone());
                 self.records.push(Record {
                     kind: Kind::Paragraph,
-                    text: normalise(&text),
+                    text: t,
+                    context: Vec::new(),
                 });
                 push_lazy_lines(&text, &mut self.records);
             }
@@ -158,23 +281,31 @@ impl Reader {
     }
 
     fn end_row(&mut self, header: bool) {
-        let cells: Vec<(String, Mark)> = self
-            .row
-            .drain(..)
-            .map(|c| {
-                let n = normalise(&c);
-                let m = cell_mark(&n);
-                (n, m)
-            })
-            .collect();
-        let text = cells
-            .iter()
-            .map(|(c, _)| c.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let cells: Vec<Text> = self.row.drain(..).map(|c| Text::new(&c)).collect();
+        let text = Text::new(
+            &cells
+                .iter()
+                .map(|c| c.shown.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        if header {
+            self.columns.clone_from(&cells);
+        }
+        let columns = if header {
+            Vec::new()
+        } else {
+            self.columns.clone()
+        };
+        let context = self.context(true);
         self.records.push(Record {
-            kind: Kind::Row { header, cells },
+            kind: Kind::Row {
+                header,
+                cells,
+                columns,
+            },
             text,
+            context,
         });
     }
 
@@ -196,6 +327,40 @@ impl Reader {
             .find(|f| matches!(f, Frame::Item { .. }))
         {
             task.get_or_insert(checked);
+        }
+    }
+}
+
+/// An item's own words: its lines, except a later line that starts a
+/// notes statement of its own (`Remaining risk: …` right under a
+/// checklist item is that note, not words about the item's check).
+fn own_text(text: &str) -> String {
+    let mut lines = text.split('\n');
+    let mut out = lines.next().unwrap_or("").to_string();
+    for line in lines {
+        if !notes::starts_statement(&Text::new(line).low) {
+            out.push('\n');
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The lines of a multi-line paragraph or item, as paragraphs of their own
+/// (for the notes and for sentences that say a check failed; paragraphs
+/// are never evidence).
+fn push_lazy_lines(text: &str, records: &mut Vec<Record>) {
+    if !text.trim().contains('\n') {
+        return;
+    }
+    for line in text.split('\n') {
+        let t = Text::new(line);
+        if !t.is_empty() {
+            records.push(Record {
+                kind: Kind::Paragraph,
+                text: t,
+                context: Vec::new(),
+            });
         }
     }
 }

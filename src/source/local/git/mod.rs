@@ -28,7 +28,7 @@ mod refs;
 mod runner;
 
 pub use log::Logged;
-pub use patch_id::Change;
+pub use patch_id::{BranchWork, Change};
 pub use refs::{BranchRef, Branches};
 pub(crate) use runner::{git_command, git_program};
 pub use tree::ContractFile;
