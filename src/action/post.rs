@@ -126,7 +126,7 @@ async fn find_run(
 }
 
 async fn runs_on(api: &Api, repo: &RepoId, head_sha: &str) -> Result<CheckRunList, ApiError> {
-    CheckRunList::read_all(
+    crate::source::github::checks::read_all_check_runs(
         api,
         &repo.path(&format!("/commits/{head_sha}/check-runs")),
         &[

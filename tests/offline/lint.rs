@@ -313,7 +313,8 @@ fn malformed_contracts_never_panic() {
         (
             "# C\n## Worktrees\n- wt-a branch: agents/a agent: a\n## Scope\n- a: glob:src/[a.ts\n",
             5,
-            "invalid pattern",
+            // An unclosed `[` makes the list's items unknown: refused first.
+            "do not pair up",
         ),
         (
             "# C\n## Worktrees\n- wt-a branch: agents/a agent: a\n- wt-b branch: agents/a agent: b\n",

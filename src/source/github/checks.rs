@@ -184,6 +184,28 @@ where
     Ok((out, total, true))
 }
 
+/// Every page of `path`'s check-runs, by `Link: rel="next"`, as one list; a
+/// list that goes on past 10 pages is an error, never read in part. (Not in
+/// `models.rs`: the fuzz crate compiles the models alone.)
+pub(crate) async fn read_all_check_runs(
+    api: &super::client::Api,
+    path: &str,
+    query: &[(&str, String)],
+    what: &str,
+) -> Result<super::models::CheckRunList, super::client::ApiError> {
+    let (pages, ended) = api
+        .get_all_pages::<super::models::CheckRunList>(path, query, 10)
+        .await?;
+    if !ended {
+        return Err(super::client::ApiError::Incomplete {
+            what: what.to_string(),
+        });
+    }
+    Ok(super::models::CheckRunList {
+        check_runs: pages.into_iter().flat_map(|p| p.check_runs).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
 use super::loader::{GithubLoadError, RepoId};
-use super::models::{ApiPullRequest as ApiPr, CheckRunList, Compare};
+use super::models::{ApiPullRequest as ApiPr, Compare};
 use contract_gate_core::change::{AgentMerge, MergeState, PullChecks, PullState};
 use contract_gate_core::ci_evidence::GATE_CHECK_NAME;
 use contract_gate_core::contract::{self, Contract};
@@ -181,7 +181,7 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
 /// How the gate's own latest check-run on an open predecessor's head stands
 /// (one request; it replaces the compare a merged predecessor costs).
 async fn gate_checks(l: &Lookup, sha: &str) -> Result<PullChecks, ApiError> {
-    let list = CheckRunList::read_all(
+    let list = super::checks::read_all_check_runs(
         &l.api,
         &l.repo.path(&format!("/commits/{sha}/check-runs")),
         &[

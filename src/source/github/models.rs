@@ -111,28 +111,6 @@ pub struct CheckRunList {
     pub check_runs: Vec<CheckRun>,
 }
 
-impl CheckRunList {
-    /// Every page of `path`'s check-runs, by `Link: rel="next"`, as one
-    /// list; a list that goes on past 10 pages is an error, never read in
-    /// part.
-    pub async fn read_all(
-        api: &super::client::Api,
-        path: &str,
-        query: &[(&str, String)],
-        what: &str,
-    ) -> Result<CheckRunList, super::client::ApiError> {
-        let (pages, ended) = api.get_all_pages::<CheckRunList>(path, query, 10).await?;
-        if !ended {
-            return Err(super::client::ApiError::Incomplete {
-                what: what.to_string(),
-            });
-        }
-        Ok(CheckRunList {
-            check_runs: pages.into_iter().flat_map(|p| p.check_runs).collect(),
-        })
-    }
-}
-
 /// `pull_request` / `pull_request_target` webhook payload.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PullRequestEvent {

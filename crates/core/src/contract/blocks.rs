@@ -304,7 +304,14 @@ impl Walk<'_> {
             | Event::Start(Tag::TableRow)
             | Event::End(TagEnd::TableHead)
             | Event::End(TagEnd::TableRow) => self.table_event(ev),
-            Event::Start(Tag::TableCell) if self.in_table => self.row.push(cell(self.src, range)),
+            Event::Start(Tag::TableCell) if self.in_table => {
+                // `\|` is a literal pipe inside a cell (GFM), as rendered.
+                let mut c = cell(self.src, range);
+                if c.raw.contains("\\|") {
+                    c.raw = c.raw.replace("\\|", "|");
+                }
+                self.row.push(c)
+            }
             Event::Start(Tag::Paragraph)
                 if self.list_depth == 0 && self.quote_depth == 0 && !self.in_table =>
             {

@@ -307,16 +307,13 @@ fn ci_cell(r: &super::MatrixRow) -> Option<String> {
 
 fn permissions(o: &mut String, c: &Contract) {
     let Some((head, rows)) = c.permission_policy.split_first() else {
+        if has_notes(c, "Permission policy") {
+            heading(o, "Permission policy");
+            notes(o, c, "Permission policy");
+        }
         return;
     };
     heading(o, "Permission policy");
-    if c.permission_spans.is_empty() {
-        // Read from list items or lines: written back as items.
-        for r in c.permission_policy.iter() {
-            let _ = writeln!(o, "- {}", r.join(" "));
-        }
-        return;
-    }
     let w = head.len();
     let _ = writeln!(
         o,
@@ -325,11 +322,12 @@ fn permissions(o: &mut String, c: &Contract) {
     );
     let _ = writeln!(o, "|{}", "---|".repeat(w));
     for r in rows {
-        let cells: Vec<String> = (0..w.max(r.len()))
+        let cells: Vec<String> = (0..w)
             .map(|i| cell(r.get(i).map_or("", String::as_str)))
             .collect();
         let _ = writeln!(o, "| {} |", cells.join(" | "));
     }
+    notes(o, c, "Permission policy");
 }
 
 fn approvers(o: &mut String, c: &Contract) {
@@ -391,7 +389,17 @@ pub fn model_of(c: &Contract) -> String {
             r.check, r.required, r.ci
         );
     }
-    let _ = writeln!(o, "permissions={:?}", c.permission_policy);
+    // Empty trailing cells say nothing (a list item written back as a
+    // table row gains them).
+    let perms: Vec<&[String]> = c
+        .permission_policy
+        .iter()
+        .map(|r| {
+            let n = r.iter().rposition(|x| !x.is_empty()).map_or(0, |i| i + 1);
+            &r[..n]
+        })
+        .collect();
+    let _ = writeln!(o, "permissions={perms:?}");
     let ap: Vec<String> = c.approvers.iter().map(|a| a.to_string()).collect();
     let _ = writeln!(o, "approvers={ap:?}");
     let mut notes: Vec<(String, String)> = c

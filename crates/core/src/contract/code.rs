@@ -69,6 +69,8 @@ codes! {
     MergeOrderCycle = "CG033", "merge-order-cycle", "the merge-order lines contradict each other (A before B and B before A)";
     NotEnforced = "CG034", "not-enforced", "a row is kept and shown, but nothing enforces it (such as the permission policy's Network row)";
     ExceptionOutside = "CG035", "exception-outside", "an exception (`except P` or `!P`) matches nothing its pattern can match";
+    InvalidBranch = "CG036", "invalid-branch", "an agent's branch is no name git allows (a space, `~^:?*[\\`, `..`): no pull request would ever match it";
+    InvisibleCharacter = "CG037", "invisible-character", "the contract holds a control, zero-width or bidirectional character: invisible when rendered, so it is refused";
     MatrixCiUnreadable = "CG040", "matrix-ci-unreadable", "a verification-matrix row's CI check or source (`(ci: …)`, a `CI check` or `Source` cell) holds a word the gate does not know, or two that disagree";
     MatrixItemRoles = "CG041", "matrix-item-roles", "a verification-matrix list item's parenthetical is not a list of roles (`every agent`, `integrator`, `everyone`, agent names)";
     MatrixNothingRequired = "CG042", "matrix-nothing-required", "a verification matrix written as a list or prose requires nothing of anyone";

@@ -69,6 +69,16 @@ const JOINS: &[&str] = &[" and ", " or ", " & ", " and/or "];
 /// Reads every piece of a path list.
 pub(super) fn entries(list: &str) -> Vec<Entry> {
     let mut out = Vec::new();
+    // An unclosed `(` would swallow the commas after it: which pieces were
+    // meant is unknown, so the list is refused.
+    if !balanced(list) {
+        out.push(refused(
+            0..list.len(),
+            Code::UnreadableLine,
+            format!("`{list}`: its parentheses, brackets or backticks do not pair up, so where one item ends is unknown"),
+        ));
+        return out;
+    }
     for piece in split_list(list) {
         read_piece(piece.text, piece.range.start, &mut out);
     }
@@ -294,6 +304,31 @@ pub(super) fn strip_emphasis(t: &str) -> &str {
         }
     }
     t
+}
+
+/// Whether `(`/`)`, `[`/`]` and `{`/`}` outside backticks pair up, and
+/// backticks do.
+fn balanced(t: &str) -> bool {
+    let mut stack = Vec::new();
+    let mut code = false;
+    for c in t.chars() {
+        match c {
+            '`' => code = !code,
+            '(' | '[' | '{' if !code => stack.push(c),
+            ')' | ']' | '}' if !code => {
+                let want = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if stack.pop() != Some(want) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.is_empty() && !code
 }
 
 /// Where `inner` (a slice of `outer`) starts in it.

@@ -1,5 +1,6 @@
 //! The context contract: its model, the markdown reader and validation.
 
+mod accounting;
 mod agents;
 mod blocks;
 mod canonical;
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 use crate::pattern::Pattern;
 
+pub use accounting::unaccounted;
 pub use canonical::{canonical, model_of};
 pub use code::Code;
 pub use items::{looks_like_path, plain_text};
@@ -448,6 +450,8 @@ mod tests_ci;
 mod tests_fmt;
 #[cfg(test)]
 mod tests_forms;
+#[cfg(test)]
+mod tests_invariant;
 #[cfg(test)]
 mod tests_prop;
 #[cfg(test)]

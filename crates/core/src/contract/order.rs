@@ -30,7 +30,7 @@ const SECTION: &str = "Merge order";
 
 /// Words that carry no order themselves: verbs and articles of "agent-2
 /// lands first", "agent-1 is merged after agent-2".
-const FILLERS: &[&str] = &[
+pub(super) const FILLERS: &[&str] = &[
     "lands",
     "land",
     "merges",
@@ -68,7 +68,7 @@ const FILLERS: &[&str] = &[
 ];
 
 /// Words that put the next group after the one before.
-const FORWARD: &[&str] = &[
+pub(super) const FORWARD: &[&str] = &[
     "then",
     "before",
     "followed",
@@ -78,7 +78,7 @@ const FORWARD: &[&str] = &[
 ];
 
 /// Words marking a group of agents that merge in either order.
-const PARALLEL: &[&str] = &[
+pub(super) const PARALLEL: &[&str] = &[
     "in parallel",
     "parallel",
     "together",
@@ -103,7 +103,7 @@ fn position_word(w: &str) -> Option<Option<usize>> {
     })
 }
 
-const LAST: &[&str] = &["last", "lastly", "finally", "at the end"];
+pub(super) const LAST: &[&str] = &["last", "lastly", "finally", "at the end"];
 
 /// One word-level token of an order line.
 #[derive(Debug, Clone)]
@@ -280,9 +280,19 @@ impl Reader<'_> {
         let base = cell.span.start;
         // Spans are found in the source by the tokens' text.
         let body = intro_stripped(self, text);
-        let chains: Result<Vec<Chain>, String> = sentences(body)
+        // Words around the order are kept as notes, never dropped: the
+        // introduction before the colon, and sentences naming no agent.
+        let mut kept: Vec<&str> = Vec::new();
+        let intro = text[..text.len() - body.len()].trim();
+        if !intro.is_empty() {
+            kept.push(intro);
+        }
+        let (order, prose): (Vec<&str>, Vec<&str>) = sentences(body)
             .into_iter()
-            .filter(|s| self.mentions_agent(s))
+            .partition(|s| self.mentions_agent(s));
+        kept.extend(prose.into_iter().map(str::trim).filter(|s| !s.is_empty()));
+        let chains: Result<Vec<Chain>, String> = order
+            .into_iter()
             .map(|s| {
                 self.order_tokens(s, base)
                     .and_then(|t| self.chain(&t, item))
@@ -307,6 +317,9 @@ impl Reader<'_> {
             }
             Ok(chains) => {
                 self.read_line();
+                for k in kept {
+                    self.keep_note(SECTION, k);
+                }
                 for ch in chains {
                     let spans = self.fix_spans(cell, ch);
                     plan.add(spans);
@@ -372,8 +385,15 @@ impl Reader<'_> {
                     let lower = super::blocks::collapse_ws(&p.to_lowercase());
                     if PARALLEL.contains(&lower.as_str()) {
                         g.parallel = true;
+                    } else if matches!(join, Join::Next(_)) {
+                        return Err(format!(
+                            "the note `({p})` follows an arrow or `then`, not an agent"
+                        ));
                     } else if let Some(m) = g.members.last_mut() {
-                        m.2 = Some(p.clone());
+                        m.2 = Some(match m.2.take() {
+                            Some(prev) => format!("{prev}; {p}"),
+                            None => p.clone(),
+                        });
                     } else {
                         return Err(format!("the note `({p})` follows no agent"));
                     }
@@ -465,24 +485,42 @@ impl Reader<'_> {
         Ok(ch)
     }
 
+    /// `| # | Agent | Why |`: rows in order; equal step numbers merge in
+    /// parallel. A column the gate does not read refuses the table, and
+    /// step numbers must not go down (the rows' order is the order).
     fn order_table(&mut self, header: &[Cell], rows: &[Vec<Cell>], plan: &mut Plan) {
         let heads: Vec<String> = header
             .iter()
             .map(|h| clean_name(&h.raw).to_lowercase())
             .collect();
+        let is_step = |h: &str| {
+            matches!(
+                h,
+                "#" | "step" | "order" | "position" | "n" | "no" | "stage"
+            )
+        };
+        let is_note = |h: &str| matches!(h, "why" | "reason" | "note" | "notes" | "depends on");
         let col = heads
             .iter()
             .position(|h| matches!(h.as_str(), "agent" | "name" | "who" | "agent name"))
-            .unwrap_or(usize::from(matches!(
-                heads.first().map(String::as_str),
-                Some("#" | "step" | "order" | "position" | "n" | "no")
-            )));
-        let note_col = heads.iter().position(|h| {
-            matches!(
-                h.as_str(),
-                "why" | "reason" | "note" | "notes" | "depends on"
-            )
-        });
+            .unwrap_or(usize::from(heads.first().is_some_and(|h| is_step(h))));
+        let step_col = heads.iter().position(|h| is_step(h)).filter(|&i| i != col);
+        let note_col = heads.iter().position(|h| is_note(h));
+        for (i, h) in heads.iter().enumerate() {
+            if i != col && Some(i) != step_col && Some(i) != note_col {
+                self.c.lines.refused += rows.len();
+                return self.err(
+                    Code::UnreadableLine,
+                    header[i].span.clone(),
+                    format!("{SECTION}: the table column `{h}` is not one the gate reads (Agent, #, Why)"),
+                );
+            }
+        }
+        let mut chain = Chain {
+            commas_only: true,
+            ..Chain::default()
+        };
+        let mut last_step: Option<u64> = None;
         for row in rows {
             let Some(c) = row.get(col) else { continue };
             let name = clean_name(&c.raw);
@@ -490,27 +528,58 @@ impl Reader<'_> {
                 .and_then(|n| row.get(n))
                 .map(|n| clean_name(&n.raw))
                 .filter(|n| !n.is_empty());
-            match self.agent_index(&name) {
-                Some(idx) => {
-                    self.read_line();
-                    plan.add(Chain {
-                        groups: vec![Group {
-                            members: vec![(idx, c.span.clone(), note)],
-                            ..Group::default()
-                        }],
-                        forward: Vec::new(),
-                        commas_only: true,
+            let step = match step_col.and_then(|i| row.get(i)) {
+                None => None,
+                Some(sc) => match clean_name(&sc.raw)
+                    .trim_end_matches(['.', ')'])
+                    .parse::<u64>()
+                {
+                    Ok(n) if last_step.is_none_or(|l| n >= l) => Some(n),
+                    _ => {
+                        self.c.lines.refused += 1;
+                        self.err(
+                            Code::UnreadableLine,
+                            sc.span.clone(),
+                            format!(
+                                "{SECTION}: step `{}` is not a number after the step above it",
+                                sc.raw
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let Some(idx) = self.agent_index(&name) else {
+                self.c.lines.refused += 1;
+                self.err(
+                    Code::UnknownAgent,
+                    c.span.clone(),
+                    format!("merge order names unknown agent `{name}`"),
+                );
+                continue;
+            };
+            self.read_line();
+            let member = (idx, c.span.clone(), note);
+            match chain.groups.last_mut() {
+                // The same step number as the row above: in parallel.
+                Some(g) if step.is_some() && step == last_step => {
+                    g.members.push(member);
+                    g.parallel = true;
+                }
+                _ => {
+                    if !chain.groups.is_empty() {
+                        chain.forward.push(true);
+                    }
+                    chain.groups.push(Group {
+                        members: vec![member],
+                        ..Group::default()
                     });
                 }
-                None => {
-                    self.c.lines.refused += 1;
-                    self.err(
-                        Code::UnknownAgent,
-                        c.span.clone(),
-                        format!("merge order names unknown agent `{name}`"),
-                    );
-                }
             }
+            last_step = step.or(last_step);
+        }
+        if !chain.groups.is_empty() {
+            plan.add(chain);
         }
     }
 

@@ -271,10 +271,14 @@ impl Reader<'_> {
         self.c.matrix_columns = columns;
     }
 
+    /// The policy is one table (the classes read it by its columns); a
+    /// second table would be read with the first one's columns, so it is
+    /// refused, and other lines are notes (or refused when they name a
+    /// path or an agent).
     pub(super) fn permissions_section(&mut self, s: &Section) {
         for b in &s.blocks {
             match b {
-                Block::Table { header, rows } => {
+                Block::Table { header, rows } if self.c.permission_policy.is_empty() => {
                     let span = |cells: &[super::blocks::Cell]| match (cells.first(), cells.last()) {
                         (Some(a), Some(b)) => a.span.start..b.span.end,
                         _ => s.span.clone(),
@@ -291,18 +295,19 @@ impl Reader<'_> {
                             .push(row.iter().map(|c| plain_text(&c.raw)).collect());
                     }
                 }
-                Block::Item(it) => {
-                    self.read_line();
-                    self.c
-                        .permission_policy
-                        .push(vec![plain_text(&it.cell.raw)]);
-                    for c in &it.children {
-                        self.c.permission_policy.push(vec![plain_text(&c.raw)]);
-                    }
+                Block::Table { header, rows } => {
+                    self.c.lines.refused += rows.len() + 1;
+                    let at = header.first().map_or(s.span.clone(), |h| h.span.clone());
+                    self.err(
+                        Code::UnreadableLine,
+                        at,
+                        "Permission policy: a second table (the policy is one table: merge the rows into the first)".to_string(),
+                    );
                 }
-                Block::Paragraph(c) => {
-                    self.read_line();
-                    self.c.permission_policy.push(vec![plain_text(&c.raw)])
+                _ => {
+                    for c in block_cells(b) {
+                        self.unreadable(c, "Permission policy");
+                    }
                 }
             }
         }

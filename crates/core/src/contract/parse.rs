@@ -78,20 +78,22 @@ pub fn parse(path: &str, source: &str) -> Contract {
         .find(|s| s.level == 1)
         .map(|s| s.heading.clone());
     front_matter_rules(&mut r, source);
+    invisible_characters(&mut r, source);
     let kinds = resolve_kinds(&secs);
     let kinds = one_section_per_kind(&mut r, &secs, kinds);
-    if !kinds.iter().any(|(k, _)| *k == Kind::Agents) && !has_agent_sections(&secs, &kinds) {
-        r.c.diagnostics.push(
-            Diagnostic::error(Code::NoAgentsSection, 0..source.len().min(1), "the contract has no Worktrees or Agents section: no branch is assigned to any agent")
-                .help("add `## Worktrees` with items like `- wt-api  branch: agents/api  agent: agent-1`"),
-        );
-    }
     for (s, (k, _)) in secs.iter().zip(&kinds) {
         if *k == Kind::Agents {
             r.agents_section(s);
         } else if *k == Kind::Other && s.level > 0 && r.is_agent_section(s) {
             r.per_agent_section(s, &s.heading);
         }
+    }
+    // No agent read, whatever the sections: no branch is assigned.
+    if r.c.agents.is_empty() {
+        r.c.diagnostics.push(
+            Diagnostic::error(Code::NoAgentsSection, 0..source.len().min(1), "the contract has no Worktrees or Agents section: no branch is assigned to any agent")
+                .help("add `## Worktrees` with items like `- wt-api  branch: agents/api  agent: agent-1`"),
+        );
     }
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
     r.c.scope_section = has_scope;
@@ -275,6 +277,33 @@ fn front_matter_rules(r: &mut Reader, source: &str) {
     }
 }
 
+/// A character a reader of the rendered page cannot see (a control
+/// character, a zero-width space, a bidirectional override) can make two
+/// names look alike or hide words: refused, at the first one.
+fn invisible_characters(r: &mut Reader, source: &str) {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+            || c == '\u{feff}'
+    };
+    // A BOM at the very start is an encoding mark, blanked before reading.
+    let body_start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    if let Some((i, c)) = source[body_start..].char_indices().find(|&(_, c)| bad(c)) {
+        let at = body_start + i;
+        r.c.diagnostics.push(
+            Diagnostic::error(
+                Code::InvisibleCharacter,
+                at..at + c.len_utf8(),
+                format!(
+                    "the contract holds U+{:04X}, a character nobody sees when it is rendered",
+                    c as u32
+                ),
+            )
+            .help("delete it (an editor's \"show invisibles\" finds it)"),
+        );
+    }
+}
+
 /// Words in a heading that mark a section as no longer in force: such a
 /// section is kept as text and not read (a warning says so).
 const IGNORE_MARKERS: &[&str] = &[
@@ -286,7 +315,7 @@ const IGNORE_MARKERS: &[&str] = &[
     "old",
 ];
 
-fn ignore_marker(heading: &str) -> Option<&'static str> {
+pub(super) fn ignore_marker(heading: &str) -> Option<&'static str> {
     let h = heading.to_lowercase();
     h.split(|c: char| !c.is_alphanumeric())
         .find_map(|w| IGNORE_MARKERS.iter().find(|m| **m == w).copied())
@@ -367,7 +396,7 @@ fn line_of(src: &str, offset: usize) -> usize {
 
 /// Each section's kind, and whether it continues an enclosing known section
 /// (`## Scope` / `### Backend`): deeper unknown headings do.
-fn resolve_kinds(secs: &[Section]) -> Vec<(Kind, bool)> {
+pub(super) fn resolve_kinds(secs: &[Section]) -> Vec<(Kind, bool)> {
     let mut out = Vec::with_capacity(secs.len());
     let mut current: Option<(Kind, u8)> = None;
     for s in secs {
@@ -386,23 +415,6 @@ fn resolve_kinds(secs: &[Section]) -> Vec<(Kind, bool)> {
         out.push((k, cont));
     }
     out
-}
-
-fn has_agent_sections(secs: &[Section], kinds: &[(Kind, bool)]) -> bool {
-    secs.iter()
-        .zip(kinds)
-        .any(|(s, (k, _))| *k == Kind::Other && s.level > 0 && keyed_branch(s))
-}
-
-/// A section whose items include `branch: …` (a per-agent section).
-fn keyed_branch(s: &Section) -> bool {
-    s.blocks.iter().any(|b| match b {
-        Block::Item(it) => {
-            let t = clean_name(&it.cell.raw).to_lowercase();
-            t.starts_with("branch:") || t.starts_with("branch ")
-        }
-        _ => false,
-    })
 }
 
 impl Reader<'_> {
@@ -428,7 +440,16 @@ impl Reader<'_> {
     /// A prose line kept as a note of the section it is in (`fmt` writes it
     /// back there).
     pub fn note(&mut self, section: &str, text: &str) {
+        // An empty table cell is no line.
+        if text.trim().is_empty() {
+            return;
+        }
         self.c.lines.notes += 1;
+        self.keep_note(section, text);
+    }
+
+    /// Prose kept from a line that was read (the line counts as read).
+    pub fn keep_note(&mut self, section: &str, text: &str) {
         self.c.notes.push(text.to_string());
         // `Worktrees (write …)`: the section's name is the first words.
         let name = section.split(" (").next().unwrap_or(section);

@@ -12,7 +12,7 @@ use super::{Code, PatternEntry};
 use crate::pattern::Pattern;
 
 /// Verbs between an agent's name and its paths in prose lines.
-const VERBS: &[&str] = &[
+pub(super) const VERBS: &[&str] = &[
     "owns",
     "may edit",
     "may change",

@@ -412,3 +412,93 @@ fn a_parallel_step_waits_only_on_the_stage_before() {
     assert_eq!(waits.len(), 1, "{waits:?}");
     assert!(waits[0].contains("agent-2"), "{waits:?}");
 }
+
+#[test]
+fn invisible_characters_are_refused() {
+    for c in [
+        '\u{200b}', '\u{202e}', '\u{0}', '\u{7}', '\u{2060}', '\u{feff}',
+    ] {
+        let src = format!("# C\n\n## Worktrees\n- wt branch: agents/a agent: agent{c}-1\n");
+        let p = parse("c.md", &src);
+        assert!(
+            errors(&p).contains(&"CG037"),
+            "U+{:04X}: {:#?}",
+            c as u32,
+            p.diagnostics
+        );
+    }
+    // A BOM at the start is an encoding mark, and tabs are fine.
+    let c = parse(
+        "c.md",
+        "\u{feff}# C\n\n## Worktrees\n-\twt branch: agents/a agent: agent-1\n",
+    );
+    assert!(!errors(&c).contains(&"CG037"), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn a_branch_git_cannot_have_is_refused() {
+    for b in [
+        "agents/a..b",
+        "agents/a~1",
+        "wip:agents/a",
+        "agents/a.lock",
+        "-x",
+    ] {
+        let c = parse(
+            "c.md",
+            &format!("# C\n\n## Worktrees\n- wt branch: {b} agent: agent-1\n"),
+        );
+        assert!(errors(&c).contains(&"CG036"), "{b}: {:#?}", c.diagnostics);
+    }
+}
+
+#[test]
+fn unbalanced_lists_are_refused() {
+    for line in [
+        "- agent-1: a/** (except a/x/**, b/**",
+        "- agent-1: `a/**, b/**",
+        "- agent-1: a/**), b/**",
+    ] {
+        let c = with(&format!("## Scope\n{line}\n{REST}"));
+        assert!(
+            errors(&c).contains(&"CG008"),
+            "{line}: {:#?}",
+            c.diagnostics
+        );
+    }
+}
+
+#[test]
+fn the_merge_order_table_reads_its_step_numbers() {
+    let c =
+        order_of("| # | Agent |\n|---|---|\n| 1 | agent-2 |\n| 2 | agent-1 |\n| 2 | agent-3 |\n");
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(
+        order(&c),
+        [
+            ("agent-2".into(), 0),
+            ("agent-1".into(), 1),
+            ("agent-3".into(), 1)
+        ]
+    );
+    // Steps that go down, and a column the gate does not read, are refused.
+    let c =
+        order_of("| # | Agent |\n|---|---|\n| 2 | agent-2 |\n| 1 | agent-1 |\n| 3 | agent-3 |\n");
+    assert!(errors(&c).contains(&"CG008"));
+    let c = order_of("| Agent | Blocked by |\n|---|---|\n| agent-2 | |\n| agent-1 | agent-2 |\n| agent-3 | agent-1 |\n");
+    assert!(errors(&c).contains(&"CG008"));
+}
+
+#[test]
+fn an_invalid_glob_is_still_an_invalid_pattern() {
+    let c = with(&format!("## Scope\n- agent-1: glob:src/{{a,b.ts\n{REST}"));
+    assert!(
+        errors(&c).contains(&"CG008") || errors(&c).contains(&"CG009"),
+        "{:#?}",
+        c.diagnostics
+    );
+    let c = with(&format!("## Scope\n- agent-1: glob:src/**/[!a.ts\n{REST}"));
+    assert!(!errors(&c).is_empty());
+    let c = with(&format!("## Scope\n- agent-1: glob:src/[z-a].ts\n{REST}"));
+    assert!(errors(&c).contains(&"CG009"), "{:#?}", c.diagnostics);
+}

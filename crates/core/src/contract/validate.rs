@@ -6,12 +6,40 @@ use std::collections::{HashMap, HashSet};
 use super::{Code, Contract, Diagnostic};
 use crate::pattern::PatternSet;
 
+/// Why a name cannot be a git branch (`git check-ref-format` rules), if so.
+fn bad_branch(b: &str) -> Option<&'static str> {
+    if b.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it has a space or a control character");
+    }
+    if b.contains(['~', '^', ':', '?', '*', '[', '\\']) {
+        return Some("it has one of ~ ^ : ? * [ \\");
+    }
+    if b.contains("..") || b.contains("@{") || b.contains("//") {
+        return Some("it has `..`, `@{` or `//`");
+    }
+    if b.starts_with(['/', '-', '.']) || b.ends_with(['/', '.']) || b.ends_with(".lock") || b == "@"
+    {
+        return Some("it starts or ends as no branch can");
+    }
+    None
+}
+
 /// Within one contract: a branch claimed by two agents, scopes that overlap,
 /// an agent without scope, a merge order that leaves agents out.
 pub(super) fn check_contract(c: &mut Contract, has_scope_section: bool) {
     let mut diags = Vec::new();
     let mut branches: HashMap<&str, &str> = HashMap::new();
     for a in &c.agents {
+        if let Some(why) = a.branch.as_deref().and_then(bad_branch) {
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidBranch,
+                    a.span.clone(),
+                    format!("agent `{}`: `{}` cannot be a git branch ({why}): no pull request would ever match it", a.name, a.branch.as_deref().unwrap_or("")),
+                )
+                .help("write the branch name alone, as `git branch` shows it"),
+            );
+        }
         if let Some(b) = a.branch.as_deref() {
             if let Some(other) = branches.insert(b, &a.name) {
                 diags.push(Diagnostic::error(
