@@ -59,6 +59,9 @@ fn what_you_own(o: &mut String, c: &Contract, a: &Agent) {
             ""
         };
         let _ = writeln!(o, "- `{}`{extra}", e.pattern.text);
+        for x in &e.except {
+            let _ = writeln!(o, "  - except `{}`: not yours", x.text);
+        }
     }
     for s in c
         .shared_state
@@ -85,7 +88,7 @@ fn never_touch(o: &mut String, a: &Agent) {
     if !a.cannot_touch.is_empty() {
         let _ = writeln!(o, "\n## Never touch");
         for e in &a.cannot_touch {
-            let _ = writeln!(o, "- `{}`", e.pattern.text);
+            let _ = writeln!(o, "- `{}`", e.shown());
         }
     }
 }

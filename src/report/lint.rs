@@ -22,6 +22,9 @@ struct JsonAgent<'a> {
     interface: &'a [String],
     /// What each interface line was read as (`interface::read_as`).
     interface_read_as: Vec<contract_gate_core::interface::ReadAs>,
+    /// Each owned or cannot-touch pattern with exceptions, and them.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    except: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +73,10 @@ struct JsonLint<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn texts(p: &[PatternEntry]) -> Vec<&str> {
     p.iter().map(|e| e.pattern.text.as_str()).collect()
 }
@@ -91,6 +98,18 @@ pub fn json(contracts: &[Contract]) -> String {
                         worktree: a.worktree.as_deref(),
                         owns: texts(&a.owns),
                         cannot_touch: texts(&a.cannot_touch),
+                        except: a
+                            .owns
+                            .iter()
+                            .chain(&a.cannot_touch)
+                            .filter(|e| !e.except.is_empty())
+                            .map(|e| {
+                                (
+                                    e.pattern.text.as_str(),
+                                    e.except.iter().map(|x| x.text.as_str()).collect(),
+                                )
+                            })
+                            .collect(),
                         additions_only: a
                             .owns
                             .iter()
@@ -203,21 +222,18 @@ fn agent_text(o: &mut String, c: &Contract, a: &Agent) {
         "    worktree        {}",
         a.worktree.as_deref().unwrap_or("—")
     );
-    let full: Vec<&str> = a
-        .owns
-        .iter()
-        .filter(|e| !e.additions_only)
-        .map(|e| e.pattern.text.as_str())
-        .collect();
-    let adds: Vec<&str> = a
-        .owns
-        .iter()
-        .filter(|e| e.additions_only)
-        .map(|e| e.pattern.text.as_str())
-        .collect();
-    let _ = writeln!(o, "    owns            {}", list(&full));
-    let _ = writeln!(o, "    additions only  {}", list(&adds));
-    let _ = writeln!(o, "    cannot touch    {}", list(&texts(&a.cannot_touch)));
+    let shown = |keep: &dyn Fn(&PatternEntry) -> bool, p: &[PatternEntry]| -> Vec<String> {
+        p.iter()
+            .filter(|e| keep(e))
+            .map(PatternEntry::shown)
+            .collect()
+    };
+    let full = shown(&|e| !e.additions_only, &a.owns);
+    let adds = shown(&|e| e.additions_only, &a.owns);
+    let cannot = shown(&|_| true, &a.cannot_touch);
+    let _ = writeln!(o, "    owns            {}", list(&refs(&full)));
+    let _ = writeln!(o, "    additions only  {}", list(&refs(&adds)));
+    let _ = writeln!(o, "    cannot touch    {}", list(&refs(&cannot)));
     if !a.notes.is_empty() {
         let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
         let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));

@@ -181,3 +181,27 @@ fn invisible_text_is_invisible_and_front_matter_rules_are_refused() {
         .commit("x");
     r.check(&["--base", "main"]).blocked(&["contract-invalid"]);
 }
+
+/// `brief` and `lint` show an exception with its pattern: an agent never
+/// reads `src/db/**` as wholly its own when part of it is not.
+#[test]
+fn brief_and_lint_show_exceptions() {
+    let r = repo(SCOPE);
+    let brief = r.gate(&["brief", "agent-2"]);
+    assert_eq!(brief.code, 0, "{}", brief.stderr);
+    assert!(
+        brief.stdout.contains(
+            "- `src/db/migrations/**`\n  - except `src/db/migrations/legacy/**`: not yours"
+        ),
+        "{}",
+        brief.stdout
+    );
+    assert!(brief.stdout.contains("- `docs/api.md`"), "{}", brief.stdout);
+    let lint = r.gate(&["lint", "--format", "json"]);
+    let a2 = &lint.json()["contracts"][0]["agents"][1];
+    assert_eq!(
+        a2["except"]["src/db/migrations/**"],
+        serde_json::json!(["src/db/migrations/legacy/**"])
+    );
+    assert_eq!(a2["cannot_touch"], serde_json::json!(["docs/api.md"]));
+}

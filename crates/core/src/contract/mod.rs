@@ -106,6 +106,16 @@ impl PatternEntry {
     pub fn excepted(&self, path: &str) -> bool {
         self.except.iter().any(|p| p.matches(path))
     }
+
+    /// The pattern as `lint` and `brief` show it: `src/db/**`, or
+    /// `src/db/** (except src/db/legacy/**)`.
+    pub fn shown(&self) -> String {
+        if self.except.is_empty() {
+            return self.pattern.text.clone();
+        }
+        let ex: Vec<&str> = self.except.iter().map(|p| p.text.as_str()).collect();
+        format!("{} (except {})", self.pattern.text, ex.join(", "))
+    }
 }
 
 /// One agent of a contract: its branch, worktree and paths.
