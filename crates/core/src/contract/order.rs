@@ -630,38 +630,53 @@ impl Reader<'_> {
                 }
             }
         }
-        // Layers: an agent's stage is the longest "before" path to it.
+        // Layers: an agent's stage is the longest "before" path to it,
+        // found in one topological pass (Kahn), linear in agents and pairs.
         let nodes: Vec<usize> = first.iter().map(|f| f.0).collect();
         let mut stage: HashMap<usize, usize> = nodes.iter().map(|&n| (n, 0)).collect();
-        let mut changed = true;
-        let mut rounds = 0;
-        while changed {
-            changed = false;
-            rounds += 1;
-            if rounds > nodes.len() + 1 {
-                let names: Vec<String> = before
-                    .iter()
-                    .map(|(a, b)| {
-                        format!(
-                            "{} before {}",
-                            self.c.agents[*a].name, self.c.agents[*b].name
-                        )
-                    })
-                    .collect();
-                self.err(
-                    Code::MergeOrderCycle,
-                    section.clone(),
-                    format!("the merge order contradicts itself: {}", names.join(", ")),
-                );
-                break;
-            }
-            for &(a, b) in &before {
-                let want = stage[&a] + 1;
-                if stage[&b] < want {
-                    stage.insert(b, want);
-                    changed = true;
+        let mut indeg: HashMap<usize, usize> = nodes.iter().map(|&n| (n, 0)).collect();
+        let mut next: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &(a, b) in &before {
+            next.entry(a).or_default().push(b);
+            *indeg.entry(b).or_default() += 1;
+        }
+        let mut ready: Vec<usize> = nodes.iter().copied().filter(|n| indeg[n] == 0).collect();
+        let mut done = 0;
+        while let Some(n) = ready.pop() {
+            done += 1;
+            for &m in next.get(&n).map_or(&[][..], Vec::as_slice) {
+                let want = stage[&n] + 1;
+                if stage[&m] < want {
+                    stage.insert(m, want);
+                }
+                let d = indeg.get_mut(&m).expect("every node has a degree");
+                *d -= 1;
+                if *d == 0 {
+                    ready.push(m);
                 }
             }
+        }
+        if done < nodes.len() {
+            let mut stuck: Vec<&str> = nodes
+                .iter()
+                .filter(|n| indeg[n] > 0)
+                .map(|&n| self.c.agents[n].name.as_str())
+                .collect();
+            let more = stuck.len().saturating_sub(5);
+            stuck.truncate(5);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            self.err(
+                Code::MergeOrderCycle,
+                section.clone(),
+                format!(
+                    "the merge order contradicts itself: {}{tail} each come before themselves through its lines",
+                    stuck.join(", ")
+                ),
+            );
         }
         first.sort_by_key(|f| (stage[&f.0], f.3));
         for (idx, span, note, _) in first {

@@ -502,3 +502,26 @@ fn an_invalid_glob_is_still_an_invalid_pattern() {
     let c = with(&format!("## Scope\n- agent-1: glob:src/[z-a].ts\n{REST}"));
     assert!(errors(&c).contains(&"CG009"), "{:#?}", c.diagnostics);
 }
+
+/// A merge order of thousands of agents, with a contradiction at its end,
+/// settles in one pass and names a few of the agents caught in the cycle.
+#[test]
+fn a_long_order_with_a_cycle_is_refused_briefly() {
+    let n = 3000;
+    let mut src = String::from("# C\n\n## Worktrees\n");
+    for i in 0..n {
+        src.push_str(&format!("- wt-{i} branch: agents/a{i} agent: agent-{i}\n"));
+    }
+    src.push_str("\n## Merge order\n");
+    for i in 0..n {
+        src.push_str(&format!("- agent-{i} merges after agent-{}\n", (i + 1) % n));
+    }
+    let c = parse("c.md", &src);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MergeOrderCycle)
+        .expect("a cycle");
+    assert!(d.message.contains("and 2995 more"), "{}", d.message);
+    assert!(d.message.len() < 300);
+}
