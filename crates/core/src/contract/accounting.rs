@@ -1,6 +1,6 @@
 //! The invariant behind the reader, made checkable: in a contract that
 //! reads without errors, every word of every rule line (Scope, Cannot touch,
-//! Shared state, Merge order) is a word of the vocabulary or is held by the
+//! Shared state, Merge order, Integration branch, Approvers) is a word of the vocabulary or is held by the
 //! model (a pattern, an exception, a note, a policy, a name). A word that
 //! is neither was dropped, which is the defect this checks for. A property
 //! test and the `contract` fuzz target assert [`unaccounted`] is empty.
@@ -113,6 +113,8 @@ fn model_text(c: &Contract) -> String {
         s.note.iter().for_each(|n| add(n));
     }
     c.notes.iter().for_each(|n| add(n));
+    c.integration_branch.iter().for_each(|b| add(b));
+    c.approvers.iter().for_each(|a| add(&a.to_string()));
     t
 }
 
@@ -134,7 +136,12 @@ pub fn unaccounted(c: &Contract) -> Vec<(Range<usize>, String)> {
         }
         let rule = matches!(
             k,
-            Kind::Scope | Kind::CannotTouch | Kind::SharedState | Kind::MergeOrder
+            Kind::Scope
+                | Kind::CannotTouch
+                | Kind::SharedState
+                | Kind::MergeOrder
+                | Kind::IntegrationBranch
+                | Kind::Approvers
         );
         if !rule || ignoring || s.level == 0 {
             continue;
@@ -164,7 +171,7 @@ fn nfc_contains(model: &str, w: &str) -> bool {
 
 /// A line's words, lowercase, without markup and punctuation around them.
 fn words(raw: &str) -> Vec<String> {
-    raw.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '|' | ':'))
+    raw.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '|' | ':' | '`'))
         .map(|w| {
             w.trim_matches(|c: char| {
                 matches!(

@@ -74,27 +74,18 @@ impl Reader<'_> {
                     continue;
                 }
                 done = true;
-                let raw = &cell.raw;
-                let branch = match raw.find('`') {
-                    Some(i) => raw[i + 1..].split('`').next().unwrap_or("").to_string(),
-                    None => raw
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .trim_end_matches([',', '.', ';'])
-                        .to_string(),
-                };
-                if branch.is_empty() || branch.contains(char::is_whitespace) {
-                    self.c.lines.refused += 1;
-                    self.err(
-                        Code::NoIntegrationBranch,
-                        cell.span.clone(),
-                        "the integration branch section names no branch (write it in backticks)"
-                            .to_string(),
-                    );
-                } else {
-                    self.read_line();
-                    self.c.integration_branch = Some(branch);
+                match integration_line(&cell.raw) {
+                    Ok((branch, rest)) => {
+                        self.read_line();
+                        self.c.integration_branch = Some(branch);
+                        if !rest.is_empty() {
+                            self.keep_note("Integration branch", &rest);
+                        }
+                    }
+                    Err(why) => {
+                        self.c.lines.refused += 1;
+                        self.err(Code::NoIntegrationBranch, cell.span.clone(), why);
+                    }
                 }
             }
         }
@@ -314,6 +305,45 @@ impl Reader<'_> {
     }
 }
 
+/// The integration branch's line: the branch in the one backtick span (or
+/// a bare first word followed by nothing, `,`, `.` or a dash), and the rest
+/// of the line, kept as a note. Two spans could each be the branch: refused.
+fn integration_line(raw: &str) -> Result<(String, String), String> {
+    let spans: Vec<&str> = raw.split('`').skip(1).step_by(2).collect();
+    let (branch, rest) = match spans.as_slice() {
+        [one] => {
+            let rest = raw.replacen(&format!("`{one}`"), "", 1);
+            (one.trim().to_string(), rest)
+        }
+        [] => {
+            let first = raw.split_whitespace().next().unwrap_or("");
+            let word = first.trim_end_matches([',', '.', ';', ':']);
+            let after = raw[raw.find(first).map_or(0, |i| i + first.len())..].trim_start();
+            let ends = first.len() > word.len()
+                || after.is_empty()
+                || after.starts_with(['—', '–', '-', '(']);
+            if !ends {
+                return Err(format!("the integration branch section's first line `{raw}` does not say which word is the branch: write it in backticks"));
+            }
+            (word.to_string(), after.to_string())
+        }
+        _ => {
+            return Err(format!("the integration branch line `{raw}` has several names in backticks: which is the branch? write only the branch in backticks"));
+        }
+    };
+    if branch.is_empty() || branch.contains(char::is_whitespace) {
+        return Err(
+            "the integration branch section names no branch (write it in backticks)".into(),
+        );
+    }
+    let rest = rest
+        .trim()
+        .trim_start_matches([',', '.', ';', ':', '—', '–', '-'])
+        .trim()
+        .to_string();
+    Ok((branch, rest))
+}
+
 /// `CI check` or `CI` (any case) heads the matrix's CI column.
 fn is_ci_header(name: &str) -> bool {
     let n = name.trim().to_ascii_lowercase();
@@ -358,17 +388,40 @@ impl Reader<'_> {
         let mut any = false;
         for b in &s.blocks {
             for cell in block_cells(b) {
-                let found: Vec<Approver> = cell
+                let words: Vec<&str> = cell
                     .raw
                     .split(|c: char| {
                         c.is_whitespace() || matches!(c, ',' | ';' | '`' | '(' | ')' | '|')
                     })
                     .map(|w| w.trim_end_matches(['.', ':']))
-                    .filter_map(Approver::parse)
                     .collect();
+                // `@someone` that is no GitHub handle: whose approval was meant?
+                if let Some(bad) = words
+                    .iter()
+                    .find(|w| w.starts_with('@') && w.len() > 1 && Approver::parse(w).is_none())
+                {
+                    self.c.lines.refused += 1;
+                    self.err(
+                        Code::UnreadableLine,
+                        cell.span.clone(),
+                        format!("Approvers: `{bad}` is no GitHub `@user` or `@org/team` handle"),
+                    );
+                    continue;
+                }
+                let found: Vec<Approver> =
+                    words.iter().filter_map(|w| Approver::parse(w)).collect();
                 if found.is_empty() {
                     self.note("Approvers", &cell.raw);
                     continue;
+                }
+                // The words around the handles (`(integration owner)`) are a note.
+                let rest: Vec<&str> = words
+                    .iter()
+                    .filter(|w| !w.is_empty() && Approver::parse(w).is_none())
+                    .copied()
+                    .collect();
+                if !rest.is_empty() {
+                    self.keep_note("Approvers", &rest.join(" "));
                 }
                 any = true;
                 self.read_line();

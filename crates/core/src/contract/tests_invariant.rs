@@ -44,14 +44,28 @@ fn line() -> impl Strategy<Value = String> {
 }
 
 fn section() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec!["Scope", "Cannot touch", "Shared state", "Merge order"])
+    prop::sample::select(vec![
+        "Scope",
+        "Cannot touch",
+        "Shared state",
+        "Merge order",
+        "Integration branch",
+        "Approvers",
+    ])
 }
 
 /// The generated lines, one section per kind; every agent owns a base path
 /// so that a contract without other problems reads cleanly.
 fn contract(lines: &[(&str, String, bool)]) -> String {
     let mut src = String::from(HEAD);
-    for kind in ["Scope", "Cannot touch", "Shared state", "Merge order"] {
+    for kind in [
+        "Scope",
+        "Cannot touch",
+        "Shared state",
+        "Merge order",
+        "Integration branch",
+        "Approvers",
+    ] {
         let mine: Vec<_> = lines.iter().filter(|(s, ..)| *s == kind).collect();
         if mine.is_empty() && kind != "Scope" {
             continue;

@@ -525,3 +525,46 @@ fn a_long_order_with_a_cycle_is_refused_briefly() {
     assert!(d.message.contains("and 2995 more"), "{}", d.message);
     assert!(d.message.len() < 300);
 }
+
+#[test]
+fn the_integration_line_names_one_branch_and_keeps_the_rest() {
+    let c = with(&format!("## Scope\n- agent-1: a/**\n{REST}\n## Integration branch\n`integration/x`, owned by a human. Agents merge into it.\n"));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert_eq!(c.integration_branch.as_deref(), Some("integration/x"));
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n == "owned by a human. Agents merge into it."),
+        "{:?}",
+        c.notes
+    );
+    for line in [
+        "Not `main` but `integration/x`.",
+        "The integration branch is integration/x",
+    ] {
+        let c = with(&format!(
+            "## Scope\n- agent-1: a/**\n{REST}\n## Integration branch\n{line}\n"
+        ));
+        assert_eq!(errors(&c), ["CG021"], "{line}");
+        assert!(c.integration_branch.is_none());
+    }
+    let c = with(&format!("## Scope\n- agent-1: a/**\n{REST}\n## Integration branch\nintegration/x — a human merges it\n"));
+    assert_eq!(c.integration_branch.as_deref(), Some("integration/x"));
+}
+
+#[test]
+fn approvers_keep_their_words_and_refuse_broken_handles() {
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Approvers\n- @octocat (integration owner)\n"
+    ));
+    assert!(errors(&c).is_empty(), "{:#?}", c.diagnostics);
+    assert!(
+        c.notes.iter().any(|n| n == "integration owner"),
+        "{:?}",
+        c.notes
+    );
+    let c = with(&format!(
+        "## Scope\n- agent-1: a/**\n{REST}\n## Approvers\n- @octocat, @not_a_handle\n"
+    ));
+    assert!(errors(&c).contains(&"CG008"), "{:#?}", c.diagnostics);
+}
