@@ -259,3 +259,33 @@ fn run_kills_a_command_at_its_timeout() {
     );
     assert_eq!(rep["stages"][0]["results"][0]["timed_out"], true);
 }
+
+/// The text report escapes what the branches name: a conflicting file
+/// named `x⏎::error::…` prints no workflow command an Actions log would run.
+#[test]
+fn the_text_report_never_prints_a_workflow_command() {
+    let r = repo(false);
+    let evil = "src/routes/x\n::error title=forged::owned.ts";
+    r.branch("agents/auth", "main")
+        .write(evil, "one\n")
+        .commit("one");
+    r.branch("agents/tests", "main")
+        .write(evil, "two\n")
+        .commit("two");
+    r.checkout("main");
+    let run = r.gate(&["rehearse", "--base", "main"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("src/routes/x\\n::error title=forged::owned.ts"),
+        "{}",
+        run.stdout
+    );
+    for line in run.stdout.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "a workflow command: {line:?}"
+        );
+        assert!(!line.contains("##["), "{line:?}");
+    }
+}

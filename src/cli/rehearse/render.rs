@@ -6,19 +6,25 @@ use super::Outcome;
 use contract_gate_core::rehearsal::{Step, StepState};
 use contract_gate_core::verdict::Level;
 
+/// Untrusted text (names, paths, messages, commands) for a text report an
+/// Actions log reads: a forged `::error` line never runs.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::report::escape::text(s)
+}
+
 fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
 }
 
 fn step_line(s: &Step) -> String {
-    let branch = s.branch.as_deref().unwrap_or("(no branch named)");
+    let branch = esc(s.branch.as_deref().unwrap_or("(no branch named)"));
     let what = match s.state {
         StepState::Clean => format!("merged cleanly ({} files changed)", s.changed.len()),
         StepState::Conflict => {
             let files: Vec<String> = s
                 .conflicts
                 .iter()
-                .map(|c| format!("{} ({})", c.path, c.kind))
+                .map(|c| format!("{} ({})", esc(&c.path), c.kind))
                 .collect();
             if files.is_empty() {
                 "CONFLICT (git listed no file); left out of later steps".to_string()
@@ -29,7 +35,7 @@ fn step_line(s: &Step) -> String {
         StepState::NoBranch => "no branch yet".to_string(),
         StepState::AlreadyMerged => "already merged".to_string(),
     };
-    format!("{} {branch}: {what}", s.agent)
+    format!("{} {branch}: {what}", esc(&s.agent))
 }
 
 /// One line per step, like `git log --graph`, then the findings and runs.
@@ -45,9 +51,10 @@ pub fn text(outs: &[Outcome]) -> String {
         let _ = writeln!(
             o,
             "contract-gate rehearse: {verdict}  {} onto {}",
-            r.contract, r.base
+            esc(&r.contract),
+            esc(&r.base)
         );
-        let _ = writeln!(o, "* {} ({})", r.base, short(&r.base_commit));
+        let _ = writeln!(o, "* {} ({})", esc(&r.base), short(&r.base_commit));
         for s in &r.steps {
             let mark = match s.state {
                 StepState::Clean => "*",
@@ -63,11 +70,11 @@ pub fn text(outs: &[Outcome]) -> String {
                 "!"
             };
             let at = match (&f.path, f.line) {
-                (Some(p), Some(l)) => format!("  {p}:{l}"),
-                (Some(p), None) => format!("  {p}"),
+                (Some(p), Some(l)) => format!("  {}:{l}", esc(p)),
+                (Some(p), None) => format!("  {}", esc(p)),
                 _ => String::new(),
             };
-            let _ = writeln!(o, "{mark} {}: {}{at}", f.rule, f.message);
+            let _ = writeln!(o, "{mark} {}: {}{at}", f.rule, esc(&f.message));
             let _ = writeln!(o, "  → {}", f.rule.next_step());
         }
         if let Some(run) = &out.run {
@@ -78,7 +85,7 @@ pub fn text(outs: &[Outcome]) -> String {
                 );
             }
             for st in &run.stages {
-                let label = st.agent.as_deref().unwrap_or(&r.base);
+                let label = esc(st.agent.as_deref().unwrap_or(&r.base));
                 for c in &st.results {
                     let res = if c.ok {
                         "ok"
@@ -87,11 +94,11 @@ pub fn text(outs: &[Outcome]) -> String {
                     } else {
                         "FAILED"
                     };
-                    let _ = writeln!(o, "  run after {label}: `{}` {res}", c.command);
+                    let _ = writeln!(o, "  run after {label}: `{}` {res}", esc(&c.command));
                 }
             }
             if let Some(f) = &run.first_failure {
-                let _ = writeln!(o, "✗ run: {f}");
+                let _ = writeln!(o, "✗ run: {}", esc(f));
             }
             let fin = if run.final_ok { "passes" } else { "fails" };
             let _ = writeln!(o, "  the fully integrated tree {fin}");
