@@ -9,8 +9,9 @@
 use std::ops::Range;
 
 use super::blocks::{sections, visible, Block};
+use super::document::ignore_marker;
 use super::heading::Kind;
-use super::parse::{ignore_marker, resolve_kinds};
+use super::parse::resolve_kinds;
 use super::Contract;
 
 /// Words that carry structure, not content: joins, qualifiers, verbs of

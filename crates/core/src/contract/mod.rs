@@ -5,6 +5,7 @@ mod agents;
 mod blocks;
 mod canonical;
 mod code;
+mod document;
 mod entries;
 mod heading;
 mod items;

@@ -9,7 +9,7 @@ use std::ops::Range;
 use super::blocks::{sections, Block, Cell, Section};
 use super::heading::{kind_of, title, Kind};
 use super::items::{clean_name, mentions_path};
-use super::{Code, Contract, Diagnostic};
+use super::{document, Code, Contract, Diagnostic};
 
 /// Byte span in the source of `needle` within a cell (falls back to the cell).
 pub(super) fn locate(src: &str, cell: &Range<usize>, needle: &str) -> Range<usize> {
@@ -77,10 +77,10 @@ pub fn parse(path: &str, source: &str) -> Contract {
         .iter()
         .find(|s| s.level == 1)
         .map(|s| s.heading.clone());
-    front_matter_rules(&mut r, source);
-    invisible_characters(&mut r, source);
+    document::front_matter_rules(&mut r, source);
+    document::invisible_characters(&mut r, source);
     let kinds = resolve_kinds(&secs);
-    let kinds = one_section_per_kind(&mut r, &secs, kinds);
+    let kinds = document::one_section_per_kind(&mut r, &secs, kinds);
     for (s, (k, _)) in secs.iter().zip(&kinds) {
         if *k == Kind::Agents {
             r.agents_section(s);
@@ -98,38 +98,13 @@ pub fn parse(path: &str, source: &str) -> Contract {
     let has_scope = kinds.iter().any(|(k, _)| *k == Kind::Scope);
     r.c.scope_section = has_scope;
     read_sections(&mut r, &secs, &kinds);
-    apply_excludes(&mut r);
+    document::apply_excludes(&mut r);
     if let Some(why) = over_limits(&r.c) {
         return too_large(path, why);
     }
     super::validate::check_contract(&mut r.c, has_scope);
-    not_enforced(&mut r.c);
+    document::not_enforced(&mut r.c);
     r.c
-}
-
-/// A Permission-policy row whose approval items no class of the gate
-/// checks is kept and shown, never silently believed enforced (CG034).
-fn not_enforced(c: &mut Contract) {
-    for (row, items) in crate::permission::Policy::not_enforced(c) {
-        let span = c.permission_spans.get(row).cloned().unwrap_or(0..0);
-        let name = c.permission_policy[row]
-            .first()
-            .cloned()
-            .unwrap_or_default();
-        let list = items
-            .iter()
-            .map(|i| format!("`{i}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        c.diagnostics.push(
-            Diagnostic::warning(
-                Code::NotEnforced,
-                span,
-                format!("permission policy row `{name}`: {list} kept, not enforced: no class of the gate checks it"),
-            )
-            .help("name a path (`config/deploy.yml`) or a class the README lists (lockfiles, generated files, environment files, deploy files, force push, reset, branch deletion, package installs); CI review covers the rest"),
-        );
-    }
 }
 
 /// Reads every section by its kind, and warns of empty ones.
@@ -162,37 +137,6 @@ fn read_sections(r: &mut Reader, secs: &[Section], kinds: &[(Kind, bool)]) {
             Kind::Approvers => r.approvers_section(s),
             Kind::Other if s.level > 0 && !r.is_agent_section(s) => r.misplaced(s),
             Kind::Agents | Kind::Other | Kind::Ignored => {}
-        }
-    }
-}
-
-/// `!P` takes `P` out of every pattern of the agent's list (Scope or
-/// Cannot touch) that can match it; one that no pattern can match is an
-/// error, never a silent no-op.
-fn apply_excludes(r: &mut Reader) {
-    for (agent, cannot, p, span) in std::mem::take(&mut r.excludes) {
-        let sample = p.sample();
-        let a = &mut r.c.agents[agent];
-        let list = if cannot {
-            &mut a.cannot_touch
-        } else {
-            &mut a.owns
-        };
-        let mut hit = false;
-        for e in list.iter_mut().filter(|e| e.pattern.matches(&sample)) {
-            e.except.push(p.clone());
-            hit = true;
-        }
-        if !hit {
-            let name = a.name.clone();
-            r.err(
-                Code::ExceptionOutside,
-                span,
-                format!(
-                    "`!{}` takes nothing out of {name}'s patterns: none of them matches it",
-                    p.text
-                ),
-            );
         }
     }
 }
@@ -233,165 +177,6 @@ fn too_large(path: &str, why: String) -> Contract {
         )],
         ..Contract::default()
     }
-}
-
-/// Front matter is not read as rules: one holding contract keys
-/// (`merge_order:`, `agents:`, …) would be rules the gate silently ignores,
-/// so it is refused. Other keys (title, owner, date) are fine.
-fn front_matter_rules(r: &mut Reader, source: &str) {
-    let Some(fm) = super::blocks::front_matter(source) else {
-        return;
-    };
-    let text = &source[fm.clone()];
-    let mut at = fm.start;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        // Top-level keys only: `key:` (YAML) or `key =` (TOML).
-        if line.starts_with([' ', '\t', '-', '#']) {
-            continue;
-        }
-        let Some(key) = line
-            .split([':', '='])
-            .next()
-            .filter(|_| line.contains([':', '=']))
-        else {
-            continue;
-        };
-        let words = key
-            .trim()
-            .trim_matches(['"', '\''])
-            .replace(['_', '-'], " ");
-        if !words.is_empty() && kind_of(&words) != Kind::Other {
-            let span = start..start + key.trim_end().len();
-            r.c.lines.refused += 1;
-            r.c.diagnostics.push(
-                Diagnostic::error(
-                    Code::FrontMatterRules,
-                    span,
-                    format!("front matter key `{}` is a contract rule, but the gate reads rules from sections only", key.trim()),
-                )
-                .help(format!("move it into a `## {}` section (the README lists the forms), or delete it from the front matter", title(kind_of(&words)))),
-            );
-        }
-    }
-}
-
-/// A character a reader of the rendered page cannot see (a control
-/// character, a zero-width space, a bidirectional override) can make two
-/// names look alike or hide words: refused, at the first one.
-fn invisible_characters(r: &mut Reader, source: &str) {
-    let bad = |c: char| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
-            || c == '\u{feff}'
-    };
-    // A BOM at the very start is an encoding mark, blanked before reading.
-    let body_start = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    if let Some((i, c)) = source[body_start..].char_indices().find(|&(_, c)| bad(c)) {
-        let at = body_start + i;
-        r.c.diagnostics.push(
-            Diagnostic::error(
-                Code::InvisibleCharacter,
-                at..at + c.len_utf8(),
-                format!(
-                    "the contract holds U+{:04X}, a character nobody sees when it is rendered",
-                    c as u32
-                ),
-            )
-            .help("delete it (an editor's \"show invisibles\" finds it)"),
-        );
-    }
-}
-
-/// Words in a heading that mark a section as no longer in force: such a
-/// section is kept as text and not read (a warning says so).
-const IGNORE_MARKERS: &[&str] = &[
-    "superseded",
-    "obsolete",
-    "deprecated",
-    "archived",
-    "outdated",
-    "old",
-];
-
-pub(super) fn ignore_marker(heading: &str) -> Option<&'static str> {
-    let h = heading.to_lowercase();
-    h.split(|c: char| !c.is_alphanumeric())
-        .find_map(|w| IGNORE_MARKERS.iter().find(|m| **m == w).copied())
-}
-
-/// One section per kind: a second one is an error naming both (never added
-/// to the first), unless its heading marks it superseded, which makes it
-/// ignored with a warning. Ignored sections (and what continues them)
-/// become `Other` with no misplaced-section guess.
-fn one_section_per_kind(
-    r: &mut Reader,
-    secs: &[Section],
-    mut kinds: Vec<(Kind, bool)>,
-) -> Vec<(Kind, bool)> {
-    let mut first: HashMap<Kind, usize> = HashMap::new();
-    let mut ignoring = false;
-    for (i, s) in secs.iter().enumerate() {
-        let (k, cont) = kinds[i];
-        if cont {
-            if ignoring {
-                kinds[i] = (Kind::Ignored, true);
-            }
-            continue;
-        }
-        ignoring = false;
-        if k == Kind::Other || s.level == 0 {
-            continue;
-        }
-        if let Some(m) = ignore_marker(&s.heading) {
-            ignoring = true;
-            kinds[i] = (Kind::Ignored, false);
-            r.warn(
-                Code::IgnoredSection,
-                s.span.clone(),
-                format!("section `{}` is marked `{m}`: it is not read", s.heading),
-            );
-            continue;
-        }
-        match first.get(&k) {
-            None => {
-                first.insert(k, i);
-            }
-            Some(&f) => {
-                let (a, b) = (&secs[f], s);
-                r.c.lines.refused += 1;
-                r.c.diagnostics.push(
-                    Diagnostic::error(
-                        Code::DuplicateSection,
-                        b.span.clone(),
-                        format!(
-                            "two {} sections: `{}` (line {}) and `{}` (line {}); the gate never adds one to the other",
-                            title(k),
-                            a.heading,
-                            line_of(r.src, a.span.start),
-                            b.heading,
-                            line_of(r.src, b.span.start)
-                        ),
-                    )
-                    .help("merge them into one, or mark the old one `(superseded)` in its heading"),
-                );
-                // Neither is read alone: which one is in force is unknown.
-                ignoring = true;
-                kinds[i] = (Kind::Ignored, false);
-            }
-        }
-    }
-    kinds
-}
-
-/// 1-based line of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Each section's kind, and whether it continues an enclosing known section
@@ -454,6 +239,33 @@ impl Reader<'_> {
         // `Worktrees (write …)`: the section's name is the first words.
         let name = section.split(" (").next().unwrap_or(section);
         self.c.note_sections.push(name.to_string());
+    }
+
+    /// The `(except …)` patterns of `pattern`, each of which must take
+    /// something out of it (CG035) and compile (CG009).
+    pub fn exceptions(
+        &mut self,
+        pattern: &crate::pattern::Pattern,
+        text: &str,
+        except: &[String],
+        span: &Range<usize>,
+    ) -> Vec<crate::pattern::Pattern> {
+        let mut out = Vec::new();
+        for t in except {
+            match crate::pattern::Pattern::parse(t) {
+                Ok(p) if pattern.matches(&p.sample()) => out.push(p),
+                Ok(p) => self.err(
+                    Code::ExceptionOutside,
+                    span.clone(),
+                    format!(
+                        "`except {}` takes nothing out of `{text}`: no path matches both",
+                        p.text
+                    ),
+                ),
+                Err(e) => self.err(Code::InvalidPattern, span.clone(), e.to_string()),
+            }
+        }
+        out
     }
 
     /// A piece of the current line was refused with an error of its own.

@@ -213,21 +213,7 @@ impl Reader<'_> {
             Ok(p) => p,
             Err(e) => return self.err(Code::InvalidPattern, span, e.to_string()),
         };
-        let mut ex = Vec::new();
-        for t in except {
-            match Pattern::parse(t) {
-                Ok(p) if pattern.matches(&p.sample()) => ex.push(p),
-                Ok(p) => self.err(
-                    Code::ExceptionOutside,
-                    span.clone(),
-                    format!(
-                        "`except {}` takes nothing out of `{pattern_text}`: no path matches both",
-                        p.text
-                    ),
-                ),
-                Err(e) => self.err(Code::InvalidPattern, span.clone(), e.to_string()),
-            }
-        }
+        let ex = self.exceptions(&pattern, pattern_text, except, &span);
         if !looks_like_path(pattern_text) {
             self.warn(
                 Code::SharedNotPath,
