@@ -84,6 +84,7 @@ fn vocabulary(w: &str) -> bool {
             .iter()
             .any(|v| v.split(' ').any(|p| p == w))
         || w.chars().all(|c| c.is_ascii_digit())
+        || super::order::position_word(w).is_some()
 }
 
 /// Everything the model holds, lowercase, for the containment test.

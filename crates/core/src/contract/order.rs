@@ -29,8 +29,8 @@ mod plan;
 mod words;
 
 use plan::{positions, Plan};
-use words::{intro_stripped, position_word, sentences, Tok, PARALLEL};
-pub(super) use words::{FILLERS, FORWARD, LAST};
+use words::{intro_stripped, sentences, Tok, PARALLEL};
+pub(super) use words::{position_word, FILLERS, FORWARD, LAST};
 
 const SECTION: &str = "Merge order";
 

@@ -22,7 +22,7 @@ fn token() -> impl Strategy<Value = String> {
         3 => prop::sample::select(vec![
             ",", ";", "and", "or", "&", "→", "->", "then", "before", "after", "first", "last",
             "in between", "lands", "merges", "owns", "must not touch", ":", "—", "finally", "next",
-            "unless", "maybe", "except", "not", "only", "TODO", ".", "<!-- x -->",
+            "unless", "maybe", "except", "not", "only", "TODO", ".", "<!-- x -->", "2nd", "1st",
         ]).prop_map(str::to_string),
         1 => "[A-Za-z]{1,9}",
     ]

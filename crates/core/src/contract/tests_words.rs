@@ -291,6 +291,8 @@ fn prose_orders_read_as_they_say() {
         ("agent-2 first, then agent-1, and finally agent-3", ["agent-2", "agent-1", "agent-3"]),
         ("agent-2 → agent-1 (needs the table) → agent-3", ["agent-2", "agent-1", "agent-3"]),
         ("agent-1 second, agent-2 first, agent-3 third", ["agent-2", "agent-1", "agent-3"]),
+        ("agent-2 goes 1st, agent-1 2nd, agent-3 3rd", ["agent-2", "agent-1", "agent-3"]),
+        ("First agent-2, then agent-1, then agent-3.", ["agent-2", "agent-1", "agent-3"]),
         ("- agent-2 — migration must land first\n- agent-1\n- agent-3", ["agent-2", "agent-1", "agent-3"]),
         ("- agent-1 merges after agent-2\n- agent-3 merges after agent-1", ["agent-2", "agent-1", "agent-3"]),
     ] {

@@ -67,7 +67,7 @@ pub(super) const PARALLEL: &[&str] = &[
 ];
 
 /// Words naming a position: 0-based ordinal, or `None` for "in between".
-pub(super) fn position_word(w: &str) -> Option<Option<usize>> {
+pub(in crate::contract) fn position_word(w: &str) -> Option<Option<usize>> {
     Some(match w {
         "first" | "firstly" => Some(0),
         "second" | "secondly" => Some(1),
@@ -76,7 +76,17 @@ pub(super) fn position_word(w: &str) -> Option<Option<usize>> {
         "fifth" => Some(4),
         "sixth" => Some(5),
         "in between" | "in the middle" | "between them" | "in-between" => None,
-        _ => return None,
+        // `1st`, `2nd`, `3rd`, `4th`, …
+        _ => {
+            let n: usize = w
+                .strip_suffix("st")
+                .or_else(|| w.strip_suffix("nd"))
+                .or_else(|| w.strip_suffix("rd"))
+                .or_else(|| w.strip_suffix("th"))?
+                .parse()
+                .ok()?;
+            return (n >= 1).then_some(Some(n - 1));
+        }
     })
 }
 
