@@ -4,7 +4,7 @@
 //! push: CI only holds those pending.
 
 use contract_gate_core::evaluate::{evaluate, Options};
-use contract_gate_core::verdict::{Conclusion, Level, Rule, Verdict};
+use contract_gate_core::verdict::{Conclusion, Level, PushEffect, Verdict};
 
 use crate::report::{self, Format};
 use crate::source::local::git::Git;
@@ -74,7 +74,7 @@ pub fn judge(
     let mut v = evaluate(&loaded.contracts, &loaded.pr, &loaded.merge, &options);
     // CI holds these pending; they are no reason to keep the work local.
     for f in v.findings.iter_mut() {
-        if matches!(f.rule, Rule::MergeOrder | Rule::StaleBase) && f.level == Level::Failure {
+        if f.rule.push_effect() == PushEffect::Holds && f.level == Level::Failure {
             f.level = Level::Notice;
         }
     }

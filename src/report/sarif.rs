@@ -46,7 +46,7 @@ pub fn log(v: &Verdict, version: &str) -> Value {
                 "shortDescription": { "text": r.description() },
                 "help": { "text": r.next_step() },
                 "defaultConfiguration": {
-                    "level": if *r == Rule::UnassignedBranch { "note" } else { "error" }
+                    "level": r.sarif_level().as_str()
                 },
             })
         })

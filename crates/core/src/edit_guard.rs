@@ -6,7 +6,7 @@ use crate::change::{ChangeStatus, ChangedFile, MergeState, PrSnapshot};
 use crate::contract::Contract;
 use crate::evaluate::{evaluate, Options};
 use crate::permission::Policy;
-use crate::verdict::{Level, Rule};
+use crate::verdict::{EditEffect, Level, Rule};
 
 /// What a hook answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +18,6 @@ pub enum Decision {
     /// Refuse; the reason names the rule, the path and what to do.
     Deny(String),
 }
-
-/// Rules that refuse an edit outright.
-const DENY: &[Rule] = &[
-    Rule::ContractInvalid,
-    Rule::ContractEdit,
-    Rule::CannotTouch,
-    Rule::SharedState,
-    Rule::Scope,
-];
 
 /// The decision for an edit of `path` (relative to the repository root) by
 /// the agent whose branch is `branch`. `generated`: the source found the
@@ -54,15 +45,15 @@ pub fn decide_edit(
     let v = evaluate(contracts, &pr, &MergeState::new(), &options);
     let who = v.agent.clone().unwrap_or_default();
     let failures = || v.findings.iter().filter(|f| f.level == Level::Failure);
-    if let Some(f) = failures().find(|f| DENY.contains(&f.rule)) {
-        let why = f.message.strip_prefix("modified; ").unwrap_or(&f.message);
+    if let Some(f) = failures().find(|f| f.rule.edit_effect() == EditEffect::Deny) {
+        let why = f.reason.as_deref().unwrap_or(&f.message);
         return Decision::Deny(format!(
             "contract-gate {}: `{path}` {why} ({who}, {}): stop and report it; do not edit it",
             f.rule,
             v.contract.as_deref().unwrap_or("contract"),
         ));
     }
-    if let Some(f) = failures().find(|f| f.rule == Rule::NeedsApproval) {
+    if let Some(f) = failures().find(|f| f.rule.edit_effect() == EditEffect::Ask) {
         return Decision::Ask(format!(
             "contract-gate {}: {}; approve only if the planner agreed",
             f.rule, f.message

@@ -2,165 +2,280 @@
 
 use serde::Serialize;
 
-/// Every rule the gate applies, with a stable id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Rule {
+/// Declares every rule once: its variant and stable id, then every fact
+/// other code needs about it. `Rule::ALL`, `id()`, serde, `description()`,
+/// `next_step()` and the policy accessors all derive from this one table, so
+/// a new rule is one row here (plus its check and its tests), and a missing
+/// fact fails to compile.
+macro_rules! rules {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $id:literal {
+            level: $level:ident, sarif: $sarif:ident, edit: $edit:ident,
+            waits: $waits:literal, push: $push:ident,
+            description: $description:literal,
+            next_step: $next:literal $(,)?
+        }
+    )*) => {
+        /// Every rule the gate applies, with a stable id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum Rule {
+            $( $(#[$doc])* #[serde(rename = $id)] $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule, in the order reports list them.
+            pub const ALL: [Rule; [$($id),*].len()] = [$(Rule::$variant),*];
+
+            fn row(self) -> &'static RuleRow {
+                match self {
+                    $(Rule::$variant => &RuleRow {
+                        id: $id,
+                        level: Level::$level,
+                        sarif: SarifLevel::$sarif,
+                        edit: EditEffect::$edit,
+                        waits: $waits,
+                        push: PushEffect::$push,
+                        description: $description,
+                        next_step: $next,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+/// One row of the rule table.
+struct RuleRow {
+    id: &'static str,
+    level: Level,
+    sarif: SarifLevel,
+    edit: EditEffect,
+    waits: bool,
+    push: PushEffect,
+    description: &'static str,
+    next_step: &'static str,
+}
+
+/// A rule's default level in a SARIF log (`reportingDescriptor.defaultConfiguration.level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SarifLevel {
+    /// `error`.
+    Error,
+    /// `warning`.
+    Warning,
+    /// `note`.
+    Note,
+}
+
+impl SarifLevel {
+    /// The SARIF spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SarifLevel::Error => "error",
+            SarifLevel::Warning => "warning",
+            SarifLevel::Note => "note",
+        }
+    }
+}
+
+/// What a failure of a rule does to an edit an agent is about to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditEffect {
+    /// The edit is refused.
+    Deny,
+    /// A human is asked first.
+    Ask,
+    /// Nothing at edit time: the rule is judged once the change exists (CI, pre-push).
+    Later,
+}
+
+/// What a failure of a rule does to a `git push` (the pre-push hook).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushEffect {
+    /// The push is refused.
+    Blocks,
+    /// The push goes ahead (a notice): CI holds the check pending, which is
+    /// no reason to keep the work local.
+    Holds,
+}
+
+rules! {
     /// The contract that governs the branch has an error.
-    #[serde(rename = "contract-invalid")]
-    ContractInvalid,
+    ContractInvalid = "contract-invalid" {
+        level: Failure, sarif: Error, edit: Deny,
+        waits: false, push: Blocks,
+        description: "the contract that governs this branch has an error (see `contract-gate lint`)",
+        next_step: "fix the contract on the base branch; run `contract-gate lint`",
+    }
     /// The head branch belongs to no agent of any contract.
-    #[serde(rename = "unassigned-branch")]
-    UnassignedBranch,
+    UnassignedBranch = "unassigned-branch" {
+        level: Notice, sarif: Note, edit: Later,
+        waits: false, push: Blocks,
+        description: "the head branch belongs to no agent of any contract (notice; failure with --unassigned block)",
+        next_step: "add the branch to a contract's Worktrees/Agents section, or ignore if this is not agent work",
+    }
     /// An agent PR targets another base than the contract's integration branch.
-    #[serde(rename = "base-branch")]
-    BaseBranch,
+    BaseBranch = "base-branch" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "the contract names an integration branch and the PR targets another base",
+        next_step: "retarget the pull request to the integration branch",
+    }
     /// An agent branch changed a contract or a workflow that runs the gate.
-    #[serde(rename = "contract-edit")]
-    ContractEdit,
+    ContractEdit = "contract-edit" {
+        level: Failure, sarif: Error, edit: Deny,
+        waits: false, push: Blocks,
+        description: "an agent branch changed a contract file or a workflow that runs the gate",
+        next_step: "revert the change; contracts and workflows change in their own PR by a human",
+    }
     /// A changed path is on the agent's cannot-touch list.
-    #[serde(rename = "cannot-touch")]
-    CannotTouch,
+    CannotTouch = "cannot-touch" {
+        level: Failure, sarif: Error, edit: Deny,
+        waits: false, push: Blocks,
+        description: "a changed path is on the agent's cannot-touch list",
+        next_step: "revert these files; ask the planner if the contract must change",
+    }
     /// A shared file owned by another agent, or by nobody, changed.
-    #[serde(rename = "shared-state")]
-    SharedState,
+    SharedState = "shared-state" {
+        level: Failure, sarif: Error, edit: Deny,
+        waits: false, push: Blocks,
+        description: "a changed shared file is owned by another agent, or nobody edits it",
+        next_step: "revert and ask the owner to make the edit",
+    }
     /// A changed path is outside what the agent owns.
-    #[serde(rename = "scope")]
-    Scope,
+    Scope = "scope" {
+        level: Failure, sarif: Error, edit: Deny,
+        waits: false, push: Blocks,
+        description: "a changed path is outside what the agent owns",
+        next_step: "revert these files, or ask the planner to expand the scope in the contract",
+    }
     /// An additions-only file had lines removed or changed.
-    #[serde(rename = "additions-only")]
-    AdditionsOnly,
+    AdditionsOnly = "additions-only" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "a file the agent may only add to had lines removed or changed",
+        next_step: "restore the removed lines; only add new ones",
+    }
     /// A predecessor in the merge order has not merged yet.
-    #[serde(rename = "merge-order")]
-    MergeOrder,
+    MergeOrder = "merge-order" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: true, push: Holds,
+        description: "a predecessor in the merge order has not merged yet",
+        next_step: "wait for the predecessors to merge, then rebase",
+    }
     /// A predecessor merged, but the head does not contain it.
-    #[serde(rename = "stale-base")]
-    StaleBase,
+    StaleBase = "stale-base" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Holds,
+        description: "a predecessor merged, but the head does not contain it: rebase",
+        next_step: "rebase onto the base branch so the head contains the merged predecessors",
+    }
     /// A required check of the verification matrix is not evidenced.
-    #[serde(rename = "evidence")]
-    Evidence,
+    Evidence = "evidence" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "a required check of the verification matrix is not evidenced in the PR body",
+        next_step: "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
+    }
     /// The gate could not see the whole change (it fails closed).
-    #[serde(rename = "incomplete")]
-    Incomplete,
+    Incomplete = "incomplete" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
+        next_step: "split the pull request so the whole change can be judged",
+    }
     /// A path or command the permission policy says needs a human's approval.
-    #[serde(rename = "needs-approval")]
-    NeedsApproval,
+    NeedsApproval = "needs-approval" {
+        level: Failure, sarif: Error, edit: Ask,
+        waits: false, push: Blocks,
+        description: "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
+        next_step: "ask a human to approve the change, or revert it",
+    }
     /// A worktree not at the contract's path or not on its agent's branch (a warning).
-    #[serde(rename = "worktree")]
-    Worktree,
+    Worktree = "worktree" {
+        level: Warning, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
+        next_step: "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
+    }
     /// A committed interface name or snippet is gone (or its line changed).
-    #[serde(rename = "interface")]
-    Interface,
+    Interface = "interface" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
+        next_step: "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
+    }
     /// A trial merge of two agents' branches has a textual conflict.
-    #[serde(rename = "conflict")]
-    Conflict,
+    Conflict = "conflict" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "rehearsing the merge order, two agents' branches conflict textually",
+        next_step: "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
+    }
     /// Two branches add the same path, or same-numbered files in one directory.
-    #[serde(rename = "collision")]
-    Collision,
+    Collision = "collision" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "two branches add the same path, or files in one directory with the same leading number or timestamp",
+        next_step: "rename one of the files (a fresh timestamp or number) before both merge",
+    }
     /// A name one branch removed is still referenced in the rehearsed tree.
-    #[serde(rename = "dangling-reference")]
-    DanglingReference,
+    DanglingReference = "dangling-reference" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: false, push: Blocks,
+        description: "a name one branch removed or renamed away is still referenced in the rehearsed tree",
+        next_step: "keep the old name (or an alias) until every caller moved, or update the callers in the same merge",
+    }
     /// A required check's CI run has not finished: the verdict stays pending.
-    #[serde(rename = "ci-pending")]
-    CiPending,
+    CiPending = "ci-pending" {
+        level: Failure, sarif: Error, edit: Later,
+        waits: true, push: Blocks,
+        description: "the CI check that proves a required row has not finished (or not started): the check-run stays in progress",
+        next_step: "nothing: the gate is re-judged when CI completes",
+    }
 }
 
 impl Rule {
-    /// Every rule, in the order reports list them.
-    pub const ALL: [Rule; 19] = [
-        Rule::ContractInvalid,
-        Rule::UnassignedBranch,
-        Rule::BaseBranch,
-        Rule::ContractEdit,
-        Rule::CannotTouch,
-        Rule::SharedState,
-        Rule::Scope,
-        Rule::AdditionsOnly,
-        Rule::MergeOrder,
-        Rule::StaleBase,
-        Rule::Evidence,
-        Rule::Incomplete,
-        Rule::NeedsApproval,
-        Rule::Worktree,
-        Rule::Interface,
-        Rule::Conflict,
-        Rule::Collision,
-        Rule::DanglingReference,
-        Rule::CiPending,
-    ];
-
     /// The stable id (`scope`, `merge-order`, …) used in every output.
     pub fn id(self) -> &'static str {
-        match self {
-            Rule::ContractInvalid => "contract-invalid",
-            Rule::UnassignedBranch => "unassigned-branch",
-            Rule::BaseBranch => "base-branch",
-            Rule::ContractEdit => "contract-edit",
-            Rule::CannotTouch => "cannot-touch",
-            Rule::SharedState => "shared-state",
-            Rule::Scope => "scope",
-            Rule::AdditionsOnly => "additions-only",
-            Rule::MergeOrder => "merge-order",
-            Rule::StaleBase => "stale-base",
-            Rule::Evidence => "evidence",
-            Rule::Incomplete => "incomplete",
-            Rule::NeedsApproval => "needs-approval",
-            Rule::Worktree => "worktree",
-            Rule::Interface => "interface",
-            Rule::Conflict => "conflict",
-            Rule::Collision => "collision",
-            Rule::DanglingReference => "dangling-reference",
-            Rule::CiPending => "ci-pending",
-        }
+        self.row().id
     }
 
     /// One line of documentation per rule (README table, `--help`).
     pub fn description(self) -> &'static str {
-        match self {
-            Rule::ContractInvalid => "the contract that governs this branch has an error (see `contract-gate lint`)",
-            Rule::UnassignedBranch => "the head branch belongs to no agent of any contract (notice; failure with --unassigned block)",
-            Rule::BaseBranch => "the contract names an integration branch and the PR targets another base",
-            Rule::ContractEdit => "an agent branch changed a contract file or a workflow that runs the gate",
-            Rule::CannotTouch => "a changed path is on the agent's cannot-touch list",
-            Rule::SharedState => "a changed shared file is owned by another agent, or nobody edits it",
-            Rule::Scope => "a changed path is outside what the agent owns",
-            Rule::AdditionsOnly => "a file the agent may only add to had lines removed or changed",
-            Rule::MergeOrder => "a predecessor in the merge order has not merged yet",
-            Rule::StaleBase => "a predecessor merged, but the head does not contain it: rebase",
-            Rule::Evidence => "a required check of the verification matrix is not evidenced in the PR body",
-            Rule::Incomplete => "the gate could not see the whole change (e.g. GitHub's 3,000-file limit) and fails closed",
-            Rule::NeedsApproval => "a changed path is in a permission class that needs approval (lockfile, generated, secret, deploy)",
-            Rule::Worktree => "the worktree is not at the contract's path or not on its agent's branch (a warning of `check --worktree`)",
-            Rule::Interface => "a name or snippet of the Interface boundary that was at the base is gone (a changed line that keeps it warns)",
-            Rule::Conflict => "rehearsing the merge order, two agents' branches conflict textually",
-            Rule::Collision => "two branches add the same path, or files in one directory with the same leading number or timestamp",
-            Rule::DanglingReference => "a name one branch removed or renamed away is still referenced in the rehearsed tree",
-            Rule::CiPending => "the CI check that proves a required row has not finished (or not started): the check-run stays in progress",
-        }
+        self.row().description
     }
 
     /// What to do about a finding of this rule.
     pub fn next_step(self) -> &'static str {
-        match self {
-            Rule::ContractInvalid => "fix the contract on the base branch; run `contract-gate lint`",
-            Rule::UnassignedBranch => "add the branch to a contract's Worktrees/Agents section, or ignore if this is not agent work",
-            Rule::BaseBranch => "retarget the pull request to the integration branch",
-            Rule::ContractEdit => "revert the change; contracts and workflows change in their own PR by a human",
-            Rule::CannotTouch => "revert these files; ask the planner if the contract must change",
-            Rule::SharedState => "revert and ask the owner to make the edit",
-            Rule::Scope => "revert these files, or ask the planner to expand the scope in the contract",
-            Rule::AdditionsOnly => "restore the removed lines; only add new ones",
-            Rule::MergeOrder => "wait for the predecessors to merge, then rebase",
-            Rule::StaleBase => "rebase onto the base branch so the head contains the merged predecessors",
-            Rule::Evidence => "run the check and add a checked task-list item (`- [x] …`) naming it to the PR body",
-            Rule::Incomplete => "split the pull request so the whole change can be judged",
-            Rule::NeedsApproval => "ask a human to approve the change, or revert it",
-            Rule::Worktree => "work in the assigned worktree, on the assigned branch (`contract-gate setup` creates them)",
-            Rule::Interface => "restore the committed name; changing the boundary needs a sync step: a human edits the contract first",
-            Rule::Conflict => "rebase the later branch onto the earlier one once it merges, or agree the shared lines now",
-            Rule::Collision => "rename one of the files (a fresh timestamp or number) before both merge",
-            Rule::DanglingReference => "keep the old name (or an alias) until every caller moved, or update the callers in the same merge",
-            Rule::CiPending => "nothing: the gate is re-judged when CI completes",
-        }
+        self.row().next_step
+    }
+
+    /// The level a finding of this rule has unless its check says otherwise.
+    pub fn default_level(self) -> Level {
+        self.row().level
+    }
+
+    /// The rule's default level in a SARIF log.
+    pub fn sarif_level(self) -> SarifLevel {
+        self.row().sarif
+    }
+
+    /// What a failure of this rule does to an edit, at edit time.
+    pub fn edit_effect(self) -> EditEffect {
+        self.row().edit
+    }
+
+    /// True when a failure of this rule only waits (for predecessors, for
+    /// CI): the check-run stays pending, not red.
+    pub fn waits(self) -> bool {
+        self.row().waits
+    }
+
+    /// What a failure of this rule does to a push.
+    pub fn push_effect(self) -> PushEffect {
+        self.row().push
     }
 }
 
@@ -210,6 +325,14 @@ pub struct Finding {
     /// for, or the owner of a path it may not change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+    /// How the path changed, for a finding about a changed path: what code
+    /// reads instead of the message's English.
+    #[serde(skip)]
+    pub change: Option<crate::change::ChangeStatus>,
+    /// Why the change breaks the rule, without how the path changed
+    /// ("outside what agent-1 owns"): the message is `change; reason`.
+    #[serde(skip)]
+    pub reason: Option<String>,
 }
 
 impl Finding {
@@ -222,7 +345,25 @@ impl Finding {
             line: None,
             message: message.into(),
             agent: None,
+            change: None,
+            reason: None,
         }
+    }
+
+    /// A finding of `rule` at the rule's default level.
+    pub fn of(rule: Rule, message: impl Into<String>) -> Self {
+        Finding::failure(rule, message).with_level(rule.default_level())
+    }
+
+    /// Records how the path changed and why that breaks the rule.
+    pub fn because(
+        mut self,
+        change: crate::change::ChangeStatus,
+        reason: impl Into<String>,
+    ) -> Self {
+        self.change = Some(change);
+        self.reason = Some(reason.into());
+        self
     }
 
     /// Names the other agent the finding is about.
@@ -403,8 +544,7 @@ impl Verdict {
             .iter()
             .filter(|f| f.level == Level::Failure)
             .peekable();
-        failures.peek().is_some()
-            && failures.all(|f| matches!(f.rule, Rule::MergeOrder | Rule::CiPending))
+        failures.peek().is_some() && failures.all(|f| f.rule.waits())
     }
 
     /// The conclusion for a set of findings.
@@ -416,5 +556,97 @@ impl Verdict {
         } else {
             Conclusion::Success
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table's facts, spelled out once more on purpose: a row that
+    /// changes one of them by accident fails here.
+    #[test]
+    fn the_rule_table_says_what_each_rule_does() {
+        let deny: Vec<_> = Rule::ALL
+            .iter()
+            .filter(|r| r.edit_effect() == EditEffect::Deny)
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(
+            deny,
+            [
+                "contract-invalid",
+                "contract-edit",
+                "cannot-touch",
+                "shared-state",
+                "scope"
+            ]
+        );
+        let ask: Vec<_> = Rule::ALL
+            .iter()
+            .filter(|r| r.edit_effect() == EditEffect::Ask)
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(ask, ["needs-approval"]);
+        let waits: Vec<_> = Rule::ALL
+            .iter()
+            .filter(|r| r.waits())
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(waits, ["merge-order", "ci-pending"]);
+        let holds: Vec<_> = Rule::ALL
+            .iter()
+            .filter(|r| r.push_effect() == PushEffect::Holds)
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(holds, ["merge-order", "stale-base"]);
+        assert_eq!(Rule::UnassignedBranch.default_level(), Level::Notice);
+        assert_eq!(Rule::Worktree.default_level(), Level::Warning);
+        assert_eq!(Rule::UnassignedBranch.sarif_level(), SarifLevel::Note);
+        assert_eq!(Rule::Scope.sarif_level(), SarifLevel::Error);
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_match_serde() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in Rule::ALL {
+            let id = r.id();
+            assert!(seen.insert(id), "{id} twice");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(id));
+            assert_eq!(r.to_string(), id);
+            assert!(
+                !r.description().is_empty() && !r.next_step().is_empty(),
+                "{id}"
+            );
+        }
+        assert_eq!(Rule::ALL.len(), 19);
+    }
+
+    #[test]
+    fn waiting_only_reads_the_table() {
+        let v = |rules: &[Rule]| Verdict {
+            contract: None,
+            agent: None,
+            role: None,
+            branch: "b".into(),
+            base: "main".into(),
+            conclusion: Conclusion::Failure,
+            findings: rules.iter().map(|r| Finding::failure(*r, "m")).collect(),
+            merge_progress: vec![],
+            evidence: vec![],
+        };
+        assert!(v(&[Rule::MergeOrder, Rule::CiPending]).waiting_only());
+        assert!(!v(&[Rule::MergeOrder, Rule::StaleBase]).waiting_only());
+        assert!(!v(&[]).waiting_only());
+    }
+
+    #[test]
+    fn of_uses_the_default_level() {
+        assert_eq!(Finding::of(Rule::Worktree, "m").level, Level::Warning);
+        assert_eq!(Finding::of(Rule::Scope, "m").level, Level::Failure);
     }
 }

@@ -149,7 +149,12 @@ pub(super) fn check(
                 match outcome {
                     Outcome::Ok => {}
                     Outcome::Fail(rule, why) => {
-                        out.push(Finding::failure(rule, describe(f, is_old, &why)).at(name, None))
+                        let message = describe(f, is_old, &why);
+                        out.push(
+                            Finding::failure(rule, message)
+                                .at(name, None)
+                                .because(f.status, why),
+                        )
                     }
                     Outcome::AdditionsOnly => additions_only(f, name, is_old, out),
                 }

@@ -103,6 +103,11 @@ fn scope_shared_state_and_contract_edit() {
         "{}",
         scope.message
     );
+    // The structured fields hold what the message says, for code to read.
+    assert_eq!(scope.change, Some(crate::change::ChangeStatus::Modified));
+    let reason = scope.reason.as_deref().unwrap();
+    assert!(reason.starts_with("outside what ") && reason.ends_with("(owned by agent-1)"));
+    assert_eq!(scope.message, format!("modified; {reason}"));
     assert_eq!(v.conclusion, Conclusion::Failure);
 }
 
