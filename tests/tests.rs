@@ -41,6 +41,8 @@ mod hardening_huge;
 mod hardening_names;
 #[path = "hardening/option_refs.rs"]
 mod hardening_option_refs;
+#[path = "house/cycles.rs"]
+mod house_cycles;
 #[path = "house/git_processes.rs"]
 mod house_git_processes;
 #[path = "house/layers.rs"]

@@ -9,3 +9,7 @@ pub mod post;
 pub mod rehearsal;
 pub mod run;
 mod sweep;
+
+pub use dry_run::dry_run;
+pub use events::event;
+pub use sweep::sweep;

@@ -7,10 +7,6 @@
 
 use std::path::PathBuf;
 
-pub use super::dry_run::dry_run;
-pub use super::events::{event, queued_pr_number};
-pub use super::sweep::sweep;
-
 use crate::report::{self, Format};
 use crate::source::github::client::{Api, RetryPolicy, Token};
 use crate::source::github::loader::{self, GithubLoadError, GithubSnapshot, RepoId, Target};

@@ -73,7 +73,7 @@ pub enum Command {
     #[command(
         after_help = "Exit codes: 0 clean, 1 findings (or a failing --run), 2 could not rehearse."
     )]
-    Rehearse(crate::cli::rehearse::RehearseArgs),
+    Rehearse(RehearseArgs),
     /// Build a demo repository (the uploads example) and judge its branches.
     #[command(after_help = DEMO_EXIT_CODES)]
     Demo(DemoArgs),
@@ -385,4 +385,39 @@ pub struct CompletionsArgs {
     /// The shell to print completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Output formats of `rehearse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RehearseFormat {
+    /// One line per step, like `git log --graph`.
+    #[default]
+    Text,
+    /// Steps, findings and runs with fixed field names (see the README).
+    Json,
+    /// A summary with a mermaid diagram of the merge order.
+    Markdown,
+}
+
+/// Arguments of `rehearse`.
+#[derive(Debug, clap::Args)]
+pub struct RehearseArgs {
+    /// The base the branches merge into; contracts are read from it.
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
+    pub format: RehearseFormat,
+    /// Materialise each step's tree in a temporary directory and run the
+    /// verification matrix's commands there (never without this flag).
+    #[arg(long)]
+    pub run: bool,
+    /// With --run: seconds each command may take before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub dir: DirArgs,
 }

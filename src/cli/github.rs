@@ -26,7 +26,7 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
     if let Some(n) = cli.pr {
         let post = cli.posting.post;
         return with_github(github, policy, format, dir, |s| async move {
-            crate::action::run::dry_run(&s, n, post).await
+            crate::action::dry_run(&s, n, post).await
         });
     }
     if cli.posting.post {
@@ -44,7 +44,7 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
     };
     let env = actions_env(name, PathBuf::from(path));
     with_github(github, policy, format, dir, |s| async move {
-        crate::action::run::event(&s, &env).await
+        crate::action::event(&s, &env).await
     })
 }
 
@@ -56,7 +56,7 @@ pub fn event(a: &EventArgs) -> Result<Outcome, CliError> {
         &a.judge.policy,
         a.judge.format(),
         &a.dir,
-        |s| async move { crate::action::run::event(&s, &env).await },
+        |s| async move { crate::action::event(&s, &env).await },
     )
 }
 
@@ -90,7 +90,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
         true
     };
     with_github(&a.github, &a.policy, format, &a.dir, |s| async move {
-        crate::action::run::sweep(&s, &base, post).await
+        crate::action::sweep(&s, &base, post).await
     })
 }
 

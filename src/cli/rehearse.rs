@@ -18,40 +18,7 @@ use crate::term::emit;
 
 pub use run::{commands, RunReport};
 
-/// Output formats of `rehearse`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum RehearseFormat {
-    /// One line per step, like `git log --graph`.
-    #[default]
-    Text,
-    /// Steps, findings and runs with fixed field names (see the README).
-    Json,
-    /// A summary with a mermaid diagram of the merge order.
-    Markdown,
-}
-
-/// Arguments of `rehearse`.
-#[derive(Debug, clap::Args)]
-pub struct RehearseArgs {
-    /// The base the branches merge into; contracts are read from it.
-    #[arg(long, value_name = "REF")]
-    pub base: String,
-    /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
-    #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
-    pub format: RehearseFormat,
-    /// Materialise each step's tree in a temporary directory and run the
-    /// verification matrix's commands there (never without this flag).
-    #[arg(long)]
-    pub run: bool,
-    /// With --run: seconds each command may take before it is killed.
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
-    pub timeout: u64,
-    #[command(flatten)]
-    pub dir: crate::cli::args::DirArgs,
-}
+use crate::cli::args::{RehearseArgs, RehearseFormat};
 
 /// One contract's rehearsal, with its runs when `--run` was given.
 #[derive(Debug, Clone, serde::Serialize)]

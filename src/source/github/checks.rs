@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tokio::task::JoinSet;
 
 use super::client::Api;
-use super::loader::{GithubLoadError, RepoId};
+use super::repo::{GithubLoadError, RepoId};
 use contract_gate_core::ci_evidence::{CiOrigin, CiResult, CiResults, CiState};
 
 const PER_PAGE: u64 = 100;

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use tokio::task::JoinSet;
 
 use super::client::Api;
-use super::loader::{contract_file, file_at, GithubLoadError, RepoId};
 use super::models::PrFile;
+use super::repo::{contract_file, file_at, GithubLoadError, RepoId};
 use crate::source::local::git::ContractFile;
 use contract_gate_core::contract::Contract;
 use contract_gate_core::interface::{self, Commitment, FilePair, HeadState, ItemScan, Needle};

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
-use super::loader::{GithubLoadError, RepoId};
 use super::models::{ApiPullRequest as ApiPr, Compare};
+use super::repo::{GithubLoadError, RepoId};
 use contract_gate_core::change::{AgentMerge, MergeState, PullChecks, PullState};
 use contract_gate_core::ci_evidence::GATE_CHECK_NAME;
 use contract_gate_core::contract::{self, Contract};

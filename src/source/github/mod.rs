@@ -9,6 +9,7 @@ mod interface_scan;
 pub mod loader;
 mod merge_state;
 pub mod models;
+pub mod repo;
 pub mod retry;
 pub mod reviews;
 mod target;

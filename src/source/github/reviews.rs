@@ -2,8 +2,8 @@
 //! findings, into the core's [`approval::approvers`].
 
 use super::client::Api;
-use super::loader::{GithubLoadError, RepoId};
 use super::models::{ApiReview, ApiTeamMembership};
+use super::repo::{GithubLoadError, RepoId};
 use super::target::encode_file_path;
 use contract_gate_core::approval::{self, Review};
 use contract_gate_core::contract::Approver;

@@ -5,7 +5,7 @@
 use super::blocks::{Block, Cell, Section};
 use super::heading::is_exact_synonym;
 use super::items::{clean_name, plain_text, split_note, unquote};
-use super::parse::Reader;
+use super::reader::Reader;
 use super::Code;
 
 const KEYS: &[&str] = &["branch", "agent", "worktree", "wt", "name"];
@@ -87,7 +87,7 @@ impl Reader<'_> {
         let idx = self.register_agent(name, s.span.clone(), branch, worktree);
         for b in &s.blocks {
             let Block::Item(it) = b else {
-                for c in super::parse::block_cells(b) {
+                for c in super::reader::block_cells(b) {
                     self.unreadable(c, "agent section");
                 }
                 continue;

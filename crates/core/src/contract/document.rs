@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::blocks::Section;
 use super::heading::{kind_of, title, Kind};
-use super::parse::Reader;
+use super::reader::Reader;
 use super::{Code, Contract, Diagnostic};
 
 /// A Permission-policy row whose approval items no class of the gate

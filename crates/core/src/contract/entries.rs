@@ -333,7 +333,7 @@ fn balanced(t: &str) -> bool {
 
 /// Where `inner` (a slice of `outer`) starts in it.
 fn offset(outer: &str, inner: &str) -> usize {
-    super::parse::offset_in(outer, inner).unwrap_or(0)
+    super::reader::offset_in(outer, inner).unwrap_or(0)
 }
 
 fn refused(range: Range<usize>, code: Code, why: String) -> Entry {

@@ -6,7 +6,7 @@
 
 use super::blocks::Cell;
 use super::items::{clean_name, plain_text, split_list};
-use super::parse::Reader;
+use super::reader::Reader;
 use super::{CiSource, Code, MatrixRow, INTEGRATOR};
 
 /// What a row says about its CI check: the name, the source, and which

@@ -15,6 +15,7 @@ mod order;
 mod others;
 mod overlap;
 mod parse;
+mod reader;
 mod scope;
 mod shared;
 mod validate;

@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use super::blocks::{Block, Cell, Section};
 use super::items::clean_name;
-use super::parse::{locate, Reader};
+use super::reader::{locate, Reader};
 use super::Code;
 
 mod plan;

@@ -3,7 +3,7 @@
 
 use super::blocks::{Block, Section};
 use super::items::plain_text;
-use super::parse::{block_cells, Reader};
+use super::reader::{block_cells, Reader};
 use super::{Approver, CiSource, Code, MatrixRow};
 
 impl Reader<'_> {

@@ -7,7 +7,7 @@ use super::blocks::{Block, Cell, Item, Section};
 use super::entries::{entries, Entry};
 use super::heading::is_exact_synonym;
 use super::items::{clean_name, looks_like_path, path_list, split_note};
-use super::parse::{locate, offset_in, Reader};
+use super::reader::{locate, offset_in, Reader};
 use super::{Code, PatternEntry};
 use crate::pattern::Pattern;
 

@@ -5,7 +5,7 @@
 use super::blocks::{Block, Cell, Section};
 use super::entries::{entries, Entry};
 use super::items::{clean_name, looks_like_path, plain_text, split_note, unquote};
-use super::parse::{locate, Reader};
+use super::reader::{locate, Reader};
 use super::{Code, Diagnostic, SharedRule};
 use crate::pattern::Pattern;
 

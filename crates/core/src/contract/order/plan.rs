@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::super::parse::Reader;
+use super::super::reader::Reader;
 use super::super::{Code, MergeStep};
 use super::words::{position_word, LAST};
 use super::Chain;

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::super::parse::Reader;
+use super::super::reader::Reader;
 
 /// Words that carry no order themselves: verbs and articles of "agent-2
 /// lands first", "agent-1 is merged after agent-2".
