@@ -63,6 +63,10 @@ mod seam_support;
 mod ship_formats;
 #[path = "ship/yaml.rs"]
 mod ship_yaml;
+#[path = "snap/commands.rs"]
+mod snap_commands;
+#[path = "snap/shot.rs"]
+mod snap_shot;
 #[path = "offline/words.rs"]
 mod words;
 

@@ -77,6 +77,9 @@ fn what_you_own(o: &mut String, c: &Contract, a: &Agent) {
     for n in &a.notes {
         let _ = writeln!(o, "- (note) {n}");
     }
+    for n in &a.cannot_notes {
+        let _ = writeln!(o, "- (note, do not touch) {n}");
+    }
     let _ = writeln!(
         o,
         "\nEverything else is read-only: read it for context, never edit it. \

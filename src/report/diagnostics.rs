@@ -1,44 +1,33 @@
 //! Contract diagnostics as miette reports with a span into the markdown.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
 use contract_gate_core::contract::{Contract, Diagnostic, Severity};
-
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-struct Report {
-    message: String,
-    #[source_code]
-    src: NamedSource<String>,
-    #[label("{label}")]
-    span: SourceSpan,
-    label: String,
-    #[help]
-    help: Option<String>,
-    #[diagnostic(severity)]
-    severity: miette::Severity,
-}
 
 /// Renders one diagnostic of a contract, drawn on its source.
 pub fn render(c: &Contract, d: &Diagnostic, color: bool) -> String {
     let (c, d) = &super::clamp::for_diagnostic(c, d); // long lines cut: no far columns
     let len = d.span.end.saturating_sub(d.span.start).max(1);
     let start = d.span.start.min(c.source.len().saturating_sub(1));
-    let report = Report {
-        // The stable code first: `[CG010 scope-overlap] …`.
-        message: format!("[{}] {}", d.code, d.message),
-        src: NamedSource::new(&c.path, c.source.clone()),
-        span: (start, len.min(c.source.len().saturating_sub(start))).into(),
-        label: match d.severity {
-            Severity::Error => "here".into(),
-            Severity::Warning => "this".into(),
-        },
-        help: d.help.clone(),
-        severity: match d.severity {
+    // Built, not derived: a derived `#[diagnostic(severity)]` field was
+    // drawn as an error (`×`) whatever it held; a warning is drawn `⚠`.
+    let mut diag = MietteDiagnostic::new(format!("[{}] {}", d.code, d.message))
+        .with_severity(match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
-        },
-    };
+        })
+        .with_label(LabeledSpan::at(
+            start..start + len.min(c.source.len().saturating_sub(start)),
+            match d.severity {
+                Severity::Error => "here",
+                Severity::Warning => "this",
+            },
+        ));
+    if let Some(h) = &d.help {
+        diag = diag.with_help(h.clone());
+    }
+    let report =
+        miette::Report::new(diag).with_source_code(NamedSource::new(&c.path, c.source.clone()));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -47,6 +36,6 @@ pub fn render(c: &Contract, d: &Diagnostic, color: bool) -> String {
     let mut out = String::new();
     let _ = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .render_report(&mut out, &report);
+        .render_report(&mut out, report.as_ref());
     out
 }

@@ -18,7 +18,10 @@ struct JsonAgent<'a> {
     cannot_touch: Vec<&'a str>,
     additions_only: Vec<&'a str>,
     checks: Vec<&'a str>,
+    /// Prose items of the agent's Owns (Scope) list.
     notes: &'a [String],
+    /// Prose items of its Cannot-touch list.
+    cannot_notes: &'a [String],
     interface: &'a [String],
     /// What each interface line was read as (`interface::read_as`).
     interface_read_as: Vec<contract_gate_core::interface::ReadAs>,
@@ -122,6 +125,7 @@ pub fn json(contracts: &[Contract]) -> String {
                             .map(|r| r.check.as_str())
                             .collect(),
                         notes: &a.notes,
+                        cannot_notes: &a.cannot_notes,
                         interface: &a.interface,
                         interface_read_as: contract_gate_core::interface::read_as(c)
                             .into_iter()
@@ -234,9 +238,14 @@ fn agent_text(o: &mut String, c: &Contract, a: &Agent) {
     let _ = writeln!(o, "    owns            {}", list(&refs(&full)));
     let _ = writeln!(o, "    additions only  {}", list(&refs(&adds)));
     let _ = writeln!(o, "    cannot touch    {}", list(&refs(&cannot)));
-    if !a.notes.is_empty() {
-        let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
-        let _ = writeln!(o, "    notes (prose)   {}", notes.join("; "));
+    for (label, notes) in [
+        ("notes (owns)", &a.notes),
+        ("notes (cannot)", &a.cannot_notes),
+    ] {
+        if !notes.is_empty() {
+            let notes: Vec<&str> = notes.iter().map(String::as_str).collect();
+            let _ = writeln!(o, "    {label:<15} {}", notes.join("; "));
+        }
     }
     for r in contract_gate_core::interface::read_as(c)
         .iter()

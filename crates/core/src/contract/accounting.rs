@@ -102,7 +102,7 @@ fn model_text(c: &Contract) -> String {
             add(&e.pattern.text);
             e.except.iter().for_each(|x| add(&x.text));
         }
-        a.notes.iter().for_each(|n| add(n));
+        a.notes.iter().chain(&a.cannot_notes).for_each(|n| add(n));
         a.interface.iter().for_each(|n| add(n));
     }
     for r in &c.shared_state {

@@ -41,15 +41,15 @@ fn keyed(raw: &str) -> Option<(Key, &str)> {
     key_of(k).map(|key| (key, v.trim_start_matches(['*', '_']).trim()))
 }
 
-impl Reader<'_> {
-    /// A section (not itself named Agents) whose items are per-agent keys.
-    pub(super) fn is_agent_section(&self, s: &Section) -> bool {
-        !is_exact_synonym(&s.heading)
-            && s.blocks.iter().any(|b| matches!(b, Block::Item(it) if matches!(keyed(&it.cell.raw), Some((Key::Branch, _)))))
-    }
+/// A section (not itself named Agents) whose items are per-agent keys.
+pub(super) fn is_agent_section(s: &Section) -> bool {
+    !is_exact_synonym(&s.heading)
+        && s.blocks.iter().any(|b| matches!(b, Block::Item(it) if matches!(keyed(&it.cell.raw), Some((Key::Branch, _)))))
+}
 
+impl Reader<'_> {
     pub(super) fn agents_section(&mut self, s: &Section) {
-        if self.is_agent_section(s) {
+        if is_agent_section(s) {
             return self.per_agent_section(s, &s.heading);
         }
         for b in &s.blocks {

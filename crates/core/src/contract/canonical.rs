@@ -26,8 +26,12 @@ use super::{Contract, PatternEntry};
 /// The canonical markdown of a contract.
 pub fn canonical(c: &Contract) -> String {
     let mut o = String::new();
+    let kept = Unread::of(c);
     if let Some(t) = &c.title {
         let _ = writeln!(o, "# {t}");
+    }
+    if !kept.preamble.is_empty() {
+        let _ = write!(o, "\n{}\n", kept.preamble);
     }
     if table_form(c) {
         agents_table(&mut o, c);
@@ -43,7 +47,64 @@ pub fn canonical(c: &Contract) -> String {
     matrix(&mut o, c);
     permissions(&mut o, c);
     approvers(&mut o, c);
+    for s in &kept.sections {
+        let _ = write!(o, "\n{s}\n");
+    }
     o
+}
+
+/// What the gate does not read, kept as written so `fmt` loses nothing:
+/// the prose under the title, and each section the reader ignores
+/// (unknown headings, superseded sections), in their order, after the
+/// sections it reads. HTML comments and front matter are not kept (the
+/// reader never sees them either).
+struct Unread {
+    preamble: String,
+    sections: Vec<String>,
+}
+
+impl Unread {
+    fn of(c: &Contract) -> Unread {
+        use super::heading::Kind;
+        let vis = super::blocks::visible(&c.source);
+        let secs = super::blocks::sections(&vis);
+        let kinds = super::parse::resolve_kinds(&secs);
+        let end = |i: usize| secs.get(i + 1).map_or(vis.len(), |s| s.span.start);
+        let text = |from: usize, i: usize| vis[from..end(i)].trim().to_string();
+        let mut out = Unread {
+            preamble: String::new(),
+            sections: Vec::new(),
+        };
+        let mut titled = false;
+        for (i, (s, (k, _))) in secs.iter().zip(&kinds).enumerate() {
+            let body = if s.level == 0 {
+                text(0, i)
+            } else if s.level == 1 && !titled && c.title.is_some() {
+                titled = true;
+                text(s.span.end, i)
+            } else {
+                String::new()
+            };
+            if !body.is_empty() {
+                if !out.preamble.is_empty() {
+                    out.preamble.push_str("\n\n");
+                }
+                out.preamble.push_str(&body);
+                continue;
+            }
+            let unread = s.level >= 1
+                && (*k == Kind::Ignored
+                    || (*k == Kind::Other && !super::agents::is_agent_section(s)));
+            if unread && !(s.level == 1 && titled && i == first_h1(&secs)) {
+                out.sections.push(text(s.span.start, i));
+            }
+        }
+        out
+    }
+}
+
+fn first_h1(secs: &[super::blocks::Section]) -> usize {
+    secs.iter().position(|s| s.level == 1).unwrap_or(usize::MAX)
 }
 
 /// The notes kept from section `name`, each a paragraph line of its own.
@@ -99,9 +160,12 @@ fn agents(o: &mut String, c: &Contract) {
 /// Scope section would make an agent that owns only prose an error (CG011).
 fn table_form(c: &Contract) -> bool {
     !c.scope_section
-        && c.agents
-            .iter()
-            .any(|a| !a.owns.is_empty() || !a.cannot_touch.is_empty() || !a.notes.is_empty())
+        && c.agents.iter().any(|a| {
+            !a.owns.is_empty()
+                || !a.cannot_touch.is_empty()
+                || !a.notes.is_empty()
+                || !a.cannot_notes.is_empty()
+        })
 }
 
 fn agents_table(o: &mut String, c: &Contract) {
@@ -111,13 +175,11 @@ fn agents_table(o: &mut String, c: &Contract) {
         "| Agent | Branch | Worktree | Owns | Cannot touch |\n|---|---|---|---|---|"
     );
     for a in &c.agents {
+        // Each note goes back to the column it came from.
         let mut owns: Vec<String> = a.owns.iter().map(entry).collect();
+        owns.extend(a.notes.iter().cloned());
         let mut cannot: Vec<String> = a.cannot_touch.iter().map(entry).collect();
-        if a.owns.is_empty() {
-            cannot.extend(a.notes.iter().cloned());
-        } else {
-            owns.extend(a.notes.iter().cloned());
-        }
+        cannot.extend(a.cannot_notes.iter().cloned());
         let b = a.branch.as_deref().map(code).unwrap_or_default();
         let w = a.worktree.as_deref().map(code).unwrap_or_default();
         let _ = writeln!(
@@ -155,12 +217,12 @@ fn patterns(
         .iter()
         .filter_map(|a| {
             let mut parts: Vec<String> = list(a).iter().map(entry).collect();
-            // Prose items are the agent's notes; they are written once: in
-            // its Scope line, or its Cannot-touch line when it owns nothing
-            // (a Scope line of prose alone would leave it without scope).
-            if scope != a.owns.is_empty() {
-                parts.extend(a.notes.iter().cloned());
-            }
+            // Prose items go back to the list they came from.
+            parts.extend(
+                if scope { &a.notes } else { &a.cannot_notes }
+                    .iter()
+                    .cloned(),
+            );
             (!parts.is_empty()).then(|| format!("- {}: {}", a.name, parts.join(", ")))
         })
         .collect();
@@ -358,9 +420,11 @@ pub fn model_of(c: &Contract) -> String {
     for a in &c.agents {
         let mut notes = a.notes.clone();
         notes.sort();
+        let mut cannot_notes = a.cannot_notes.clone();
+        cannot_notes.sort();
         let _ = writeln!(
             o,
-            "agent {:?} branch={:?} wt={:?}\n  owns={:?}\n  cannot={:?}\n  notes={notes:?}\n  interface={:?}",
+            "agent {:?} branch={:?} wt={:?}\n  owns={:?}\n  cannot={:?}\n  notes={notes:?}\n  cannot_notes={cannot_notes:?}\n  interface={:?}",
             a.name,
             a.branch,
             a.worktree,

@@ -137,8 +137,11 @@ pub struct Agent {
     pub cannot_touch: Vec<PatternEntry>,
     /// Interface commitments, as written.
     pub interface: Vec<String>,
-    /// Prose items of Owns / Cannot touch: kept, shown, never enforced.
+    /// Prose items of Owns (Scope): kept, shown, never enforced.
     pub notes: Vec<String>,
+    /// Prose items of Cannot touch: kept, shown, never enforced, and
+    /// written back to the list they came from.
+    pub cannot_notes: Vec<String>,
 }
 
 /// A shared file's policy: one agent owns it, or nobody edits it.

@@ -44,7 +44,7 @@ pub fn parse(path: &str, source: &str) -> Contract {
     for (s, (k, _)) in secs.iter().zip(&kinds) {
         if *k == Kind::Agents {
             r.agents_section(s);
-        } else if *k == Kind::Other && s.level > 0 && r.is_agent_section(s) {
+        } else if *k == Kind::Other && s.level > 0 && super::agents::is_agent_section(s) {
             r.per_agent_section(s, &s.heading);
         }
     }
@@ -95,7 +95,7 @@ fn read_sections(r: &mut Reader, secs: &[Section], kinds: &[(Kind, bool)]) {
             Kind::Matrix => r.matrix_section(s),
             Kind::Permissions => r.permissions_section(s),
             Kind::Approvers => r.approvers_section(s),
-            Kind::Other if s.level > 0 && !r.is_agent_section(s) => r.misplaced(s),
+            Kind::Other if s.level > 0 && !super::agents::is_agent_section(s) => r.misplaced(s),
             Kind::Agents | Kind::Other | Kind::Ignored => {}
         }
     }

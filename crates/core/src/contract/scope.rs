@@ -86,7 +86,12 @@ impl Reader<'_> {
             match piece {
                 Entry::Prose { text, .. } => {
                     let what = if cannot { "cannot-touch" } else { "owned" };
-                    self.c.agents[agent].notes.push(text.clone());
+                    let a = &mut self.c.agents[agent];
+                    if cannot {
+                        a.cannot_notes.push(text.clone());
+                    } else {
+                        a.notes.push(text.clone());
+                    }
                     self.warn(
                         Code::ProseNote,
                         span,

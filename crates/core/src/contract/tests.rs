@@ -60,16 +60,19 @@ fn reads_blog_contract_with_prose_as_warnings() {
     assert_eq!(m.worktree.as_deref(), Some("../repo-agent-metadata"));
     assert_eq!(texts(&m.owns), ["src/content/config.ts"]);
     assert_eq!(texts(&m.cannot_touch), ["src/layouts/BaseLayout.astro"]);
+    // Each note keeps the list it came from.
     assert_eq!(
         m.notes,
-        [
-            "content frontmatter validation",
-            "listing data shape",
-            "visual layout changes"
-        ]
+        ["content frontmatter validation", "listing data shape"]
     );
+    assert_eq!(m.cannot_notes, ["visual layout changes"]);
     let r = c.agent("Review agent").unwrap();
     assert!(r.owns.is_empty());
+    assert_eq!(r.notes.len(), 3);
+    assert_eq!(
+        r.cannot_notes,
+        ["implementation edits unless explicitly reassigned"]
+    );
     assert_eq!(
         c.integration_branch.as_deref(),
         Some("integration/blog-discovery")

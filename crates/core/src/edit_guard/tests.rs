@@ -33,7 +33,7 @@ fn another_agents_path_is_denied_with_rule_path_and_next_step() {
     assert_eq!(
         why,
         "contract-gate shared-state: `src/db/schema.ts` shared file owned by agent-2 \
-         (`src/db/schema.ts`: agent-2 owns.) (agent-1, CONTRACT.md): stop and report it; do not edit it"
+         (agent-1, CONTRACT.md): stop and report it; do not edit it"
     );
     let Decision::Deny(why) = edit("src/db/migrations/001.sql", false) else {
         panic!("expected a deny");

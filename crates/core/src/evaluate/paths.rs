@@ -288,18 +288,29 @@ fn shared_for_agent(c: &Contract, ri: usize, me: usize, own: Own) -> Outcome {
         }
         Some(o) => Outcome::Fail(
             Rule::SharedState,
-            format!(
-                "shared file owned by {o} (`{}`: {})",
-                r.pattern.text, r.policy
-            ),
+            format!("shared file owned by {o}{}", rule_quote(r)),
         ),
         None => Outcome::Fail(
             Rule::SharedState,
-            format!(
-                "shared file nobody edits (`{}`: {})",
-                r.pattern.text, r.policy
-            ),
+            format!("shared file nobody edits{}", rule_quote(r)),
         ),
+    }
+}
+
+/// The contract's rule, quoted after the message when it says more than
+/// the message does: a pattern that is not one path, or a policy with more
+/// words than `nobody edits.` / `NAME owns.` (who to ask, what to request).
+fn rule_quote(r: &crate::contract::SharedRule) -> String {
+    let policy = r.policy.trim().trim_end_matches('.').trim();
+    let bare = match &r.owner {
+        Some(o) => policy.eq_ignore_ascii_case(&format!("{o} owns")),
+        None => policy.eq_ignore_ascii_case("nobody edits"),
+    };
+    let literal = !r.pattern.text.contains(['*', '?', '[', '{']);
+    if bare && literal && r.except.is_empty() {
+        String::new()
+    } else {
+        format!(" (`{}`: {})", r.pattern.text, r.policy)
     }
 }
 
@@ -309,10 +320,7 @@ fn classify_integrator(c: &Contract, index: &Index, buf: &[u32]) -> Outcome {
         if r.owner.is_none() {
             return Outcome::Fail(
                 Rule::SharedState,
-                format!(
-                    "shared file nobody edits (`{}`: {})",
-                    r.pattern.text, r.policy
-                ),
+                format!("shared file nobody edits{}", rule_quote(r)),
             );
         }
         return Outcome::Ok;

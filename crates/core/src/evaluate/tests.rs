@@ -460,3 +460,35 @@ fn an_approval_turns_needs_approval_into_a_notice() {
         "package-lock.json is a lockfile: approved by @octocat on the current head"
     );
 }
+
+/// A shared-state finding quotes the contract's rule only when the rule
+/// says more than the message: a glob, an exception, or more words.
+#[test]
+fn shared_state_quotes_the_rule_only_when_it_says_more() {
+    let c = parse(
+        "C.md",
+        "# C\n## Worktrees\n- wt-a branch: agents/a agent: agent-a\n- wt-b branch: agents/b agent: agent-b\n\
+         ## Scope\n- agent-a: src/a/**\n- agent-b: src/b/**\n## Shared state\n\
+         - `README.md`: nobody edits.\n- `*.lock`: nobody edits.\n\
+         - `package.json`: agent-b owns. Others ask agent-b for additions.\n",
+    );
+    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
+    let files = vec![m("README.md"), m("Cargo.lock"), m("package.json")];
+    let v = run(&[c], &pr("agents/a", files), &MergeState::new());
+    let msg = |p: &str| {
+        v.findings
+            .iter()
+            .find(|f| f.path.as_deref() == Some(p))
+            .map(|f| f.message.clone())
+            .unwrap()
+    };
+    assert_eq!(msg("README.md"), "modified; shared file nobody edits");
+    assert_eq!(
+        msg("Cargo.lock"),
+        "modified; shared file nobody edits (`*.lock`: nobody edits.)"
+    );
+    assert_eq!(
+        msg("package.json"),
+        "modified; shared file owned by agent-b (`package.json`: agent-b owns. Others ask agent-b for additions.)"
+    );
+}
