@@ -5,7 +5,7 @@
 //! the tools routed to the hook with what each one does, and the answer.
 //! Everything else derives from it: the command-line values, the installed
 //! matcher, the files kept out of git, the event reader and the answer.
-//! Adding a CLI is one module and one line in [`registry!`].
+//! Adding a CLI is one module and one line in `registry!` below.
 //!
 //! Plain data on purpose: the fuzz crate compiles this file (through
 //! `event.rs`) with only the core crate and serde_json, so the clap side of
