@@ -11,6 +11,8 @@ mod support;
 mod agent_hooks;
 #[path = "agent/permission.rs"]
 mod agent_permission;
+#[path = "agent/routing.rs"]
+mod agent_routing;
 #[path = "agent/setup.rs"]
 mod agent_setup;
 #[path = "agent/worktree.rs"]

@@ -1,7 +1,8 @@
-//! The hook-event readers of the three agent CLIs: any bytes on stdin are
-//! read or refused with a reason (the hook then denies), never a panic. An
-//! edit event that is read names at least one path, none of them empty:
-//! an edit the gate cannot name must never be let through as "nothing".
+//! The hook-event readers of every registered agent CLI: any bytes on
+//! stdin are read or refused with a reason (the hook then denies), never a
+//! panic. An edit event that is read names at least one path, none of them
+//! empty: an edit the gate cannot name must never be let through as
+//! "nothing".
 #![no_main]
 
 use contract_gate_fuzz::hook_event::{parse, patch_paths, Action, Cli};
@@ -11,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
-    for cli in [Cli::ClaudeCode, Cli::Codex, Cli::Gemini] {
+    for &cli in Cli::ALL {
         if let Ok(ev) = parse(cli, input) {
             if let Action::Edit(paths) = &ev.action {
                 assert!(!paths.is_empty(), "{cli:?}: an edit of no path");

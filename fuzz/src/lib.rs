@@ -18,3 +18,8 @@ pub mod models;
 /// Codex `apply_patch`, Gemini CLI).
 #[path = "../../src/agent/event.rs"]
 pub mod hook_event;
+
+/// `src/agent/cli/`: the agent-CLI registry `hook_event` reads (which
+/// tool means what, per CLI) as `super::cli`.
+#[path = "../../src/agent/cli/mod.rs"]
+pub mod cli;

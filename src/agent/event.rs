@@ -1,19 +1,12 @@
 //! Reading the tool-call events agent CLIs send their hooks (JSON on
 //! stdin): Claude Code's PreToolUse, Codex's (same shape, file edits as
-//! `apply_patch`) and Gemini CLI's BeforeTool.
+//! `apply_patch`) and Gemini CLI's BeforeTool. Which tool means what is
+//! each CLI's [`Protocol`](super::cli::Protocol)`::tools`.
 
 use serde_json::Value;
 
-/// The agent CLI a hook speaks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cli {
-    /// Claude Code (PreToolUse).
-    ClaudeCode,
-    /// OpenAI Codex CLI.
-    Codex,
-    /// Gemini CLI (BeforeTool).
-    Gemini,
-}
+pub use super::cli::Cli;
+use super::cli::Tool;
 
 /// What a tool call would do, as far as the contract cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,19 +39,11 @@ pub fn parse(cli: Cli, input: &str) -> Result<Event, String> {
         .ok_or("the hook event has no `tool_name` string")?;
     let input = obj.get("tool_input").unwrap_or(&Value::Null);
     let cwd = obj.get("cwd").and_then(Value::as_str).map(str::to_string);
-    let action = match (cli, tool) {
-        (_, "Edit" | "Write" | "MultiEdit") => Action::Edit(vec![path(input, &["file_path"])?]),
-        (_, "NotebookEdit") => Action::Edit(vec![path(input, &["notebook_path", "file_path"])?]),
-        (_, "Bash") => Action::Shell(command(input)?),
-        (Cli::Codex, "apply_patch") => Action::Edit(patch_paths(&patch_text(input)?)?),
-        (Cli::Codex, "shell" | "exec_command" | "local_shell" | "container.exec") => {
-            Action::Shell(command(input)?)
-        }
-        (Cli::Gemini, "write_file" | "replace" | "edit") => {
-            Action::Edit(vec![path(input, &["file_path", "absolute_path", "path"])?])
-        }
-        (Cli::Gemini, "run_shell_command") => Action::Shell(command(input)?),
-        _ => Action::Other,
+    let action = match cli.protocol().tool(tool) {
+        Some(Tool::Edit(keys)) => Action::Edit(vec![path(input, keys)?]),
+        Some(Tool::Patch) => Action::Edit(patch_paths(&patch_text(input)?)?),
+        Some(Tool::Shell) => Action::Shell(command(input)?),
+        None => Action::Other,
     };
     Ok(Event { cwd, action })
 }

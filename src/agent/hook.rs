@@ -187,27 +187,5 @@ fn on_the_way(root: &Path, rel: &str, name: &str) -> bool {
 
 /// The answer in the CLI's protocol: (stdout, exit code).
 pub fn render(cli: Cli, d: &Decision) -> (String, i32) {
-    let pre_tool_use = |decision: &str, why: &str| {
-        serde_json::json!({
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": decision,
-                "permissionDecisionReason": why,
-            }
-        })
-        .to_string()
-            + "\n"
-    };
-    match (cli, d) {
-        (Cli::ClaudeCode | Cli::Codex, Decision::Allow) => (String::new(), 0),
-        (Cli::ClaudeCode | Cli::Codex, Decision::Ask(why)) => (pre_tool_use("ask", why), 0),
-        (Cli::ClaudeCode | Cli::Codex, Decision::Deny(why)) => (pre_tool_use("deny", why), 0),
-        (Cli::Gemini, Decision::Allow) => ("{}\n".into(), 0),
-        // BeforeTool documents deny only: a call that needs approval is
-        // refused with the reason, and the user runs or approves it.
-        (Cli::Gemini, Decision::Ask(why) | Decision::Deny(why)) => (
-            serde_json::json!({"decision": "deny", "reason": why}).to_string() + "\n",
-            0,
-        ),
-    }
+    (cli.protocol().answer)(d)
 }

@@ -6,19 +6,21 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use super::cli::Cli;
 use super::{git, place::base_file};
 
-/// Agent CLIs whose hook settings `setup` can write.
-pub const CLIS: &[&str] = &["claude-code", "codex", "gemini"];
+/// The brief setup writes into each worktree.
+const BRIEF: &str = ".contract-gate-brief.md";
 
-/// Files setup adds to a worktree; kept out of git (`info/exclude`) so
-/// they never show as untracked work.
-const EXCLUDED: &[&str] = &[
-    "/.contract-gate-brief.md",
-    "/.claude/settings.local.json",
-    "/.codex/hooks.json",
-    "/.gemini/settings.json",
-];
+/// Files setup adds to a worktree: the brief and every CLI's settings
+/// file. Kept out of git (`info/exclude`) so they never show as untracked
+/// work.
+fn excluded() -> Vec<String> {
+    std::iter::once(BRIEF)
+        .chain(Cli::ALL.iter().map(|c| c.protocol().settings))
+        .map(|f| format!("/{f}"))
+        .collect()
+}
 
 /// Installs everything in the worktree at `root`; returns the brief's path.
 pub fn install(
@@ -27,7 +29,7 @@ pub fn install(
     base: &str,
     contracts: &[String],
     brief: &str,
-    clis: &[String],
+    clis: &[Cli],
 ) -> Result<String, String> {
     let place = super::place::Place::locate(root)?;
     // The base, then the contract paths setup was given (none: defaults).
@@ -38,31 +40,13 @@ pub fn install(
     std::fs::write(base_file(&place.git_dir), record)
         .map_err(|e| format!("cannot record the base: {e}"))?;
     exclude(root)?;
-    let brief_path = root.join(".contract-gate-brief.md");
+    let brief_path = root.join(BRIEF);
     std::fs::write(&brief_path, brief).map_err(|e| format!("cannot write the brief: {e}"))?;
     pre_push(root, &place.git_dir, exe)?;
     for cli in clis {
-        let (file, event, matcher) = match cli.as_str() {
-            "claude-code" => (
-                ".claude/settings.local.json",
-                "PreToolUse",
-                "Edit|Write|MultiEdit|NotebookEdit|Bash",
-            ),
-            "codex" => (".codex/hooks.json", "PreToolUse", "apply_patch|shell"),
-            "gemini" => (
-                ".gemini/settings.json",
-                "BeforeTool",
-                "write_file|replace|run_shell_command",
-            ),
-            other => {
-                return Err(format!(
-                    "unknown agent CLI `{other}` (known: {})",
-                    CLIS.join(", ")
-                ))
-            }
-        };
-        let command = format!("'{exe}' hook {cli}");
-        merge_settings(&root.join(file), event, matcher, &command)?;
+        let p = cli.protocol();
+        let command = format!("'{exe}' hook {}", p.name);
+        merge_settings(&root.join(p.settings), p.event, &p.matcher(), &command)?;
     }
     Ok(brief_path.display().to_string())
 }
@@ -75,10 +59,9 @@ fn exclude(root: &Path) -> Result<(), String> {
     .text();
     let path = Path::new(&common).join("info/exclude");
     let now = std::fs::read_to_string(&path).unwrap_or_default();
-    let missing: Vec<&str> = EXCLUDED
-        .iter()
-        .filter(|e| !now.lines().any(|l| l.trim() == **e))
-        .copied()
+    let missing: Vec<String> = excluded()
+        .into_iter()
+        .filter(|e| !now.lines().any(|l| l.trim() == e))
         .collect();
     if missing.is_empty() {
         return Ok(());
@@ -93,7 +76,7 @@ fn exclude(root: &Path) -> Result<(), String> {
     }
     text.push_str("# contract-gate setup: per-worktree agent files\n");
     for m in missing {
-        text.push_str(m);
+        text.push_str(&m);
         text.push('\n');
     }
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))

@@ -2,6 +2,7 @@
 //! `check --worktree` and `setup`. The decisions are the core's pure
 //! functions (`edit_guard`, `permission`); this module does the I/O.
 
+pub mod cli;
 pub mod event;
 pub mod generated;
 pub mod git;

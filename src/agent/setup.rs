@@ -21,7 +21,7 @@ pub struct SetupOptions {
     /// Print the commands; change nothing.
     pub dry_run: bool,
     /// Agent CLIs to write hook settings for.
-    pub clis: Vec<String>,
+    pub clis: Vec<super::cli::Cli>,
     /// This binary, as the hooks will call it.
     pub exe: String,
     /// Contract paths given with `--contract` (empty: the default ones);

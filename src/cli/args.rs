@@ -83,9 +83,9 @@ pub enum Command {
     /// Re-judge every open pull request into a base branch (a dry run unless --post).
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
-    /// Hooks for the agent's own loop: `claude-code`, `codex`, `gemini` (edit-time) and `pre-push`.
+    /// Hooks for the agent's own loop: one per agent CLI (edit-time) and `pre-push`.
     #[command(
-        after_help = "Exit codes: 0 allow (claude-code/codex may print an ask or deny decision as JSON), 2 deny (the reason on stderr; also for an event that cannot be read); pre-push: 0 push, 1 refused, 2 could not evaluate (refused)."
+        after_help = "Exit codes: 0 answered (an agent-CLI hook prints allow, ask or deny on stdout in its CLI's protocol; an event that cannot be read is a deny), 2 usage error; pre-push: 0 push, 1 refused, 2 could not evaluate (refused)."
     )]
     Hook(crate::cli::hook::HookArgs),
     /// Create each agent's branch and worktree from the contract at the base, write its brief, install its hooks.

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use crate::agent::event::Cli;
+use super::agent_cli::AgentHook;
 use crate::agent::hook::{self, HookOptions};
 use crate::term::emit;
 use contract_gate_core::edit_guard::Decision;
@@ -38,12 +38,9 @@ pub struct AgentHookArgs {
 /// Which hook.
 #[derive(Debug, clap::Subcommand)]
 pub enum HookKind {
-    /// Claude Code PreToolUse hook (Edit, Write, MultiEdit, NotebookEdit, Bash).
-    ClaudeCode(AgentHookArgs),
-    /// Codex CLI hook (apply_patch, shell).
-    Codex(AgentHookArgs),
-    /// Gemini CLI BeforeTool hook (write_file, replace, run_shell_command).
-    Gemini(AgentHookArgs),
+    /// One per agent CLI (`agent::cli`): JSON event on stdin, decision on stdout.
+    #[command(flatten)]
+    Agent(AgentHook),
     /// git's pre-push hook: refuse a push that CI would fail (waiting on predecessors never blocks).
     PrePush(PrePushArgs),
 }
@@ -66,9 +63,7 @@ pub struct PrePushArgs {
 /// Runs a hook; the exit code is the protocol's.
 pub fn run(a: &HookArgs) -> i32 {
     let (cli, args) = match &a.which {
-        HookKind::ClaudeCode(x) => (Cli::ClaudeCode, x),
-        HookKind::Codex(x) => (Cli::Codex, x),
-        HookKind::Gemini(x) => (Cli::Gemini, x),
+        HookKind::Agent(x) => (x.cli, &x.args),
         HookKind::PrePush(x) => return pre_push(x),
     };
     let opts = HookOptions {

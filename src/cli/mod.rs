@@ -2,6 +2,7 @@
 //! evaluator to a reporter. Each command sits in its own file; `error`
 //! turns what they return into the process exit code.
 
+pub mod agent_cli;
 pub mod args;
 pub mod brief;
 pub mod check;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::agent::cli::Cli;
 use crate::agent::setup::{self, SetupOptions};
 use crate::term::emit;
 
@@ -23,9 +24,9 @@ pub struct SetupArgs {
     /// Print the git commands; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Agent CLIs to install edit-time hooks for (comma-separated: claude-code,codex,gemini).
-    #[arg(long, value_delimiter = ',', default_value = "claude-code")]
-    pub hooks: Vec<String>,
+    /// Agent CLIs to install edit-time hooks for (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "claude-code")]
+    pub hooks: Vec<Cli>,
     /// Work in DIR, as if started there (default: the current directory).
     #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
@@ -42,15 +43,6 @@ pub fn run(a: &SetupArgs) -> i32 {
         Ok(b) => b,
         Err(e) => return error(&e),
     };
-    if let Some(bad) = a
-        .hooks
-        .iter()
-        .find(|h| !crate::agent::install::CLIS.contains(&h.as_str()))
-    {
-        return error(&format!(
-            "unknown agent CLI `{bad}` in --hooks (known: claude-code, codex, gemini)"
-        ));
-    }
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "contract-gate".into());

@@ -146,7 +146,7 @@ fn setup_merges_existing_hook_settings() {
             .unwrap();
     assert_eq!(
         codex["hooks"]["PreToolUse"][0]["matcher"],
-        "apply_patch|shell"
+        r"^(?:apply_patch|Bash|shell|exec_command|local_shell|container\.exec|Edit|Write|MultiEdit|NotebookEdit)$"
     );
     let gemini: Value =
         serde_json::from_str(&std::fs::read_to_string(wt.join(".gemini/settings.json")).unwrap())
