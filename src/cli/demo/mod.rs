@@ -12,6 +12,58 @@ use std::process::Command;
 
 use super::error::{CliError, Outcome};
 
+/// Why the demo could not build its repositories or run the binary.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot create a temporary directory: {0}")]
+    TempDir(#[source] std::io::Error),
+    #[error("cannot find my own binary: {0}")]
+    OwnBinary(#[source] std::io::Error),
+    #[error("cannot run {}: {source}", .exe.display())]
+    RunBinary {
+        exe: PathBuf,
+        source: std::io::Error,
+    },
+    /// The binary's stdout is no JSON; its stderr says why.
+    #[error("{command} printed no JSON ({source}): {stderr}")]
+    NoJson {
+        command: String,
+        stderr: String,
+        source: serde_json::Error,
+    },
+    #[error("cannot run git: {0}")]
+    RunGit(#[source] std::io::Error),
+    #[error("git {args} failed in {}: {stderr}", .dir.display())]
+    Git {
+        args: String,
+        dir: PathBuf,
+        stderr: String,
+    },
+    /// Shown as the bare io error, as it always was.
+    #[error("{source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Shown as the bare io error, as it always was.
+    #[error("{source}")]
+    Remove {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl From<DemoError> for CliError {
+    fn from(e: DemoError) -> CliError {
+        CliError::new(format!("demo: {e}"))
+    }
+}
+
 struct Demo {
     root: PathBuf,
     exe: PathBuf,
@@ -37,7 +89,7 @@ impl Demo {
         args: &[&str],
         expected: &'static str,
         expected_rules: &[&'static str],
-    ) -> Result<(), String> {
+    ) -> Result<(), DemoError> {
         let mut all = vec!["check"];
         all.extend_from_slice(args);
         let (v, code) = self.json(dir, &all)?;
@@ -74,19 +126,20 @@ impl Demo {
 
     /// Runs the real binary with `args --format json` in `dir`: its JSON and
     /// exit code (-1 when killed).
-    fn json(&self, dir: &Path, args: &[&str]) -> Result<(serde_json::Value, i32), String> {
+    fn json(&self, dir: &Path, args: &[&str]) -> Result<(serde_json::Value, i32), DemoError> {
         let out = Command::new(&self.exe)
             .args(args)
             .args(["--format", "json"])
             .current_dir(dir)
             .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
-        let v = serde_json::from_slice(&out.stdout).map_err(|e| {
-            format!(
-                "{} printed no JSON ({e}): {}",
-                args.first().unwrap_or(&""),
-                String::from_utf8_lossy(&out.stderr)
-            )
+            .map_err(|source| DemoError::RunBinary {
+                exe: self.exe.clone(),
+                source,
+            })?;
+        let v = serde_json::from_slice(&out.stdout).map_err(|source| DemoError::NoJson {
+            command: args.first().unwrap_or(&"").to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            source,
         })?;
         Ok((v, out.status.code().unwrap_or(-1)))
     }
@@ -98,16 +151,15 @@ pub fn run(keep: bool) -> Result<Outcome, CliError> {
     let tmp = tempfile::Builder::new()
         .prefix("contract-gate-demo-")
         .tempdir()
-        .map_err(|e| CliError::new(format!("demo: cannot create a temporary directory: {e}")))?;
-    let exe = std::env::current_exe()
-        .map_err(|e| CliError::new(format!("demo: cannot find my own binary: {e}")))?;
+        .map_err(DemoError::TempDir)?;
+    let exe = std::env::current_exe().map_err(DemoError::OwnBinary)?;
     let mut demo = Demo {
         root: tmp.path().to_path_buf(),
         exe,
         rows: Vec::new(),
     };
-    scenarios::scenarios(&mut demo).map_err(|e| CliError::new(format!("demo: {e}")))?;
-    seam::scenarios(&mut demo).map_err(|e| CliError::new(format!("demo: {e}")))?;
+    scenarios::scenarios(&mut demo)?;
+    seam::scenarios(&mut demo)?;
     let ok = print(&demo);
     if keep {
         let kept = tmp.keep();

@@ -3,14 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Demo;
+use super::{Demo, DemoError};
 
 const UPLOADS: &str = include_str!("../../../fixtures/contracts/uploads.md");
 const BLOG: &str = include_str!("../../../fixtures/contracts/blog-discovery.md");
 
 const ROUTER: &str = "import { Router } from './http';\n\nexport const router = new Router();\nrouter.get('/health', health);\nrouter.get('/users', listUsers);\n";
 
-pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, DemoError> {
     let out = crate::source::local::git::git_program()
         .args([
             "-c",
@@ -26,34 +26,40 @@ pub(super) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
         .env("GIT_COMMITTER_EMAIL", "demo@example.invalid")
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(DemoError::RunGit)?;
     if !out.status.success() {
-        return Err(format!(
-            "git {} failed in {}: {}",
-            args.join(" "),
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(DemoError::Git {
+            args: args.join(" "),
+            dir: dir.to_path_buf(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-pub(super) fn write(dir: &Path, path: &str, content: &str) -> Result<(), String> {
+pub(super) fn write(dir: &Path, path: &str, content: &str) -> Result<(), DemoError> {
     let p = dir.join(path);
     if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        create_dir(parent)?;
     }
-    std::fs::write(&p, content).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    std::fs::write(&p, content).map_err(|source| DemoError::Write { path: p, source })
 }
 
-pub(super) fn commit(dir: &Path, msg: &str) -> Result<(), String> {
+pub(super) fn create_dir(dir: &Path) -> Result<(), DemoError> {
+    std::fs::create_dir_all(dir).map_err(|source| DemoError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+pub(super) fn commit(dir: &Path, msg: &str) -> Result<(), DemoError> {
     git(dir, &["add", "-A"])?;
     git(dir, &["commit", "-q", "-m", msg])?;
     Ok(())
 }
 
 /// Every scenario, in the order the demo prints them.
-pub(super) fn scenarios(d: &mut Demo) -> Result<(), String> {
+pub(super) fn scenarios(d: &mut Demo) -> Result<(), DemoError> {
     let repo = setup(d)?;
     let root = d.root.clone();
     let wt = |n: &str| root.join(n);
@@ -77,9 +83,9 @@ pub(super) fn scenarios(d: &mut Demo) -> Result<(), String> {
 }
 
 /// The base repository: both contracts and the files they name.
-fn setup(d: &mut Demo) -> Result<PathBuf, String> {
+fn setup(d: &mut Demo) -> Result<PathBuf, DemoError> {
     let repo = d.root.join("repo");
-    std::fs::create_dir_all(&repo).map_err(|e| e.to_string())?;
+    create_dir(&repo)?;
     git(&repo, &["init", "-q", "-b", "main"])?;
     for (p, c) in [
         ("CONTRACT.md", UPLOADS),
@@ -113,7 +119,7 @@ fn migrations_then_uploads(
     repo: &Path,
     mig: &Path,
     upl: &Path,
-) -> Result<(), String> {
+) -> Result<(), DemoError> {
     let (repo, mig, upl) = (repo.to_path_buf(), mig.to_path_buf(), upl.to_path_buf());
 
     write(
@@ -189,7 +195,7 @@ fn migrations_then_uploads(
 }
 
 /// A variant of agent-1's work that edits a line of the additions-only router.
-fn uploads_edits_router(d: &mut Demo, upl: &Path) -> Result<(), String> {
+fn uploads_edits_router(d: &mut Demo, upl: &Path) -> Result<(), DemoError> {
     let upl = upl.to_path_buf();
     git(&upl, &["checkout", "-q", "-b", "demo/uploads-edits-router"])?;
     write(
@@ -210,7 +216,7 @@ fn uploads_edits_router(d: &mut Demo, upl: &Path) -> Result<(), String> {
 }
 
 /// agent-3 waits for agent-1, then a "helpful refactor" breaks four rules.
-fn tests_agent(d: &mut Demo, repo: &Path, tst: &Path) -> Result<(), String> {
+fn tests_agent(d: &mut Demo, repo: &Path, tst: &Path) -> Result<(), DemoError> {
     let (repo, tst) = (repo.to_path_buf(), tst.to_path_buf());
     write(
         &tst,
@@ -246,7 +252,11 @@ fn tests_agent(d: &mut Demo, repo: &Path, tst: &Path) -> Result<(), String> {
         "CONTRACT.md",
         &format!("{UPLOADS}\n- agent-3: also src/**\n"),
     )?;
-    std::fs::remove_file(tst.join("README.md")).map_err(|e| e.to_string())?;
+    let readme = tst.join("README.md");
+    std::fs::remove_file(&readme).map_err(|source| DemoError::Remove {
+        path: readme,
+        source,
+    })?;
     commit(&tst, "Helpful refactor")?;
     d.check(
         "agent-3 'helpful refactor' of shared files",
@@ -280,7 +290,7 @@ fn tests_agent(d: &mut Demo, repo: &Path, tst: &Path) -> Result<(), String> {
 }
 
 /// The blog-discovery contract: an integration branch and evidence.
-fn blog_discovery(d: &mut Demo, repo: &Path, meta: &Path) -> Result<(), String> {
+fn blog_discovery(d: &mut Demo, repo: &Path, meta: &Path) -> Result<(), DemoError> {
     let (repo, meta) = (repo.to_path_buf(), meta.to_path_buf());
     git(
         &repo,
@@ -354,7 +364,7 @@ fn blog_discovery(d: &mut Demo, repo: &Path, meta: &Path) -> Result<(), String> 
 }
 
 /// A branch no contract names, and one whose contract is broken.
-fn human_and_broken_contract(d: &mut Demo, repo: &Path) -> Result<(), String> {
+fn human_and_broken_contract(d: &mut Demo, repo: &Path) -> Result<(), DemoError> {
     let repo = repo.to_path_buf();
     git(&repo, &["checkout", "-q", "-b", "fix/readme-typo", "main"])?;
     write(&repo, "README.md", "# Demo\n")?;

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::scenarios::{commit, git, write};
-use super::{Demo, Row};
+use super::scenarios::{commit, create_dir, git, write};
+use super::{Demo, DemoError, Row};
 
 /// Three agents: auth (middleware, routes), user (types, admin, migrations),
 /// tests; merge order auth, user, tests.
@@ -15,9 +15,9 @@ const ROUTES_TS: &str =
     "import { requireAuth } from '../middleware/auth';\nrouter.use(requireAuth);\n";
 
 /// A fresh repository for one rehearsal (rehearsals look at every branch).
-fn repo(root: &Path, name: &str) -> Result<PathBuf, String> {
+fn repo(root: &Path, name: &str) -> Result<PathBuf, DemoError> {
     let dir = root.join(name);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    create_dir(&dir)?;
     git(&dir, &["init", "-q", "-b", "main"])?;
     write(&dir, "CONTRACT.md", CONTRACT)?;
     write(&dir, "src/middleware/auth.ts", AUTH_TS)?;
@@ -31,7 +31,7 @@ fn repo(root: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-fn branch(dir: &Path, name: &str, files: &[(&str, String)], msg: &str) -> Result<(), String> {
+fn branch(dir: &Path, name: &str, files: &[(&str, String)], msg: &str) -> Result<(), DemoError> {
     git(dir, &["checkout", "-q", "-b", name, "main"])?;
     for (p, c) in files {
         write(dir, p, c)?;
@@ -124,7 +124,7 @@ fn seams() -> [Seam; 3] {
     ]
 }
 
-pub(super) fn scenarios(d: &mut Demo) -> Result<(), String> {
+pub(super) fn scenarios(d: &mut Demo) -> Result<(), DemoError> {
     let root = d.root.join("seam");
     for seam in seams() {
         let dir = repo(&root, seam.dir)?;
@@ -144,7 +144,7 @@ impl Demo {
         dir: &Path,
         expected: &'static str,
         expected_rules: &[&'static str],
-    ) -> Result<(), String> {
+    ) -> Result<(), DemoError> {
         let (v, code) = self.json(dir, &["rehearse", "--base", "main"])?;
         let mut rules: Vec<String> = v["contracts"]
             .as_array()

@@ -25,10 +25,10 @@ pub use super::retry::{RetryPolicy, RETRY_BASE_MS_ENV};
 pub use super::token::Token;
 pub use super::transport::{ACCEPT_JSON, ACCEPT_RAW, USER_AGENT};
 
-use super::retry::{secs, Budget};
+use super::retry::{secs, Budget, Stop};
 use super::target::{build_target, check_token, check_url};
 use super::token::Scrubber;
-use super::transport::{Clients, Failure, Method};
+use super::transport::{error_chain, ClientError, Clients, Failure, Method};
 use outcome::{Ask, Outcome};
 
 /// The API root of github.com.
@@ -41,7 +41,7 @@ struct Inner {
     token: Option<Token>,
     scrub: Scrubber,
     policy: RetryPolicy,
-    clients: OnceLock<Result<Clients, String>>,
+    clients: OnceLock<Result<Clients, ClientError>>,
     requests: AtomicUsize,
     waited_nanos: AtomicU64,
 }
@@ -314,7 +314,7 @@ impl Api {
     fn target(&self, path: &str, query: &[(&str, String)]) -> Result<String, ApiError> {
         build_target(&self.inner.api_url, path, query).map_err(|reason| ApiError::InvalidRequest {
             path: self.inner.scrub.clean(path),
-            reason: self.inner.scrub.clean(&reason),
+            reason: self.inner.scrub.clean(&reason.to_string()),
         })
     }
 
@@ -323,8 +323,8 @@ impl Api {
             .inner
             .clients
             .get_or_init(|| Clients::build(&self.inner.api_url, self.inner.token.as_ref()));
-        built.as_ref().map_err(|message| ApiError::Client {
-            message: self.inner.scrub.clean(message),
+        built.as_ref().map_err(|e| ApiError::Client {
+            message: self.inner.scrub.clean(&error_chain(e)),
         })
     }
 
@@ -347,7 +347,7 @@ impl Api {
             ..policy.clone()
         };
         let budget = std::sync::Mutex::new(Budget::new(if ask.once { &once } else { policy }));
-        let stopped = std::sync::Mutex::new(String::new());
+        let stopped: std::sync::Mutex<Option<Stop>> = std::sync::Mutex::new(None);
         let attempt = || async {
             if let Ok(mut b) = budget.lock() {
                 b.attempt += 1;
@@ -389,11 +389,17 @@ impl Api {
                     Outcome::RateLimit { wait, .. } => b.rate_limit(*wait).map(|()| *wait),
                     _ => b.backoff(),
                 };
-                next.map_err(|why| stopped.lock().map(|mut s| *s = why))
+                next.map_err(|why| stopped.lock().map(|mut s| *s = Some(why)))
                     .ok()
             })
             .await;
-        let stopped = stopped.into_inner().unwrap_or_default();
+        // No recorded stop (never expected) reads as an empty reason.
+        let stopped = stopped
+            .into_inner()
+            .ok()
+            .flatten()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         let attempts = budget.lock().map_or(0, |b| b.attempt);
         self.ended(ask, target, result, attempts, stopped)
     }
@@ -445,13 +451,13 @@ impl Api {
                 "no answer within {}",
                 super::retry::human(self.inner.policy.request_timeout)
             )),
-            Failure::Transport(message) => Ok(self.inner.scrub.clean(&message)),
+            Failure::Transport(e) => Ok(self.inner.scrub.clean(&error_chain(&*e))),
             Failure::NotUtf8 => {
                 Err(self.decode_error(method, target, "the body is not UTF-8 text"))
             }
-            Failure::Invalid(reason) => Err(ApiError::InvalidRequest {
+            Failure::Invalid(e) => Err(ApiError::InvalidRequest {
                 path: self.inner.scrub.clean(target),
-                reason: self.inner.scrub.clean(&reason),
+                reason: self.inner.scrub.clean(&error_chain(&*e)),
             }),
         }
     }

@@ -62,6 +62,26 @@ impl RetryPolicy {
     }
 }
 
+/// Why a request stops retrying; the text ends the error's sentence
+/// (`… after 4 attempts: …`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Stop {
+    /// A rate limit asks for longer than the budget has left.
+    #[error("more than the {} s left of the {} s wait budget", secs(*.left), secs(*.budget))]
+    WaitPastBudget { left: Duration, budget: Duration },
+    /// A rate limit ended the last attempt.
+    #[error("and all {attempts} attempts are used")]
+    AttemptsUsed { attempts: u32 },
+    #[error("after {attempts} attempts")]
+    Attempts { attempts: u32 },
+    #[error("after {attempts} attempts (the next backoff of {} would exceed the {} wait budget)", human(*.backoff), human(*.budget))]
+    BackoffPastBudget {
+        attempts: u32,
+        backoff: Duration,
+        budget: Duration,
+    },
+}
+
 /// The waiting one request has done, against the policy.
 pub(crate) struct Budget<'a> {
     policy: &'a RetryPolicy,
@@ -85,17 +105,18 @@ impl<'a> Budget<'a> {
     }
 
     /// May it wait `wait` for a rate limit? Err: why not.
-    pub(crate) fn rate_limit(&mut self, wait: Duration) -> Result<(), String> {
+    pub(crate) fn rate_limit(&mut self, wait: Duration) -> Result<(), Stop> {
         let left = self.policy.max_total_wait.saturating_sub(self.waited);
         if wait > left {
-            return Err(format!(
-                "more than the {} s left of the {} s wait budget",
-                secs(left),
-                secs(self.policy.max_total_wait)
-            ));
+            return Err(Stop::WaitPastBudget {
+                left,
+                budget: self.policy.max_total_wait,
+            });
         }
         if self.attempt >= self.max_attempts() {
-            return Err(format!("and all {} attempts are used", self.max_attempts()));
+            return Err(Stop::AttemptsUsed {
+                attempts: self.max_attempts(),
+            });
         }
         self.waited += wait;
         Ok(())
@@ -103,10 +124,10 @@ impl<'a> Budget<'a> {
 
     /// The next backoff after a transient failure. Err: why it stops
     /// (`after 4 attempts`, or the budget).
-    pub(crate) fn backoff(&mut self) -> Result<Duration, String> {
+    pub(crate) fn backoff(&mut self) -> Result<Duration, Stop> {
         let attempt = self.attempt;
         if attempt >= self.max_attempts() {
-            return Err(format!("after {attempt} attempts"));
+            return Err(Stop::Attempts { attempts: attempt });
         }
         let backoff = self
             .policy
@@ -114,11 +135,11 @@ impl<'a> Budget<'a> {
             .saturating_mul(1u32.checked_shl(self.backoffs).unwrap_or(u32::MAX));
         self.backoffs += 1;
         if self.waited.saturating_add(backoff) > self.policy.max_total_wait {
-            return Err(format!(
-                "after {attempt} attempts (the next backoff of {} would exceed the {} wait budget)",
-                human(backoff),
-                human(self.policy.max_total_wait)
-            ));
+            return Err(Stop::BackoffPastBudget {
+                attempts: attempt,
+                backoff,
+                budget: self.policy.max_total_wait,
+            });
         }
         self.waited += backoff;
         Ok(backoff)
@@ -274,7 +295,7 @@ mod tests {
         b.attempt = 2;
         assert_eq!(b.backoff(), Ok(Duration::from_secs(2)));
         b.attempt = 3;
-        let stop = b.backoff().unwrap_err();
+        let stop = b.backoff().unwrap_err().to_string();
         assert!(
             stop.contains("next backoff of 4 s would exceed the 5 s wait budget"),
             "{stop}"

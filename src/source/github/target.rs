@@ -36,6 +36,14 @@ const PATH: &AsciiSet = &FILE_PATH
 /// is, but for what may not stand in a URL.
 const GIVEN_QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'#');
 
+/// Why a request target cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum TargetError {
+    /// An absolute URL elsewhere (a `Link` header pointing away).
+    #[error("it is not under the API root {api_url}; the token is only sent there")]
+    OutsideRoot { api_url: String },
+}
+
 /// A file path of the repository, escaped for `/contents/{path}`.
 pub(crate) fn encode_file_path(path: &str) -> String {
     utf8_percent_encode(path, FILE_PATH).to_string()
@@ -91,15 +99,15 @@ pub(crate) fn build_target(
     api_url: &str,
     path: &str,
     query: &[(&str, String)],
-) -> Result<String, String> {
+) -> Result<String, TargetError> {
     let mut path = path.trim();
     if let Some(rest) = path.strip_prefix(api_url) {
         path = rest;
     } else if path.starts_with("http://") || path.starts_with("https://") || path.starts_with("//")
     {
-        return Err(format!(
-            "it is not under the API root {api_url}; the token is only sent there"
-        ));
+        return Err(TargetError::OutsideRoot {
+            api_url: api_url.to_string(),
+        });
     }
     let (path, given_query) = match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),

@@ -98,15 +98,40 @@ impl Response {
     }
 }
 
+/// An underlying error (octocrab's, hyper's, …), kept with its sources:
+/// only its chain is read ([`error_chain`]), never its type.
+pub(crate) type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why one attempt got no answer.
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum Failure {
+    #[error("no answer in time")]
     Timeout,
     /// Connection refused or reset, DNS, TLS, a body cut short: retried.
-    Transport(String),
+    #[error(transparent)]
+    Transport(Cause),
     /// The body is not UTF-8: not retried.
+    #[error("the body is not UTF-8 text")]
     NotUtf8,
     /// The request could not be built: not retried.
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(Cause),
+}
+
+/// Why the HTTPS clients could not be built. Each wraps the error as it
+/// is (`transparent`: the same text and sources), so [`error_chain`] of it
+/// reads as it did of the underlying error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ClientError {
+    /// The system's CA certificates could not be loaded.
+    #[error(transparent)]
+    Roots(std::io::Error),
+    /// The API URL is no URI (checked before, so a bug).
+    #[error(transparent)]
+    BaseUri(http::uri::InvalidUri),
+    /// A header could not be made from its value.
+    #[error(transparent)]
+    Header(http::header::InvalidHeaderValue),
 }
 
 /// The two octocrab clients (see the module docs).
@@ -118,7 +143,7 @@ pub(crate) struct Clients {
 impl Clients {
     /// Builds both clients. Must run inside a tokio runtime (octocrab
     /// spawns its worker when built).
-    pub(crate) fn build(api_url: &str, token: Option<&Token>) -> Result<Clients, String> {
+    pub(crate) fn build(api_url: &str, token: Option<&Token>) -> Result<Clients, ClientError> {
         Ok(Clients {
             json: client(api_url, token, ACCEPT_JSON)?,
             raw: client(api_url, token, ACCEPT_RAW)?,
@@ -146,7 +171,7 @@ impl Clients {
             let headers = resp.headers().clone();
             let body = client.body_to_string(resp).await.map_err(|e| match e {
                 octocrab::Error::InvalidUtf8 { .. } => Failure::NotUtf8,
-                e => Failure::Transport(error_chain(&e)),
+                e => Failure::Transport(e.into()),
             })?;
             Ok(Response {
                 status,
@@ -160,16 +185,16 @@ impl Clients {
     }
 }
 
-fn client(api_url: &str, token: Option<&Token>, accept: &str) -> Result<Octocrab, String> {
+fn client(api_url: &str, token: Option<&Token>, accept: &str) -> Result<Octocrab, ClientError> {
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
-        .map_err(|e| error_chain(&e))?
+        .map_err(ClientError::Roots)?
         .https_or_http()
         .enable_http1()
         .build();
     let http = Client::builder(TokioExecutor::new()).build::<_, OctoBody>(connector);
-    let base: http::Uri = api_url.parse().map_err(|e| error_chain(&e))?;
-    let header = |v: &str| HeaderValue::from_str(v).map_err(|e| error_chain(&e));
+    let base: http::Uri = api_url.parse().map_err(ClientError::BaseUri)?;
+    let header = |v: &str| HeaderValue::from_str(v).map_err(ClientError::Header);
     let headers = vec![
         (ACCEPT, header(accept)?),
         (USER_AGENT_HEADER, header(USER_AGENT)?),
@@ -199,8 +224,8 @@ fn send_failure(e: octocrab::Error) -> Failure {
         | octocrab::Error::Uri { .. }
         | octocrab::Error::Http { .. }
         | octocrab::Error::InvalidHeaderValue { .. }
-        | octocrab::Error::Serde { .. } => Failure::Invalid(error_chain(&e)),
-        e => Failure::Transport(error_chain(&e)),
+        | octocrab::Error::Serde { .. } => Failure::Invalid(e.into()),
+        e => Failure::Transport(e.into()),
     }
 }
 

@@ -55,7 +55,44 @@ impl Entry {
     }
 }
 
-/// What the qualifier vocabulary says, or why a qualifier is refused.
+/// Why a piece of a path list is refused; each refusal has its code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum EntryError {
+    #[error("`{list}`: its parentheses, brackets or backticks do not pair up, so where one item ends is unknown")]
+    Unbalanced { list: String },
+    #[error("`{piece}`: an exclusion takes no qualifier")]
+    QualifiedExclusion { piece: String },
+    #[error("`{piece}` mixes a path with other words: write the path alone (in backticks if it has spaces), and prose on a line of its own")]
+    Mixed { piece: String },
+    #[error(transparent)]
+    Qualifier(#[from] QualifierError),
+}
+
+impl EntryError {
+    /// The diagnostic code the refusal is reported with.
+    fn code(&self) -> Code {
+        match self {
+            EntryError::Unbalanced { .. } => Code::UnreadableLine,
+            EntryError::QualifiedExclusion { .. } | EntryError::Qualifier(_) => {
+                Code::UnknownQualifier
+            }
+            EntryError::Mixed { .. } => Code::MixedItem,
+        }
+    }
+}
+
+/// Why a `(…)` qualifier is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum QualifierError {
+    #[error("`({note})` is not a qualifier the gate reads: write `(additions only)`, `(append only)`, `(read-only)` or `(except PATH)`, or move the note to its own line")]
+    Unknown { note: String },
+    #[error("`({note})`: `{word}` is not a path; `except` takes paths only")]
+    NotAPath { note: String, word: String },
+    #[error("`({note})` names nothing to except")]
+    NothingExcepted { note: String },
+}
+
+/// What the qualifier vocabulary says.
 #[derive(Default)]
 struct Qualifiers {
     additions_only: bool,
@@ -74,8 +111,9 @@ pub(super) fn entries(list: &str) -> Vec<Entry> {
     if !balanced(list) {
         out.push(refused(
             0..list.len(),
-            Code::UnreadableLine,
-            format!("`{list}`: its parentheses, brackets or backticks do not pair up, so where one item ends is unknown"),
+            EntryError::Unbalanced {
+                list: list.to_string(),
+            },
         ));
         return out;
     }
@@ -137,8 +175,9 @@ fn read_one(text: &str, at: usize, out: &mut Vec<Entry>) {
         if !notes.is_empty() {
             return out.push(refused(
                 whole,
-                Code::UnknownQualifier,
-                format!("`{text}`: an exclusion takes no qualifier"),
+                EntryError::QualifiedExclusion {
+                    piece: text.to_string(),
+                },
             ));
         }
         let ex = unquote(ex.trim_start_matches('`'));
@@ -162,7 +201,7 @@ fn read_one(text: &str, at: usize, out: &mut Vec<Entry>) {
     let mut q = Qualifiers::default();
     for n in notes {
         if let Err(why) = qualifier(n, &mut q) {
-            return out.push(refused(whole, Code::UnknownQualifier, why));
+            return out.push(refused(whole, why.into()));
         }
     }
     // One backtick span holding several paths: `` `a/**, b.ts` ``.
@@ -208,7 +247,7 @@ fn path_entry(text: &str, range: Range<usize>, q: Qualifiers, out: &mut Vec<Entr
 }
 
 /// One `(…)` qualifier into `q`, or why it is refused.
-fn qualifier(note: &str, q: &mut Qualifiers) -> Result<(), String> {
+fn qualifier(note: &str, q: &mut Qualifiers) -> Result<(), QualifierError> {
     let n = super::blocks::collapse_ws(&note.to_lowercase());
     match n.as_str() {
         "additions only" | "additions-only" | "append only" | "append-only" => {
@@ -225,25 +264,28 @@ fn qualifier(note: &str, q: &mut Qualifiers) -> Result<(), String> {
         .iter()
         .find_map(|k| n.starts_with(k).then(|| note.trim()[k.len()..].trim()));
     let Some(rest) = rest else {
-        return Err(format!(
-            "`({note})` is not a qualifier the gate reads: write `(additions only)`, `(append only)`, `(read-only)` or `(except PATH)`, or move the note to its own line"
-        ));
+        return Err(QualifierError::Unknown {
+            note: note.to_string(),
+        });
     };
     let mut any = false;
     for piece in split_list(rest) {
         for p in split_joins(piece.text) {
             let p = unquote(strip_emphasis(p));
             if !looks_like_path(p) {
-                return Err(format!(
-                    "`({note})`: `{p}` is not a path; `except` takes paths only"
-                ));
+                return Err(QualifierError::NotAPath {
+                    note: note.to_string(),
+                    word: p.to_string(),
+                });
             }
             q.except.push(p.to_string());
             any = true;
         }
     }
     if !any {
-        return Err(format!("`({note})` names nothing to except"));
+        return Err(QualifierError::NothingExcepted {
+            note: note.to_string(),
+        });
     }
     Ok(())
 }
@@ -336,15 +378,21 @@ fn offset(outer: &str, inner: &str) -> usize {
     super::reader::offset_in(outer, inner).unwrap_or(0)
 }
 
-fn refused(range: Range<usize>, code: Code, why: String) -> Entry {
-    Entry::Refused { range, code, why }
+/// A refused piece: its diagnostic's code and message come from `why`.
+fn refused(range: Range<usize>, why: EntryError) -> Entry {
+    Entry::Refused {
+        range,
+        code: why.code(),
+        why: why.to_string(),
+    }
 }
 
 fn mixed(text: &str, range: Range<usize>) -> Entry {
     refused(
         range,
-        Code::MixedItem,
-        format!("`{text}` mixes a path with other words: write the path alone (in backticks if it has spaces), and prose on a line of its own"),
+        EntryError::Mixed {
+            piece: text.to_string(),
+        },
     )
 }
 

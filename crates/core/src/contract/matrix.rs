@@ -9,6 +9,35 @@ use super::items::{clean_name, plain_text, split_list};
 use super::reader::Reader;
 use super::{CiSource, Code, MatrixRow, INTEGRATOR};
 
+/// Why a row's CI check, a list item's roles or a column is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum MatrixError {
+    #[error("the row names two CI checks, `{first}` and `{second}`")]
+    TwoChecks { first: String, second: String },
+    #[error("the row names two CI sources, {} and {}", source_word(.first), source_word(.second))]
+    TwoSources { first: CiSource, second: CiSource },
+    #[error("a commit status is never skipped or neutral: `skipped ok` and `neutral ok` apply to check-runs")]
+    StatusNotSkipped,
+    #[error("`(ci: …)` names no CI check")]
+    NoCheck,
+    #[error("`{option}` is not a CI option the gate knows ({CI_WORDS})")]
+    UnknownOption { option: String },
+    #[error("`app: {app}` is not a GitHub App slug or id (letters, digits and `-`, as in `app: circleci-checks`)")]
+    BadApp { app: String },
+    #[error("source `{name}` is not one the gate knows (`github-actions`, `app: SLUG`, `status`)")]
+    UnknownSource { name: String },
+    #[error("`{parenthetical}` has two such parentheticals: write one")]
+    TwoParentheticals { parenthetical: String },
+    #[error("the item names no check")]
+    ItemNoCheck,
+    #[error("`{role}` is not a role the gate knows ({ROLE_WORDS})")]
+    UnknownRole { role: String },
+    #[error("the parenthetical names no role ({ROLE_WORDS})")]
+    NoRole,
+    #[error("matrix column `{header}` names an agent only in its note: write the agent first (`agent-1 (uploads)`)")]
+    ColumnAgentInNote { header: String },
+}
+
 /// What a row says about its CI check: the name, the source, and which
 /// conclusions besides success evidence it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,21 +50,23 @@ pub(super) struct CiSpec {
 
 impl CiSpec {
     /// Adds what `other` says; two different names or sources are refused.
-    pub fn merge(mut self, other: CiSpec) -> Result<CiSpec, String> {
+    pub fn merge(mut self, other: CiSpec) -> Result<CiSpec, MatrixError> {
         match (&self.name, other.name) {
             (Some(a), Some(b)) if *a != b => {
-                return Err(format!("the row names two CI checks, `{a}` and `{b}`"))
+                return Err(MatrixError::TwoChecks {
+                    first: a.clone(),
+                    second: b,
+                })
             }
             (None, b) => self.name = b,
             _ => {}
         }
         match (&self.source, other.source) {
             (Some(a), Some(b)) if *a != b => {
-                return Err(format!(
-                    "the row names two CI sources, {} and {}",
-                    source_word(a),
-                    source_word(&b)
-                ))
+                return Err(MatrixError::TwoSources {
+                    first: a.clone(),
+                    second: b,
+                })
             }
             (None, b) => self.source = b,
             _ => {}
@@ -43,10 +74,7 @@ impl CiSpec {
         self.skipped_ok |= other.skipped_ok;
         self.neutral_ok |= other.neutral_ok;
         if self.source == Some(CiSource::Status) && (self.skipped_ok || self.neutral_ok) {
-            return Err(
-                "a commit status is never skipped or neutral: `skipped ok` and `neutral ok` apply to check-runs"
-                    .to_string(),
-            );
+            return Err(MatrixError::StatusNotSkipped);
         }
         Ok(self)
     }
@@ -80,14 +108,14 @@ pub(super) fn is_blank(text: &str) -> bool {
 /// Reads `NAME[, OPTION]…`: the inside of `(ci: …)` after `ci:`, or a
 /// `CI check` cell. The name may be in backticks (it may hold commas or
 /// parentheses there).
-pub(super) fn parse_ci_spec(text: &str) -> Result<CiSpec, String> {
+pub(super) fn parse_ci_spec(text: &str) -> Result<CiSpec, MatrixError> {
     let pieces = split_list(text);
     let Some((first, options)) = pieces.split_first() else {
-        return Err("`(ci: …)` names no CI check".to_string());
+        return Err(MatrixError::NoCheck);
     };
     let name = plain_text(first.text);
     if name.is_empty() {
-        return Err("`(ci: …)` names no CI check".to_string());
+        return Err(MatrixError::NoCheck);
     }
     let mut spec = CiSpec {
         name: Some(name),
@@ -100,7 +128,7 @@ pub(super) fn parse_ci_spec(text: &str) -> Result<CiSpec, String> {
 }
 
 /// One option of a CI spec.
-fn parse_option(text: &str) -> Result<CiSpec, String> {
+fn parse_option(text: &str) -> Result<CiSpec, MatrixError> {
     let t = plain_text(text).to_ascii_lowercase();
     let spec = match t.as_str() {
         "status" | "commit status" => CiSpec {
@@ -121,10 +149,9 @@ fn parse_option(text: &str) -> Result<CiSpec, String> {
                 ..CiSpec::default()
             },
             None => {
-                return Err(format!(
-                    "`{}` is not a CI option the gate knows ({CI_WORDS})",
-                    plain_text(text)
-                ))
+                return Err(MatrixError::UnknownOption {
+                    option: plain_text(text),
+                })
             }
         },
     };
@@ -133,16 +160,16 @@ fn parse_option(text: &str) -> Result<CiSpec, String> {
 
 /// `app: SLUG` or `app: ID`: a GitHub App slug (letters, digits, `-`) or
 /// its numeric id. `github-actions` is the default source.
-fn parse_app(app: &str) -> Result<CiSource, String> {
+fn parse_app(app: &str) -> Result<CiSource, MatrixError> {
     let ok = !app.is_empty()
         && !app.starts_with('-')
         && app
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !ok {
-        return Err(format!(
-            "`app: {app}` is not a GitHub App slug or id (letters, digits and `-`, as in `app: circleci-checks`)"
-        ));
+        return Err(MatrixError::BadApp {
+            app: app.to_string(),
+        });
     }
     Ok(
         if app == crate::ci_evidence::ACTIONS_SLUG
@@ -157,7 +184,7 @@ fn parse_app(app: &str) -> Result<CiSource, String> {
 
 /// A `Source` (or `CI source`) cell: `github-actions`, `GitHub Actions`,
 /// `app: SLUG`, `status`, `commit status`, or blank (the default).
-pub(super) fn parse_source_cell(text: &str) -> Result<CiSpec, String> {
+pub(super) fn parse_source_cell(text: &str) -> Result<CiSpec, MatrixError> {
     let t = plain_text(text);
     if is_blank(&t) {
         return Ok(CiSpec::default());
@@ -168,11 +195,7 @@ pub(super) fn parse_source_cell(text: &str) -> Result<CiSpec, String> {
         "status" | "commit status" => CiSource::Status,
         _ => match lower.strip_prefix("app:") {
             Some(app) => parse_app(app.trim())?,
-            None => {
-                return Err(format!(
-                "source `{t}` is not one the gate knows (`github-actions`, `app: SLUG`, `status`)"
-            ))
-            }
+            None => return Err(MatrixError::UnknownSource { name: t }),
         },
     };
     Ok(CiSpec {
@@ -241,7 +264,7 @@ impl Reader<'_> {
         let mut rest = cell.raw.as_str();
         let mut ci: Option<&str> = None;
         let mut roles: Option<&str> = None;
-        let mut problem: Option<(Code, String)> = None;
+        let mut problem: Option<(Code, MatrixError)> = None;
         while let Some((before, inner)) = trailing_paren(rest) {
             let slot = if ci_inner(inner).is_some() {
                 &mut ci
@@ -251,7 +274,9 @@ impl Reader<'_> {
             if slot.is_some() {
                 problem = Some((
                     Code::MatrixItemRoles,
-                    format!("`{}` has two such parentheticals: write one", inner.trim()),
+                    MatrixError::TwoParentheticals {
+                        parenthetical: inner.trim().to_string(),
+                    },
                 ));
                 break;
             }
@@ -260,7 +285,7 @@ impl Reader<'_> {
         }
         let check = plain_text(rest);
         if problem.is_none() && check.is_empty() {
-            problem = Some((Code::UnreadableLine, "the item names no check".to_string()));
+            problem = Some((Code::UnreadableLine, MatrixError::ItemNoCheck));
         }
         let mut spec = CiSpec::default();
         if let (None, Some(inner)) = (&problem, ci.and_then(ci_inner)) {
@@ -312,7 +337,7 @@ impl Reader<'_> {
 
     /// `every agent`, `all agents`, `integrator`, `everyone`, `all` and
     /// agent names, separated by `,`, `;`, `&` or ` and `.
-    fn parse_roles(&self, inner: &str) -> Result<Roles, String> {
+    fn parse_roles(&self, inner: &str) -> Result<Roles, MatrixError> {
         let mut r = Roles::default();
         let mut any = false;
         let normalised = inner.replace('&', ",");
@@ -329,17 +354,13 @@ impl Reader<'_> {
                     }
                     _ => match self.agent_index(&w) {
                         Some(i) => r.agents.push(i),
-                        None => {
-                            return Err(format!(
-                                "`{w}` is not a role the gate knows ({ROLE_WORDS})"
-                            ))
-                        }
+                        None => return Err(MatrixError::UnknownRole { role: w }),
                     },
                 }
             }
         }
         if !any {
-            return Err(format!("the parenthetical names no role ({ROLE_WORDS})"));
+            return Err(MatrixError::NoRole);
         }
         Ok(r)
     }
@@ -347,7 +368,7 @@ impl Reader<'_> {
     /// A matrix column's header: the agent (or `Integrator`) it names,
     /// with a trailing note in parentheses allowed (`agent-1 (uploads)`).
     /// `Err` when only the note names an agent: the column is unclear.
-    pub(super) fn matrix_column(&self, header: &str) -> Result<Option<String>, String> {
+    pub(super) fn matrix_column(&self, header: &str) -> Result<Option<String>, MatrixError> {
         let text = plain_text(header);
         let (name, note) = match trailing_paren(&text) {
             Some((before, inner)) if !before.is_empty() => (before.to_string(), Some(inner)),
@@ -361,9 +382,7 @@ impl Reader<'_> {
             return Ok(Some(self.c.agents[i].name.clone()));
         }
         if note.is_some_and(|n| self.mentions_agent(n)) {
-            return Err(format!(
-                "matrix column `{text}` names an agent only in its note: write the agent first (`agent-1 (uploads)`)"
-            ));
+            return Err(MatrixError::ColumnAgentInNote { header: text });
         }
         Ok(None)
     }

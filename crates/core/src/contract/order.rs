@@ -28,11 +28,48 @@ use super::Code;
 mod plan;
 mod words;
 
-use plan::{positions, Plan};
-use words::{intro_stripped, sentences, Tok, PARALLEL};
+use plan::{positions, Plan, PositionError};
+use words::{intro_stripped, sentences, Tok, TokenError, PARALLEL};
 pub(super) use words::{position_word, FILLERS, FORWARD, LAST};
 
 const SECTION: &str = "Merge order";
+
+/// Why an order line is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum OrderError {
+    #[error("`{name}` follows another name with nothing between them")]
+    Adjacent { name: String },
+    #[error("the note `({note})` follows an arrow or `then`, not an agent")]
+    NoteAfterArrow { note: String },
+    #[error("the note `({note})` follows no agent")]
+    OrphanParen { note: String },
+    #[error("the note `{note}` follows no agent")]
+    OrphanDash { note: String },
+    #[error("no agent of the contract is named `{word}`")]
+    UnknownAgent { word: String },
+    #[error("`{word}` is not a word the gate reads in a merge order")]
+    UnknownWord { word: String },
+    #[error("a position word stands after the last agent with no agent of its own")]
+    TrailingPosition,
+    #[error("it names no agent")]
+    NoAgent,
+    #[error("names joined by `and` merge in which order? write `(in parallel)` after them, or an arrow between them")]
+    AndUnordered,
+    #[error(transparent)]
+    Tokens(#[from] TokenError),
+    #[error(transparent)]
+    Positions(#[from] PositionError),
+}
+
+impl OrderError {
+    /// The diagnostic code the refused line is reported with.
+    fn code(&self) -> Code {
+        match self {
+            OrderError::UnknownAgent { .. } => Code::UnknownAgent,
+            _ => Code::UnreadableLine,
+        }
+    }
+}
 
 /// Agents that merge in either order, at one position of a chain.
 #[derive(Debug, Default, Clone)]
@@ -101,24 +138,20 @@ impl Reader<'_> {
             .into_iter()
             .partition(|s| self.mentions_agent(s));
         kept.extend(prose.into_iter().map(str::trim).filter(|s| !s.is_empty()));
-        let chains: Result<Vec<Chain>, String> = order
+        let chains: Result<Vec<Chain>, OrderError> = order
             .into_iter()
             .map(|s| {
                 self.order_tokens(s, base)
+                    .map_err(OrderError::from)
                     .and_then(|t| self.chain(&t, item))
             })
             .collect();
         match chains {
             Err(why) => {
                 self.c.lines.refused += 1;
-                let code = if why.starts_with("no agent of the contract") {
-                    Code::UnknownAgent
-                } else {
-                    Code::UnreadableLine
-                };
                 self.c.diagnostics.push(
                     super::Diagnostic::error(
-                        code,
+                        why.code(),
                         cell.span.clone(),
                         format!("{SECTION}: cannot read `{text}`: {why}"),
                     )
@@ -155,7 +188,7 @@ impl Reader<'_> {
     }
 
     /// Tokens into a chain of groups, every token accounted for.
-    fn chain(&self, toks: &[Tok], item: bool) -> Result<Chain, String> {
+    fn chain(&self, toks: &[Tok], item: bool) -> Result<Chain, OrderError> {
         let mut ch = Chain::default();
         let mut g = Group::default();
         // What joins the next name to the group so far.
@@ -181,10 +214,9 @@ impl Reader<'_> {
                             ch.forward.push(fwd);
                         }
                         Join::None => {
-                            return Err(format!(
-                                "`{}` follows another name with nothing between them",
-                                self.c.agents[*idx].name
-                            ))
+                            return Err(OrderError::Adjacent {
+                                name: self.c.agents[*idx].name.clone(),
+                            })
                         }
                     }
                     g.members.push((*idx, span.clone(), None));
@@ -196,22 +228,20 @@ impl Reader<'_> {
                     if PARALLEL.contains(&lower.as_str()) {
                         g.parallel = true;
                     } else if matches!(join, Join::Next(_)) {
-                        return Err(format!(
-                            "the note `({p})` follows an arrow or `then`, not an agent"
-                        ));
+                        return Err(OrderError::NoteAfterArrow { note: p.clone() });
                     } else if let Some(m) = g.members.last_mut() {
                         m.2 = Some(match m.2.take() {
                             Some(prev) => format!("{prev}; {p}"),
                             None => p.clone(),
                         });
                     } else {
-                        return Err(format!("the note `({p})` follows no agent"));
+                        return Err(OrderError::OrphanParen { note: p.clone() });
                     }
                 }
                 Tok::DashNote(n) => match g.members.last_mut() {
                     Some(m) if m.2.is_none() => m.2 = Some(n.clone()),
                     Some(m) => m.2 = Some(format!("{}; {n}", m.2.take().unwrap_or_default())),
-                    None => return Err(format!("the note `{n}` follows no agent")),
+                    None => return Err(OrderError::OrphanDash { note: n.clone() }),
                 },
                 Tok::Comma => {
                     if join == Join::None {
@@ -251,11 +281,13 @@ impl Reader<'_> {
                         }
                     } else if FILLERS.contains(&w) {
                     } else if w.contains(|c: char| c.is_ascii_digit()) || w.contains('-') {
-                        return Err(format!("no agent of the contract is named `{w}`"));
+                        return Err(OrderError::UnknownAgent {
+                            word: w.to_string(),
+                        });
                     } else {
-                        return Err(format!(
-                            "`{w}` is not a word the gate reads in a merge order"
-                        ));
+                        return Err(OrderError::UnknownWord {
+                            word: w.to_string(),
+                        });
                     }
                 }
             }
@@ -265,12 +297,10 @@ impl Reader<'_> {
             ch.groups.push(g);
         }
         if !pending.is_empty() {
-            return Err(
-                "a position word stands after the last agent with no agent of its own".into(),
-            );
+            return Err(OrderError::TrailingPosition);
         }
         if ch.groups.is_empty() {
-            return Err("it names no agent".into());
+            return Err(OrderError::NoAgent);
         }
         // `2. agent-1, agent-3 (in parallel)`: an item of names and a marker.
         if item && commas_only && ch.groups.iter().any(|g| g.parallel) {
@@ -287,7 +317,7 @@ impl Reader<'_> {
         }
         for g in &ch.groups {
             if g.members.len() > 1 && !g.parallel && !item {
-                return Err("names joined by `and` merge in which order? write `(in parallel)` after them, or an arrow between them".into());
+                return Err(OrderError::AndUnordered);
             }
         }
         ch.commas_only = commas_only;

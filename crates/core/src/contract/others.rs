@@ -3,8 +3,20 @@
 
 use super::blocks::{Block, Section};
 use super::items::plain_text;
+use super::matrix::{CiSpec, MatrixError};
 use super::reader::{block_cells, Reader};
 use super::{Approver, CiSource, Code, MatrixRow};
+
+/// Why the integration branch's line names no branch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum IntegrationError {
+    #[error("the integration branch section's first line `{line}` does not say which word is the branch: write it in backticks")]
+    WhichWord { line: String },
+    #[error("the integration branch line `{line}` has several names in backticks: which is the branch? write only the branch in backticks")]
+    SeveralSpans { line: String },
+    #[error("the integration branch section names no branch (write it in backticks)")]
+    NoBranch,
+}
 
 impl Reader<'_> {
     pub(super) fn interface_section(&mut self, s: &Section) {
@@ -84,7 +96,11 @@ impl Reader<'_> {
                     }
                     Err(why) => {
                         self.c.lines.refused += 1;
-                        self.err(Code::NoIntegrationBranch, cell.span.clone(), why);
+                        self.err(
+                            Code::NoIntegrationBranch,
+                            cell.span.clone(),
+                            why.to_string(),
+                        );
                     }
                 }
             }
@@ -188,8 +204,8 @@ impl Reader<'_> {
                     );
                     name
                 }
-                Err(msg) => {
-                    self.err(Code::MatrixColumnUnclear, h.span.clone(), msg);
+                Err(why) => {
+                    self.err(Code::MatrixColumnUnclear, h.span.clone(), why.to_string());
                     plain_text(&h.raw)
                 }
             };
@@ -241,10 +257,7 @@ impl Reader<'_> {
                             super::matrix::CI_WORDS
                         ),
                     );
-                    (
-                        plain_text(&check_cell.raw),
-                        super::matrix::CiSpec::default(),
-                    )
+                    (plain_text(&check_cell.raw), CiSpec::default())
                 }
             };
             let mut m = MatrixRow {
@@ -308,7 +321,7 @@ impl Reader<'_> {
 /// The integration branch's line: the branch in the one backtick span (or
 /// a bare first word followed by nothing, `,`, `.` or a dash), and the rest
 /// of the line, kept as a note. Two spans could each be the branch: refused.
-fn integration_line(raw: &str) -> Result<(String, String), String> {
+fn integration_line(raw: &str) -> Result<(String, String), IntegrationError> {
     let spans: Vec<&str> = raw.split('`').skip(1).step_by(2).collect();
     let (branch, rest) = match spans.as_slice() {
         [one] => {
@@ -323,18 +336,20 @@ fn integration_line(raw: &str) -> Result<(String, String), String> {
                 || after.is_empty()
                 || after.starts_with(['—', '–', '-', '(']);
             if !ends {
-                return Err(format!("the integration branch section's first line `{raw}` does not say which word is the branch: write it in backticks"));
+                return Err(IntegrationError::WhichWord {
+                    line: raw.to_string(),
+                });
             }
             (word.to_string(), after.to_string())
         }
         _ => {
-            return Err(format!("the integration branch line `{raw}` has several names in backticks: which is the branch? write only the branch in backticks"));
+            return Err(IntegrationError::SeveralSpans {
+                line: raw.to_string(),
+            });
         }
     };
     if branch.is_empty() || branch.contains(char::is_whitespace) {
-        return Err(
-            "the integration branch section names no branch (write it in backticks)".into(),
-        );
+        return Err(IntegrationError::NoBranch);
     }
     let rest = rest
         .trim()
@@ -362,14 +377,14 @@ fn row_ci(
     check: &super::blocks::Cell,
     ci_cell: Option<&super::blocks::Cell>,
     source_cell: Option<&super::blocks::Cell>,
-) -> Result<(String, super::matrix::CiSpec), String> {
+) -> Result<(String, CiSpec), MatrixError> {
     use super::matrix::{ci_inner, is_blank, parse_ci_spec, parse_source_cell, trailing_paren};
     let (text, mut spec) = match trailing_paren(&check.raw) {
         Some((before, inner)) if ci_inner(inner).is_some() => (
             plain_text(before),
             parse_ci_spec(ci_inner(inner).unwrap_or_default())?,
         ),
-        _ => (plain_text(&check.raw), super::matrix::CiSpec::default()),
+        _ => (plain_text(&check.raw), CiSpec::default()),
     };
     if let Some(c) = ci_cell.filter(|c| !is_blank(&plain_text(&c.raw))) {
         spec = spec.merge(parse_ci_spec(&c.raw)?)?;

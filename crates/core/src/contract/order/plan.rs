@@ -9,10 +9,25 @@ use super::super::{Code, MergeStep};
 use super::words::{position_word, LAST};
 use super::Chain;
 
+/// Why a line's position words cannot be true or cannot place its groups.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum PositionError {
+    #[error("`in between` needs every other agent placed by a position word")]
+    BetweenUnplaced,
+    #[error("`{words}` is not where its position word puts it")]
+    Untrue { words: String },
+    #[error("two agents are given the same position, or one past the end")]
+    Taken,
+    #[error("`in between` is clear only when it leaves one place between the others")]
+    BetweenUnclear,
+    #[error("`in between` leaves no agent before or after it")]
+    BetweenAtEnd,
+}
+
 /// `first`, `last`, `second`, `in between` must be true of where the group
 /// stands; the position form (`A first, C last, B in between`) puts the
 /// groups where their words say.
-pub(super) fn positions(ch: &mut Chain) -> Result<(), String> {
+pub(super) fn positions(ch: &mut Chain) -> Result<(), PositionError> {
     let n = ch.groups.len();
     let said: Vec<Option<Option<usize>>> = ch
         .groups
@@ -34,17 +49,12 @@ pub(super) fn positions(ch: &mut Chain) -> Result<(), String> {
         for (k, s) in said.iter().enumerate() {
             match s {
                 None => {}
-                Some(None) => {
-                    return Err(
-                        "`in between` needs every other agent placed by a position word".into(),
-                    )
-                }
+                Some(None) => return Err(PositionError::BetweenUnplaced),
                 Some(Some(p)) if *p == order[k] => {}
                 Some(Some(_)) => {
-                    return Err(format!(
-                        "`{}` is not where its position word puts it",
-                        ch.groups[k].positions.join(" ")
-                    ))
+                    return Err(PositionError::Untrue {
+                        words: ch.groups[k].positions.join(" "),
+                    })
                 }
             }
         }
@@ -56,22 +66,18 @@ pub(super) fn positions(ch: &mut Chain) -> Result<(), String> {
     for (k, s) in said.iter().enumerate() {
         match s {
             Some(Some(p)) if *p < n && slot[*p].is_none() => slot[*p] = Some(k),
-            Some(Some(_)) => {
-                return Err("two agents are given the same position, or one past the end".into())
-            }
+            Some(Some(_)) => return Err(PositionError::Taken),
             Some(None) => between.push(k),
             None => unreachable!(),
         }
     }
     let free: Vec<usize> = (0..n).filter(|p| slot[*p].is_none()).collect();
     if free.len() != between.len() || between.len() > 1 {
-        return Err(
-            "`in between` is clear only when it leaves one place between the others".into(),
-        );
+        return Err(PositionError::BetweenUnclear);
     }
     if let (Some(p), Some(k)) = (free.first(), between.first()) {
         if *p == 0 || *p == n - 1 {
-            return Err("`in between` leaves no agent before or after it".into());
+            return Err(PositionError::BetweenAtEnd);
         }
         slot[*p] = Some(*k);
     }

@@ -121,9 +121,16 @@ pub(super) fn phrase_at<'a>(lower: &str, words: &'a [&'a str]) -> Option<&'a str
     best
 }
 
+/// Why a line cannot be split into tokens.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum TokenError {
+    #[error("`{rest}` opens a parenthesis it never closes")]
+    Unclosed { rest: String },
+}
+
 impl Reader<'_> {
     /// Splits a line into tokens, or says which word cannot be read.
-    pub(super) fn order_tokens(&self, text: &str, base: usize) -> Result<Vec<Tok>, String> {
+    pub(super) fn order_tokens(&self, text: &str, base: usize) -> Result<Vec<Tok>, TokenError> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < text.len() {
@@ -146,7 +153,9 @@ impl Reader<'_> {
                         depth == 0
                     })
                     .map(|(j, _)| j)
-                    .ok_or_else(|| format!("`{rest}` opens a parenthesis it never closes"))?;
+                    .ok_or_else(|| TokenError::Unclosed {
+                        rest: rest.to_string(),
+                    })?;
                 out.push(Tok::Paren(rest[1..end].trim().to_string()));
                 i += end + 1;
                 continue;
