@@ -7,7 +7,6 @@
 use clap::builder::PossibleValue;
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand, ValueEnum};
 
-use super::hook::AgentHookArgs;
 use crate::agent::cli::Cli;
 
 impl ValueEnum for Cli {
@@ -79,4 +78,23 @@ impl FromArgMatches for AgentHook {
         *self = Self::from_arg_matches(m)?;
         Ok(())
     }
+}
+
+/// Options every agent-CLI hook takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AgentHookArgs {
+    /// A directory outside the worktree that edits may reach (repeatable), e.g. a scratch dir.
+    #[arg(long = "allow-outside", value_name = "DIR")]
+    pub allow_outside: Vec<std::path::PathBuf>,
+    /// Read the contract from this base instead of the one `setup` recorded.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Read this contract (repeatable) instead of the ones `setup` recorded
+    /// (default: CONTRACT.md and .github/contracts/*.md).
+    #[arg(long = "contract", value_name = "PATH")]
+    pub contracts: Vec<String>,
+    /// Deny with a reason when no decision is reached in this many seconds
+    /// (a hook the agent CLI times out on lets the call through).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
 }
