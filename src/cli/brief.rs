@@ -14,8 +14,7 @@ pub fn run(a: &BriefArgs) -> Result<Outcome, CliError> {
         .map(|g| g.root().to_path_buf())
         .unwrap_or_else(|_| dir.clone());
     let paths = super::lint::in_dir(dir, &a.contract.contracts);
-    let contracts =
-        local::contracts_in_dir(&root, &paths).map_err(|e| CliError::new(e.to_string()))?;
+    let contracts = local::contracts_in_dir(&root, &paths).map_err(CliError::of)?;
     for c in &contracts {
         let found = c.agent(&a.agent).or_else(|| c.agent_for_branch(&a.agent));
         if let Some(agent) = found {

@@ -36,8 +36,8 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         ),
         None => None,
     };
-    let git = Git::open_resolving(dir, &[a.base.as_str(), a.head.as_str()])
-        .map_err(|e| CliError::new(e.to_string()))?;
+    let git =
+        Git::open_resolving(dir, &[a.base.as_str(), a.head.as_str()]).map_err(CliError::of)?;
     let mut options = options(a);
     let req = Request {
         base: a.base.clone(),
@@ -68,7 +68,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         (loaded, side)
     });
     options.threads = threads;
-    let mut loaded = loaded.map_err(|e| CliError::new(e.to_string()))?;
+    let mut loaded = loaded.map_err(CliError::of)?;
     let rules = rules.map_err(CliError::new)?;
     let mut warnings = Vec::new();
     if a.worktree {

@@ -31,13 +31,13 @@ impl Outcome {
 }
 
 /// Why a command could not evaluate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum CliError {
     /// Bad input, no repository, an unreadable file…: printed in the
     /// command's format, naming the branch and base when known.
     Evaluate {
-        /// What went wrong, and where.
-        message: String,
+        /// What went wrong, and where: the error itself, with its sources.
+        cause: Box<dyn std::error::Error + Send + Sync>,
         /// JSON errors go to stdout as a verdict-shaped object; text to stderr.
         format: Format,
         /// The head branch, when known.
@@ -50,11 +50,23 @@ pub enum CliError {
     Reported,
 }
 
+/// A problem the command itself found (a missing flag, a bad value): the
+/// cause when there is no underlying error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Problem(pub String);
+
 impl CliError {
-    /// An error printed as text on stderr.
+    /// An error the command found itself, printed as text on stderr.
     pub fn new(message: impl Into<String>) -> CliError {
+        CliError::of(Problem(message.into()))
+    }
+
+    /// An error with its cause (and the cause's sources), printed as text
+    /// on stderr.
+    pub fn of(cause: impl std::error::Error + Send + Sync + 'static) -> CliError {
         CliError::Evaluate {
-            message: message.into(),
+            cause: Box::new(cause),
             format: Format::Text,
             branch: None,
             base: None,
@@ -65,12 +77,12 @@ impl CliError {
     pub fn in_format(self, f: Format) -> CliError {
         match self {
             CliError::Evaluate {
-                message,
+                cause,
                 branch,
                 base,
                 ..
             } => CliError::Evaluate {
-                message,
+                cause,
                 format: f,
                 branch,
                 base,
@@ -82,10 +94,8 @@ impl CliError {
     /// The same error, naming the branch and base it was about.
     pub fn about(self, branch: Option<&str>, base: Option<&str>) -> CliError {
         match self {
-            CliError::Evaluate {
-                message, format, ..
-            } => CliError::Evaluate {
-                message,
+            CliError::Evaluate { cause, format, .. } => CliError::Evaluate {
+                cause,
                 format,
                 branch: branch.map(String::from),
                 base: base.map(String::from),
@@ -94,9 +104,17 @@ impl CliError {
         }
     }
 
+    /// The cause, when there is one (never for `Reported`).
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match self {
+            CliError::Evaluate { cause, .. } => Some(cause.as_ref()),
+            CliError::Reported => None,
+        }
+    }
+
     fn report(&self) {
         let CliError::Evaluate {
-            message,
+            cause,
             format,
             branch,
             base,
@@ -104,10 +122,14 @@ impl CliError {
         else {
             return;
         };
+        // The cause's own text already says what its sources say (each
+        // module's error writes them in); printing the chain again would
+        // repeat it.
+        let message = cause.to_string();
         match format {
             Format::Json => crate::term::emit(&format!(
                 "{}\n",
-                report::json::error(branch.as_deref(), base.as_deref(), message)
+                report::json::error(branch.as_deref(), base.as_deref(), &message)
             )),
             _ => eprintln!("contract-gate: could not evaluate: {message}"),
         }
@@ -117,13 +139,20 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::Evaluate { message, .. } => f.write_str(message),
+            CliError::Evaluate { cause, .. } => write!(f, "{cause}"),
             CliError::Reported => f.write_str("could not evaluate (reported above)"),
         }
     }
 }
 
-impl std::error::Error for CliError {}
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::Evaluate { cause, .. } => cause.source(),
+            CliError::Reported => None,
+        }
+    }
+}
 
 /// The exit code the action runtime returned, read back as an outcome:
 /// it prints its own errors, so a 2 is `Reported`.
@@ -161,8 +190,21 @@ mod tests {
         assert_eq!(exit_code(Ok(Outcome::Pass)), 0);
         assert_eq!(exit_code(Ok(Outcome::Blocked)), 1);
         assert_eq!(exit_code(Err(CliError::Reported)), 2);
-        assert_eq!(from_action(0), Ok(Outcome::Pass));
-        assert_eq!(from_action(1), Ok(Outcome::Blocked));
-        assert_eq!(from_action(2), Err(CliError::Reported));
+        assert_eq!(from_action(0).unwrap(), Outcome::Pass);
+        assert_eq!(from_action(1).unwrap(), Outcome::Blocked);
+        assert!(matches!(from_action(2), Err(CliError::Reported)));
+    }
+
+    /// The cause is kept, with its sources, not flattened into text.
+    #[test]
+    fn the_cause_is_kept() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = CliError::of(io)
+            .in_format(Format::Json)
+            .about(Some("b"), None);
+        let cause = e.cause().unwrap();
+        let io = cause.downcast_ref::<std::io::Error>().unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(e.to_string(), "gone");
     }
 }

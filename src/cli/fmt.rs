@@ -23,8 +23,7 @@ pub fn run(a: &FmtArgs) -> Result<Outcome, CliError> {
     let mut paths = a.contract.contracts.clone();
     paths.extend(a.paths.iter().cloned());
     let paths = in_dir(dir, &paths);
-    let contracts =
-        local::contracts_in_dir(&root, &paths).map_err(|e| CliError::new(e.to_string()))?;
+    let contracts = local::contracts_in_dir(&root, &paths).map_err(CliError::of)?;
     if contracts.is_empty() {
         return Err(CliError::new(
             "no contract found: pass PATH, or add CONTRACT.md or .github/contracts/*.md",

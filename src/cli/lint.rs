@@ -34,8 +34,7 @@ fn lint(a: &LintArgs, format: Format) -> Result<Outcome, CliError> {
         .map(|g| g.root().to_path_buf())
         .unwrap_or_else(|| dir.clone());
     let paths = in_dir(dir, &paths);
-    let mut contracts =
-        local::contracts_in_dir(&root, &paths).map_err(|e| CliError::new(e.to_string()))?;
+    let mut contracts = local::contracts_in_dir(&root, &paths).map_err(CliError::of)?;
     if contracts.is_empty() {
         return Err(CliError::new(
             "no contract found: pass --contract PATH, or add CONTRACT.md or .github/contracts/*.md",
@@ -48,9 +47,7 @@ fn lint(a: &LintArgs, format: Format) -> Result<Outcome, CliError> {
                 dir.display()
             )));
         };
-        let files = g
-            .list_files(base, None)
-            .map_err(|e| CliError::new(e.to_string()))?;
+        let files = g.list_files(base, None).map_err(CliError::of)?;
         for c in contracts.iter_mut() {
             let w = contract_gate_core::contract::unmatched_pattern_warnings(c, &files);
             c.diagnostics.extend(w);
