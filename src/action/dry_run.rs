@@ -12,7 +12,7 @@ use crate::term::emit;
 pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
     let api = match api(s) {
         Ok(a) => a,
-        Err(e) => return fail(s.format, None, &e),
+        Err(e) => return fail(s.format, None, &e.to_string()),
     };
     if let Err(e) = api.require_token() {
         return fail(s.format, None, &e.to_string());

@@ -26,7 +26,7 @@ const JUDGED_ACTIONS: &[&str] = &[
 pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
     let api = match api(s) {
         Ok(a) => a,
-        Err(e) => return fail_closed(s, env, None, None, &e).await,
+        Err(e) => return fail_closed(s, env, None, None, &e.to_string()).await,
     };
     match dispatch(s, env, &api).await {
         Ok(code) => code,
@@ -59,16 +59,40 @@ impl From<String> for Unjudged {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(raw: &str, event: &str) -> Result<T, String> {
-    serde_json::from_str(raw).map_err(|e| format!("the {event} payload is unreadable: {e}"))
+/// Why an event's payload cannot be read.
+#[derive(Debug, thiserror::Error)]
+enum PayloadError {
+    #[error("cannot read the event payload {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the {event} payload is unreadable: {source}")]
+    Unreadable {
+        event: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl From<PayloadError> for Unjudged {
+    fn from(e: PayloadError) -> Self {
+        Unjudged::from(e.to_string())
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(raw: &str, event: &str) -> Result<T, PayloadError> {
+    serde_json::from_str(raw).map_err(|source| PayloadError::Unreadable {
+        event: event.to_string(),
+        source,
+    })
 }
 
 async fn dispatch(s: &Settings, env: &ActionsEnv, api: &Api) -> Result<i32, Unjudged> {
-    let raw = std::fs::read_to_string(&env.event_path).map_err(|e| {
-        format!(
-            "cannot read the event payload {}: {e}",
-            env.event_path.display()
-        )
+    let raw = std::fs::read_to_string(&env.event_path).map_err(|source| PayloadError::Read {
+        path: env.event_path.display().to_string(),
+        source,
     })?;
     let name = env.event_name.as_str();
     match name {

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use crate::report::{self, Format};
-use crate::source::github::client::{Api, RetryPolicy, Token};
+use crate::source::github::client::{Api, ApiError, RetryPolicy, Token};
 use crate::source::github::loader::{self, GithubLoadError, GithubSnapshot, RepoId, Target};
 use crate::source::github::reviews;
 use crate::term::emit;
@@ -73,13 +73,12 @@ fn options(s: &Settings) -> Options {
 
 /// The client of the settings. The retry policy takes the test-only
 /// backoff override (`CONTRACT_GATE_RETRY_BASE_MS`) here, once.
-pub(super) fn api(s: &Settings) -> Result<Api, String> {
+pub(super) fn api(s: &Settings) -> Result<Api, ApiError> {
     Api::new(
         &s.api_url,
         s.token.clone(),
         s.policy.clone().with_env_overrides(),
     )
-    .map_err(|e| e.to_string())
 }
 
 /// Reads a pull request (or merge-queue entry) and judges it.

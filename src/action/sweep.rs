@@ -19,7 +19,7 @@ pub async fn sweep(s: &Settings, base: &str, post_it: bool) -> i32 {
             Ok(()) => sweep_with(s, &api, base, post_it).await,
             Err(e) => fail(s.format, None, &e.to_string()),
         },
-        Err(e) => fail(s.format, None, &e),
+        Err(e) => fail(s.format, None, &e.to_string()),
     }
 }
 

@@ -74,7 +74,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
     let format: Format = a.format.into();
     let base = match a.base.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(b) => b.to_string(),
-        None => sweep_base_from_env().map_err(|e| CliError::new(e).in_format(format))?,
+        None => sweep_base_from_env().map_err(|e| CliError::of(e).in_format(format))?,
     };
     let post = if a.posting.post {
         true
@@ -97,7 +97,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
 /// The base a sweep runs on without `--base`, from the workflow's
 /// environment: the pushed branch of a `push` event (its payload's `ref`,
 /// else GITHUB_REF), or GITHUB_BASE_REF in a `pull_request` event.
-pub fn sweep_base_from_env() -> Result<String, String> {
+pub fn sweep_base_from_env() -> Result<String, SettingsError> {
     let event = env("GITHUB_EVENT_NAME").unwrap_or_default();
     let pushed = if event == "push" {
         Some(match env("GITHUB_EVENT_PATH") {
@@ -116,36 +116,66 @@ pub fn sweep_base(
     event: &str,
     pushed_ref: Option<&str>,
     base_ref: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, SettingsError> {
     if event == "push" {
         let git_ref = pushed_ref.unwrap_or_default();
         return git_ref
             .strip_prefix("refs/heads/")
             .filter(|b| !b.is_empty())
             .map(String::from)
-            .ok_or_else(|| {
-                format!("sweep: the push is to `{git_ref}`, not a branch; pass --base BRANCH")
-            });
+            .ok_or_else(|| SettingsError::PushNotBranch(git_ref.to_string()));
     }
     match base_ref {
         Some(b) if event.starts_with("pull_request") && !b.trim().is_empty() => Ok(b.to_string()),
-        _ => Err(
-            "sweep needs --base BRANCH (without it, it sweeps the pushed branch of a push event)"
-                .into(),
-        ),
+        _ => Err(SettingsError::NoSweepBase),
     }
 }
 
 /// The `ref` of a push payload.
-fn pushed_ref(path: &Path) -> Result<String, String> {
-    let raw = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the event payload {}: {e}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&raw)
-        .map_err(|e| format!("the push payload {} is unreadable: {e}", path.display()))?;
+fn pushed_ref(path: &Path) -> Result<String, SettingsError> {
+    let shown = || path.display().to_string();
+    let raw = std::fs::read_to_string(path).map_err(|source| SettingsError::ReadPayload {
+        path: shown(),
+        source,
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&raw).map_err(|source| SettingsError::BadPayload {
+            path: shown(),
+            source,
+        })?;
     v["ref"]
         .as_str()
         .map(String::from)
-        .ok_or_else(|| format!("the push payload {} has no `ref`", path.display()))
+        .ok_or_else(|| SettingsError::NoRef(shown()))
+}
+
+/// Why the settings of a GitHub command cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("sweep: the push is to `{0}`, not a branch; pass --base BRANCH")]
+    PushNotBranch(String),
+    #[error("sweep needs --base BRANCH (without it, it sweeps the pushed branch of a push event)")]
+    NoSweepBase,
+    #[error("cannot read the event payload {path}: {source}")]
+    ReadPayload {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the push payload {path} is unreadable: {source}")]
+    BadPayload {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the push payload {0} has no `ref`")]
+    NoRef(String),
+    #[error("--repo `{0}` is not OWNER/NAME")]
+    RepoFlag(String),
+    #[error("GITHUB_REPOSITORY `{0}` is not OWNER/NAME")]
+    RepoEnv(String),
+    #[error("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY, or run inside a checkout with an `origin` remote)")]
+    NoRepo,
 }
 
 /// Resolves the settings and runs `f` on a tokio runtime.
@@ -161,7 +191,7 @@ where
     Fut: std::future::Future<Output = i32>,
 {
     let settings =
-        resolve(g, p, format, &dir.dir).map_err(|e| CliError::new(e).in_format(format))?;
+        resolve(g, p, format, &dir.dir).map_err(|e| CliError::of(e).in_format(format))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -224,15 +254,12 @@ pub fn resolve(
     p: &PolicyArgs,
     format: Format,
     dir: &Path,
-) -> Result<Settings, String> {
+) -> Result<Settings, SettingsError> {
     let repo = match &g.repo {
-        Some(r) => RepoId::parse(r).ok_or_else(|| format!("--repo `{r}` is not OWNER/NAME"))?,
+        Some(r) => RepoId::parse(r).ok_or_else(|| SettingsError::RepoFlag(r.clone()))?,
         None => match env("GITHUB_REPOSITORY") {
-            Some(r) => RepoId::parse(&r)
-                .ok_or_else(|| format!("GITHUB_REPOSITORY `{r}` is not OWNER/NAME"))?,
-            None => origin_repo(dir).ok_or(
-                "no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY, or run inside a checkout with an `origin` remote)",
-            )?,
+            Some(r) => RepoId::parse(&r).ok_or(SettingsError::RepoEnv(r))?,
+            None => origin_repo(dir).ok_or(SettingsError::NoRepo)?,
         },
     };
     let token = g
@@ -284,16 +311,20 @@ mod tests {
     #[test]
     fn sweep_base_of_events() {
         assert_eq!(
-            sweep_base("push", Some("refs/heads/release/2.0"), None),
-            Ok("release/2.0".to_string())
+            sweep_base("push", Some("refs/heads/release/2.0"), None).unwrap(),
+            "release/2.0"
         );
-        let tag = sweep_base("push", Some("refs/tags/v1"), None).unwrap_err();
+        let tag = sweep_base("push", Some("refs/tags/v1"), None)
+            .unwrap_err()
+            .to_string();
         assert!(tag.contains("`refs/tags/v1`, not a branch"), "{tag}");
         assert_eq!(
-            sweep_base("pull_request_target", None, Some("main")),
-            Ok("main".to_string())
+            sweep_base("pull_request_target", None, Some("main")).unwrap(),
+            "main"
         );
-        let none = sweep_base("workflow_dispatch", None, Some("main")).unwrap_err();
+        let none = sweep_base("workflow_dispatch", None, Some("main"))
+            .unwrap_err()
+            .to_string();
         assert!(none.starts_with("sweep needs --base BRANCH"), "{none}");
         assert!(sweep_base("", None, None).is_err());
     }
