@@ -9,11 +9,8 @@ use super::args::{Cli, DirArgs, EventArgs, GithubArgs, PolicyArgs, SweepArgs};
 use super::error::{self, CliError, Outcome};
 use crate::action::run::{ActionsEnv, Settings};
 use crate::report::Format;
-use crate::source::github::client::{RetryPolicy, Token};
-use crate::source::github::loader::RepoId;
-
-/// The public API root.
-pub const PUBLIC_API: &str = "https://api.github.com";
+use crate::source::github::client::{RetryPolicy, Token, PUBLIC_API_URL};
+use crate::source::github::repo::RepoId;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -273,7 +270,7 @@ pub fn resolve(
         .api_url
         .clone()
         .or_else(|| env("GITHUB_API_URL"))
-        .unwrap_or_else(|| PUBLIC_API.to_string());
+        .unwrap_or_else(|| PUBLIC_API_URL.to_string());
     Ok(Settings {
         api_url: api_url.trim_end_matches('/').to_string(),
         token,

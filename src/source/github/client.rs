@@ -33,8 +33,6 @@ use outcome::{Ask, Outcome};
 
 /// The API root of github.com.
 pub const PUBLIC_API_URL: &str = "https://api.github.com";
-/// The REST API version every request asks for (sent by octocrab).
-pub const API_VERSION: &str = "2022-11-28";
 
 struct Inner {
     api_url: String,
