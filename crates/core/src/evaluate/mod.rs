@@ -206,13 +206,15 @@ pub fn evaluate_prepared(
     let evidence = evidence_rule::check(contract, &who, pr, options.ci.as_ref(), &mut findings);
 
     let mut v = finish(
-        Some(contract.path.clone()),
-        Some(who),
         pr,
-        findings,
-        false,
-        progress,
-        evidence,
+        Judged {
+            contract: Some(contract.path.clone()),
+            agent: Some(who),
+            findings,
+            unassigned: false,
+            merge_progress: progress,
+            evidence,
+        },
     );
     v.role = Some(role);
     v
@@ -298,7 +300,14 @@ fn unassigned(
     for c in contracts {
         contract_errors(c, &mut findings);
     }
-    finish(None, None, pr, findings, true, Vec::new(), Vec::new())
+    finish(
+        pr,
+        Judged {
+            findings,
+            unassigned: true,
+            ..Judged::default()
+        },
+    )
 }
 
 /// The failure for a branch claimed more than once.
@@ -339,28 +348,33 @@ fn contract_errors(contract: &Contract, findings: &mut Vec<Finding>) {
     }
 }
 
-fn finish(
+/// What the rules found for one branch, before it becomes a verdict.
+#[derive(Default)]
+struct Judged {
     contract: Option<String>,
     agent: Option<String>,
-    pr: &PrSnapshot,
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
+    /// No contract names the branch (a neutral conclusion without failures).
     unassigned: bool,
     merge_progress: Vec<crate::verdict::MergeStepState>,
     evidence: Vec<crate::verdict::EvidenceRow>,
-) -> Verdict {
+}
+
+fn finish(pr: &PrSnapshot, j: Judged) -> Verdict {
+    let mut findings = j.findings;
     // Stable order for every reporter: by level and rule; within a rule the
     // sources' order (paths sorted, as git and GitHub list them).
     findings.sort_by_key(|f| (f.level, f.rule));
     Verdict {
-        contract,
-        agent,
+        contract: j.contract,
+        agent: j.agent,
         role: None,
         branch: pr.branch.clone(),
         base: pr.base.clone(),
-        conclusion: Verdict::conclude(&findings, unassigned),
+        conclusion: Verdict::conclude(&findings, j.unassigned),
         findings,
-        merge_progress,
-        evidence,
+        merge_progress: j.merge_progress,
+        evidence: j.evidence,
     }
 }
 
