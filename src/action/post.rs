@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::report::checkrun::{self, Plan, CHECK_NAME};
+use crate::report::clamp::short_sha as short;
 use crate::source::github::client::{Api, ApiError};
 use crate::source::github::loader::RepoId;
 use crate::source::github::models::{ApiPullRequest, CheckRun, CheckRunList};
@@ -233,10 +234,6 @@ async fn supersede(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), A
         .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
         .await?;
     Ok(())
-}
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
 }
 
 #[cfg(test)]

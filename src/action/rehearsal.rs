@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use crate::report::clamp::short_sha as short;
+use crate::report::escape::{markdown_cell, markdown_text};
 use crate::source::github::loader::GithubSnapshot;
 use crate::source::local::git::is_object_id;
 use crate::source::local::merge_tree::{require_merge_tree, Plumb};
@@ -62,7 +64,7 @@ pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrR
     {
         return Some(note(&format!(
             "not rehearsed: `{}` is not a commit id.",
-            crate::report::markdown::escape_text(bad)
+            markdown_text(bad)
         )));
     }
     if !plan[..plan.len() - 1]
@@ -216,7 +218,7 @@ fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(
 fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Finding]) -> String {
     let mut o = format!(
         "{HEADING}This pull request trial-merged onto `{}` ({}) after the open pull requests before it in the merge order (`git merge-tree` in the workflow's checkout: nothing is checked out, pushed or run).\n\n| step | agent | pull request | result |\n|---|---|---|---|\n",
-        crate::report::markdown::escape_cell(&snap.pr.base),
+        markdown_cell(&snap.pr.base),
         short(&snap.base_sha)
     );
     let last = m.steps.len().saturating_sub(1);
@@ -246,8 +248,8 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
         o.push_str(&format!(
             "| {} | {} | {pr} | {} |\n",
             i + 1,
-            crate::report::markdown::escape_cell(&step.agent),
-            crate::report::markdown::escape_cell(&result)
+            markdown_cell(&step.agent),
+            markdown_cell(&result)
         ));
     }
     o.push('\n');
@@ -264,16 +266,12 @@ fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Findin
                 "- **{}** `{}`: {}{}\n",
                 f.level.as_str(),
                 f.rule.id(),
-                crate::report::markdown::escape_text(&at),
-                crate::report::markdown::escape_text(&f.message)
+                markdown_text(&at),
+                markdown_text(&f.message)
             ));
         }
     }
     o
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::markdown::{self, truncate_bytes, truncate_chars, TITLE_MAX_CHARS};
+use super::clamp::{truncate_bytes, truncate_chars};
+use super::escape::markdown_cell;
+use super::markdown::{self, TITLE_MAX_CHARS};
 use contract_gate_core::verdict::{Conclusion, Finding, Rule, Verdict};
 
 pub const CHECK_NAME: &str = "contract-gate";
@@ -145,7 +147,7 @@ fn rule_table(v: &Verdict) -> String {
             o.push_str(&format!(
                 "| `{}` | {n} | {} |\n",
                 rule.id(),
-                markdown::escape_cell(rule.next_step())
+                markdown_cell(rule.next_step())
             ));
         }
     }

@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 
 use contract_gate_core::verdict::{Finding, Level, Rule, Verdict};
 
+use super::escape::uri;
+
 pub const TOOL_NAME: &str = "contract-gate";
 pub const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
 pub const SCHEMA_URI: &str =
@@ -93,26 +95,6 @@ fn result(v: &Verdict, f: &Finding) -> Value {
         "contractGate/v1": fingerprint(f),
     });
     r
-}
-
-/// A relative path as a URI reference (RFC 3986): every byte that is not
-/// unreserved (`A-Z a-z 0-9 - . _ ~`), a sub-delimiter (`! $ & ' ( ) * + , ; =`),
-/// `@` or the `/` separator is percent-encoded as UTF-8. So spaces, `%`, `#`,
-/// `?`, brackets (`[...slug].astro`) and non-ASCII names are encoded, and `:`
-/// too, which in a first segment would read as a scheme. A leading `./` or `/`
-/// is dropped, keeping the URI relative to the repository root.
-pub fn uri(path: &str) -> String {
-    let p = path.trim_start_matches("./").trim_start_matches('/');
-    let mut o = String::with_capacity(p.len());
-    for b in p.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
-        if keep {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
-    }
-    o
 }
 
 /// FNV-1a 64 of rule id, path and message, as 16 hex digits.
@@ -268,28 +250,5 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), fp.len());
-    }
-
-    #[test]
-    fn uris_are_rfc3986_references() {
-        assert_eq!(uri("docs/my file.md"), "docs/my%20file.md");
-        assert_eq!(uri("./a/b.ts"), "a/b.ts");
-        assert_eq!(uri("a:b,c.ts"), "a%3Ab,c.ts");
-        assert_eq!(uri("100%#?.md"), "100%25%23%3F.md");
-        assert_eq!(uri("app/(group)/page.tsx"), "app/(group)/page.tsx");
-        assert_eq!(uri("é"), "%C3%A9");
-        // The schema's `uri-reference` format is not checked under Draft 4;
-        // check it with the same crate under Draft 7.
-        let fmt =
-            jsonschema::draft7::new(&json!({"type": "string", "format": "uri-reference"})).unwrap();
-        for p in [
-            "docs/my file.md",
-            "src/content/blog/첫 번째 글.md",
-            "src/pages/[...slug].astro",
-            "a:b.ts",
-            "x%y",
-        ] {
-            assert!(fmt.is_valid(&json!(uri(p))), "{}", uri(p));
-        }
     }
 }

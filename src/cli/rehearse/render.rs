@@ -6,15 +6,10 @@ use super::Outcome;
 use contract_gate_core::rehearsal::{Step, StepState};
 use contract_gate_core::verdict::Level;
 
-/// Untrusted text (names, paths, messages, commands) for a text report an
-/// Actions log reads: a forged `::error` line never runs.
-fn esc(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::report::escape::text(s)
-}
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
-}
+// Untrusted text (names, paths, messages, commands) for a text report an
+// Actions log reads: a forged `::error` line never runs.
+use crate::report::clamp::short_sha as short;
+use crate::report::escape::{mermaid_label as label, text as esc};
 
 fn step_line(s: &Step) -> String {
     let branch = esc(s.branch.as_deref().unwrap_or("(no branch named)"));
@@ -172,14 +167,6 @@ pub fn markdown(outs: &[Outcome]) -> String {
         o.push('\n');
     }
     o
-}
-
-/// A mermaid label: a quote or a line break must not end it.
-fn label(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('"', "#quot;")
 }
 
 fn class(s: StepState) -> &'static str {
