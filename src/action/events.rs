@@ -298,11 +298,11 @@ async fn judge_and_report(
             Ok(Posted::Run { .. }) => pending = plan.status == RunStatus::InProgress,
             Ok(Posted::Skipped(why)) => emit(&format!(
                 "::notice title=contract-gate::not posted: {}\n",
-                report::workflow::escape_data(&why)
+                report::escape::command_data(&why)
             )),
             Ok(Posted::Forbidden(why)) => emit(&format!(
                 "::warning title=contract-gate::{}\n",
-                report::workflow::escape_data(&why)
+                report::escape::command_data(&why)
             )),
             Err(e) => {
                 let msg = format!("posting the check-run failed: {e}");

@@ -12,9 +12,6 @@ use crate::source::github::client::Api;
 use crate::term::emit;
 use contract_gate_core::verdict::Verdict;
 
-/// The step summary holds at most 1 MiB.
-const STEP_SUMMARY_MAX: usize = 1 << 20;
-
 /// Appends to a file named by the runner (`GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT`).
 fn append(path: &Option<PathBuf>, text: &str) {
     if let Some(p) = path {
@@ -34,20 +31,10 @@ fn append(path: &Option<PathBuf>, text: &str) {
 
 /// The step summary, the outputs and the first workflow commands of a verdict.
 pub(super) fn actions_outputs(env: &ActionsEnv, v: &Verdict, section: Option<&str>) {
-    let mut summary = report::markdown::summary(v);
-    if let Some(section) = section {
-        summary.push('\n');
-        summary.push_str(section);
-    }
-    if summary.len() > STEP_SUMMARY_MAX - 200 {
-        let mut cut = STEP_SUMMARY_MAX - 200;
-        while !summary.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        summary.truncate(cut);
-        summary.push_str("\n\n… truncated: the check-run holds the full report\n");
-    }
-    append(&env.step_summary, &format!("{summary}\n"));
+    append(
+        &env.step_summary,
+        &report::workflow::step_summary(v, section),
+    );
     let conclusion = v.conclusion.as_str();
     let agent = v.agent.as_deref().unwrap_or("");
     append(
@@ -68,7 +55,7 @@ pub(super) async fn fail_closed(
 ) -> i32 {
     emit(&format!(
         "::error title=contract-gate::{}\n",
-        report::workflow::escape_data(msg)
+        report::escape::command_data(msg)
     ));
     append(
         &env.step_summary,

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::report::checkrun::{self, Plan, CHECK_NAME};
+use crate::report::clamp::short_sha as short;
 use crate::source::github::client::{Api, ApiError};
 use crate::source::github::loader::RepoId;
 use crate::source::github::models::{ApiPullRequest, CheckRun, CheckRunList};
@@ -89,7 +90,7 @@ pub async fn begin(
 /// the run is looked up on the head SHA by name and `external_id`, and
 /// reused when there.
 async fn create(api: &Api, repo: &RepoId, head_sha: &str, stamp: &Stamp) -> Result<u64, ApiError> {
-    let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339);
+    let body = checkrun::create_body(head_sha, &stamp.external_id(), &stamp.rfc3339).json();
     let mut tried = 0;
     loop {
         tried += 1;
@@ -197,7 +198,7 @@ pub async fn report(
     let completed_at = Stamp::now().rfc3339;
     for body in checkrun::update_bodies(plan, &completed_at) {
         let _: Value = api
-            .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
+            .patch_json(&repo.path(&format!("/check-runs/{id}")), &body.json())
             .await?;
     }
     Ok(Posted::Run {
@@ -208,12 +209,7 @@ pub async fn report(
 
 /// Completes `id` as failed: the gate could not evaluate, and says why.
 pub async fn fail_run(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
-    let body = serde_json::json!({
-        "status": "completed",
-        "conclusion": "failure",
-        "completed_at": Stamp::now().rfc3339,
-        "output": {"title": "contract-gate could not evaluate", "summary": why},
-    });
+    let body = checkrun::fail_body(why, &Stamp::now().rfc3339).json();
     let _: Value = api
         .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
         .await?;
@@ -223,20 +219,11 @@ pub async fn fail_run(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<()
 /// Completes an outdated run so it never stays pending: `cancelled` does
 /// not pass a required check, and the newer run is the one GitHub shows.
 async fn supersede(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
-    let body = serde_json::json!({
-        "status": "completed",
-        "conclusion": "cancelled",
-        "completed_at": Stamp::now().rfc3339,
-        "output": {"title": "superseded", "summary": why},
-    });
+    let body = checkrun::supersede_body(why, &Stamp::now().rfc3339).json();
     let _: Value = api
         .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
         .await?;
     Ok(())
-}
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
 }
 
 #[cfg(test)]

@@ -7,12 +7,14 @@
 
 use std::path::Path;
 
+use crate::report::clamp::short_sha as short;
+use crate::report::rehearsal::section::{self, Pull, Row, Skipped, Table};
 use crate::source::github::loader::GithubSnapshot;
 use crate::source::local::git::is_object_id;
 use crate::source::local::merge_tree::{require_merge_tree, Plumb};
 use crate::source::local::rehearsal::{merge_steps, references, Merged, Planned, Tip};
 use contract_gate_core::contract::Contract;
-use contract_gate_core::rehearsal::{caused_by_last, StepState};
+use contract_gate_core::rehearsal::caused_by_last;
 use contract_gate_core::verdict::{Finding, Role, Verdict};
 
 /// What the rehearsal adds to a pull request's verdict.
@@ -23,8 +25,6 @@ pub struct PrRehearsal {
     /// The findings this PR causes on top of the others.
     pub findings: Vec<Finding>,
 }
-
-const HEADING: &str = "### Merge rehearsal\n\n";
 
 /// Rehearses the judged PR in the checkout at `dir` and adds what it
 /// causes to `v` (re-concluded); returns the check-run section. Nothing
@@ -60,31 +60,26 @@ pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrR
         .chain(ids)
         .find(|s| !is_object_id(s))
     {
-        return Some(note(&format!(
-            "not rehearsed: `{}` is not a commit id.",
-            crate::report::markdown::escape_text(bad)
-        )));
+        return Some(note(Skipped::NotACommit(bad)));
     }
     if !plan[..plan.len() - 1]
         .iter()
         .any(|p| matches!(p.tip, Tip::Commit(_)))
     {
-        return Some(note(
-            "nothing to rehearse: no open pull request comes before this one in the merge order.",
-        ));
+        return Some(note(Skipped::NothingBefore));
     }
     Some(match run(dir, snap, c, &plan) {
         Ok((merged, findings)) => PrRehearsal {
             section: table(snap, &merged, &plan, &findings),
             findings,
         },
-        Err(why) => note(&format!("not rehearsed: {why}.")),
+        Err(why) => note(Skipped::Failed(&why)),
     })
 }
 
-fn note(text: &str) -> PrRehearsal {
+fn note(why: Skipped) -> PrRehearsal {
     PrRehearsal {
-        section: format!("{HEADING}{text}\n"),
+        section: section::skipped(why),
         findings: Vec::new(),
     }
 }
@@ -212,73 +207,43 @@ fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(
     }
 }
 
-/// One row per step, then what this PR causes.
+/// The section's table: each step with its pull request, then what this
+/// PR causes.
 fn table(snap: &GithubSnapshot, m: &Merged, plan: &[Planned], findings: &[Finding]) -> String {
-    let mut o = format!(
-        "{HEADING}This pull request trial-merged onto `{}` ({}) after the open pull requests before it in the merge order (`git merge-tree` in the workflow's checkout: nothing is checked out, pushed or run).\n\n| step | agent | pull request | result |\n|---|---|---|---|\n",
-        crate::report::markdown::escape_cell(&snap.pr.base),
-        short(&snap.base_sha)
-    );
     let last = m.steps.len().saturating_sub(1);
-    for (i, (step, planned)) in m.steps.iter().zip(plan).enumerate() {
-        let pr = if i == last {
-            format!("#{} (this one)", snap.number)
-        } else {
-            match (&planned.tip, snap.open_prs.get(&step.agent)) {
-                (Tip::Merged, _) => "merged".to_string(),
-                (_, Some(pr)) => format!("#{} at {}", pr.number, short(&pr.head_sha)),
-                _ => "none yet".to_string(),
-            }
-        };
-        let result = match step.state {
-            StepState::Clean => "merges cleanly".to_string(),
-            StepState::AlreadyMerged => "already in the base".to_string(),
-            StepState::NoBranch => "nothing to merge".to_string(),
-            StepState::Conflict => {
-                let files: Vec<String> = step
-                    .conflicts
-                    .iter()
-                    .map(|c| format!("`{}` ({})", c.path, c.kind))
-                    .collect();
-                format!("conflicts: {}", files.join(", "))
-            }
-        };
-        o.push_str(&format!(
-            "| {} | {} | {pr} | {} |\n",
-            i + 1,
-            crate::report::markdown::escape_cell(&step.agent),
-            crate::report::markdown::escape_cell(&result)
-        ));
-    }
-    o.push('\n');
-    if findings.is_empty() {
-        o.push_str("Nothing this pull request changes breaks the ones before it.\n");
-    } else {
-        for f in findings {
-            let at = match (&f.path, f.line) {
-                (Some(p), Some(l)) => format!("`{p}`:{l} — "),
-                (Some(p), None) => format!("`{p}` — "),
-                _ => String::new(),
+    let rows = m
+        .steps
+        .iter()
+        .zip(plan)
+        .enumerate()
+        .map(|(i, (step, planned))| {
+            let pull = if i == last {
+                Pull::This(snap.number)
+            } else {
+                match (&planned.tip, snap.open_prs.get(&step.agent)) {
+                    (Tip::Merged, _) => Pull::Merged,
+                    (_, Some(pr)) => Pull::Open {
+                        number: pr.number,
+                        head_sha: &pr.head_sha,
+                    },
+                    _ => Pull::None,
+                }
             };
-            o.push_str(&format!(
-                "- **{}** `{}`: {}{}\n",
-                f.level.as_str(),
-                f.rule.id(),
-                crate::report::markdown::escape_text(&at),
-                crate::report::markdown::escape_text(&f.message)
-            ));
-        }
-    }
-    o
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
+            Row { step, pull }
+        })
+        .collect();
+    section::table(&Table {
+        base: &snap.pr.base,
+        base_sha: &snap.base_sha,
+        rows,
+        findings,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use contract_gate_core::rehearsal::StepState;
 
     #[test]
     fn only_hexadecimal_ids_are_object_ids() {

@@ -40,20 +40,10 @@ pub struct ActionsEnv {
     pub output: Option<PathBuf>,
 }
 
-/// The step outputs (`GITHUB_OUTPUT`) the action declares in action.yml.
-/// A line break in a value would start a forged `key=value` line (say
-/// `conclusion=success`), so every line-breaking character becomes a space.
+/// The step outputs (`GITHUB_OUTPUT`) the action declares in action.yml,
+/// each value on its one line.
 pub(super) fn output_lines(conclusion: &str, agent: &str, findings: usize) -> String {
-    let agent: String = agent
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let agent = crate::report::escape::output_value(agent);
     format!("conclusion={conclusion}\nagent={agent}\nfindings={findings}\n")
 }
 

@@ -64,7 +64,7 @@ pub fn run(a: &FmtArgs) -> Result<Outcome, CliError> {
                 out,
                 "{}<!-- contract-gate fmt: {} -->",
                 if i > 0 { "\n" } else { "" },
-                c.path.replace("--", "- -")
+                crate::report::escape::html_comment(&c.path)
             );
         }
         out.push_str(&canonical(c));

@@ -5,39 +5,21 @@
 //! step's tree in a temporary directory. Exit 0 clean, 1 findings, 2 could
 //! not rehearse.
 
-mod render;
 mod run;
 
 use std::time::Duration;
 
+use crate::report::rehearsal as render;
 use crate::source::local::git::Git;
 use crate::source::local::merge_tree::Plumb;
-use crate::source::local::rehearsal::{rehearse, Rehearsed};
+use crate::source::local::rehearsal::rehearse;
 use crate::source::local::{self};
 use crate::term::emit;
+use contract_gate_core::rehearsal::Outcome;
 
-pub use run::{commands, RunReport};
+pub use run::commands;
 
 use crate::cli::args::{RehearseArgs, RehearseFormat};
-
-/// One contract's rehearsal, with its runs when `--run` was given.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Outcome {
-    /// What the trial merges found.
-    #[serde(flatten)]
-    pub rehearsed: Rehearsed,
-    /// The command runs (`--run` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run: Option<RunReport>,
-}
-
-impl Outcome {
-    /// Findings, or a command that failed on some step.
-    pub fn has_findings(&self) -> bool {
-        !self.rehearsed.findings.is_empty()
-            || self.run.as_ref().is_some_and(|r| r.first_failure.is_some())
-    }
-}
 
 /// Runs the command; returns the exit code.
 pub fn main(a: &RehearseArgs) -> i32 {
@@ -53,10 +35,7 @@ pub fn main(a: &RehearseArgs) -> i32 {
         }
         Err(msg) => {
             match a.format {
-                RehearseFormat::Json => emit(&format!(
-                    "{}\n",
-                    serde_json::json!({"contracts": [], "error": msg})
-                )),
+                RehearseFormat::Json => emit(&format!("{}\n", render::json_error(&msg))),
                 _ => eprintln!("contract-gate: could not rehearse: {msg}"),
             }
             2 // could not rehearse: the one code `error::from_action` reads as reported

@@ -1,12 +1,19 @@
-//! Very long source lines cut down before a diagnostic is drawn on them.
+//! Text cut to fit, with every cut marked `…`: one place for each limit a
+//! report meets.
 //!
-//! The terminal renderer pads to a label's column with a format width, and
-//! Rust refuses widths past 65,535 ("Formatting argument out of range"): a
-//! diagnostic far along one long line would panic. It would also print the
-//! whole line. So every line longer than [`MAX_LINE_BYTES`] is shortened: the
-//! line holding the span keeps a window around it, other long lines keep
-//! their start; each cut is marked with `…`. Newlines are kept, so line
-//! numbers stay true; columns on a cut line count from the cut.
+//! - [`truncate_chars`] and [`truncate_bytes`]: GitHub's limits on a title
+//!   (characters) and on a summary, text, annotation or step summary
+//!   (UTF-8 bytes), the latter with a note saying how much was left out;
+//!   [`floor_boundary`] for a byte limit without a note; [`short_sha`].
+//! - [`clamp_for_render`]: very long source lines cut down before a
+//!   diagnostic is drawn on them. The terminal renderer pads to a label's
+//!   column with a format width, and Rust refuses widths past 65,535
+//!   ("Formatting argument out of range"): a diagnostic far along one long
+//!   line would panic. It would also print the whole line. So every line
+//!   longer than [`MAX_LINE_BYTES`] is shortened: the line holding the span
+//!   keeps a window around it, other long lines keep their start. Newlines
+//!   are kept, so line numbers stay true; columns on a cut line count from
+//!   the cut.
 
 use std::ops::Range;
 
@@ -21,6 +28,60 @@ const CONTEXT_AFTER: usize = 120;
 /// The longest span drawn on a cut line.
 const MAX_SPAN_BYTES: usize = 400;
 const CUT: &str = "…";
+
+/// At most `max` characters; a longer string is cut and ends with "…".
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some(_) => {
+            let cut = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
+            format!("{}{CUT}", &s[..cut])
+        }
+    }
+}
+
+/// At most `max` bytes of UTF-8. A longer string keeps its head (cut at a line
+/// break when one is near the end, else at a char boundary) and ends with a
+/// visible note "\n\n… truncated (N more characters)", N counting the
+/// characters left out.
+pub fn truncate_bytes(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let total_chars = s.chars().count();
+    // The note's length depends on N; reserve room for the largest N.
+    let reserve = note(total_chars).len();
+    if reserve >= max {
+        return floor_boundary(s, max).to_string();
+    }
+    let head = floor_boundary(s, max - reserve);
+    // Prefer a whole-line cut (keeps tables and code spans intact) when it
+    // costs at most 2 KB.
+    let head = match head.rfind('\n') {
+        Some(i) if head.len() - i <= 2048 => &head[..i],
+        _ => head,
+    };
+    let left = total_chars - head.chars().count();
+    format!("{head}{}", note(left))
+}
+
+fn note(more: usize) -> String {
+    format!("\n\n{CUT} truncated ({more} more characters)")
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn floor_boundary(s: &str, max: usize) -> &str {
+    &s[..floor(s, max)]
+}
+
+/// A commit id's first 7 characters, as git shows it (the whole text when
+/// shorter, or when 7 bytes would split a character).
+pub fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
 
 /// A contract's path and the (clamped) text a diagnostic is drawn on: stands
 /// in for the contract in [`super::diagnostics::render`].
@@ -205,5 +266,20 @@ mod tests {
         let src = format!("ab\ncd\n{}\n", "y".repeat(2000));
         let (s, sp) = clamp_for_render(&src, 0..src.len());
         assert_eq!(shown(&s, &sp), "ab\ncd\n");
+    }
+
+    #[test]
+    fn truncation_helpers() {
+        assert_eq!(truncate_chars("abcdef", 4), "abc…");
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abc", 0), "");
+        let s = "한".repeat(100); // 300 bytes
+        let t = truncate_bytes(&s, 100);
+        assert!(t.len() <= 100);
+        assert!(t.contains("… truncated ("));
+        assert_eq!(floor_boundary(&s, 4), "한");
+        assert_eq!(floor_boundary(&s, 400), s);
+        assert_eq!(short_sha("0123456789abcdef"), "0123456");
+        assert_eq!(short_sha("abc"), "abc");
     }
 }

@@ -11,6 +11,12 @@ use std::fmt::Write;
 use contract_gate_core::change::{PullChecks, PullState};
 use contract_gate_core::verdict::{Conclusion, Finding, Level, Role, Rule, StepState, Verdict};
 
+use super::clamp::truncate_chars;
+use super::escape::{
+    markdown_block_start, markdown_cell as escape_cell, markdown_code as code,
+    markdown_text as escape_text, mermaid_label,
+};
+
 /// GitHub's limit for a check-run title (and for an annotation title).
 pub const TITLE_MAX_CHARS: usize = 255;
 
@@ -222,14 +228,7 @@ pub fn merge_diagram(v: &Verdict) -> String {
     };
     let mut o = String::from("```mermaid\nflowchart LR\n");
     for (i, s) in v.merge_progress.iter().enumerate() {
-        // Labels are quoted; a quote or a line break in a name must not end
-        // them (mermaid reads `#quot;` as a quote).
-        let name: String = s
-            .agent
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect::<String>()
-            .replace('"', "#quot;");
+        let name = mermaid_label(&s.agent);
         let (label, class) = match s.state {
             StepState::Merged => (format!("{name} ✓ merged"), "merged"),
             StepState::This => (format!("{name} · this PR"), this),
@@ -311,7 +310,7 @@ pub fn finding_line(f: &Finding) -> String {
     let line = match (&f.path, f.line) {
         (Some(p), Some(l)) => format!("{}:{l} — {msg}", code(p)),
         (Some(p), None) => format!("{} — {msg}", code(p)),
-        _ => escape_block_start(&msg),
+        _ => markdown_block_start(&msg),
     };
     match f.level {
         Level::Failure => line,
@@ -320,180 +319,12 @@ pub fn finding_line(f: &Finding) -> String {
     }
 }
 
-/// Text at the start of a list item must not open a nested block: a leading
-/// `-`, `+`, `=` or `#`, or `12.` / `12)`, gets a backslash.
-fn escape_block_start(s: &str) -> String {
-    if s.starts_with(['-', '+', '=', '#']) {
-        return format!("\\{s}");
-    }
-    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if digits > 0 && s[digits..].starts_with(['.', ')']) {
-        return format!("{}\\{}", &s[..digits], &s[digits..]);
-    }
-    s.to_string()
-}
-
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// Markdown-significant ASCII punctuation outside code spans.
-const SPECIAL: &[char] = &['\\', '`', '*', '_', '<', '>', '|', '[', ']', '&', '~'];
-
-/// Text for a paragraph or list item. Balanced backtick code spans (which the
-/// gate's own messages use: "`README.md`: nobody edits.") stay code; outside
-/// them, every markdown-significant character is backslash-escaped. With an
-/// odd number of backticks, all are escaped. Line breaks become spaces.
-pub fn escape_text(s: &str) -> String {
-    escape_inline(s, false)
-}
-
-/// Like [`escape_text`], for a table cell: `|` is escaped inside code spans
-/// too (GFM splits cells on it even there).
-pub fn escape_cell(s: &str) -> String {
-    escape_inline(s, true)
-}
-
-fn escape_inline(s: &str, cell: bool) -> String {
-    let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
-    let balanced = s.matches('`').count() % 2 == 0;
-    let mut o = String::with_capacity(s.len() + 8);
-    let mut span: Option<String> = None;
-    for ch in s.chars() {
-        match (&mut span, ch) {
-            (None, '`') if balanced => span = Some(String::new()),
-            (Some(inner), '`') => {
-                o.push_str(&code_span_or_text(inner, cell));
-                span = None;
-            }
-            (Some(inner), c) => inner.push(c),
-            (None, c) => push_escaped(&mut o, c),
-        }
-    }
-    o
-}
-
-/// A backtick code span of `inner`, or escaped text when `inner` holds
-/// `##[`: the Actions runner reads `##[…]` anywhere in a log line as a
-/// command, and a code span cannot escape it.
-fn code_span_or_text(inner: &str, cell: bool) -> String {
-    if inner.contains("##[") {
-        return plain_escaped(inner);
-    }
-    let mut o = String::with_capacity(inner.len() + 2);
-    o.push('`');
-    for c in inner.chars() {
-        if c == '|' && cell {
-            o.push('\\');
-        }
-        o.push(c);
-    }
-    o.push('`');
-    o
-}
-
-fn push_escaped(o: &mut String, ch: char) {
-    if SPECIAL.contains(&ch) {
-        o.push('\\');
-    }
-    o.push(ch);
-}
-
-/// Every special character and `#` backslash-escaped: shown literally, and
-/// no `##[` left in the line.
-fn plain_escaped(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        if ch == '#' {
-            o.push('\\');
-        }
-        push_escaped(&mut o, ch);
-    }
-    o
-}
-
-/// A code span holding `s` literally, whatever backticks it contains
-/// (CommonMark: a longer backtick fence, padded with spaces). A name holding
-/// `##[` is escaped text instead (see [`escape_text`]'s code spans).
-pub fn code(s: &str) -> String {
-    let s = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
-    if s.contains("##[") {
-        return plain_escaped(&s);
-    }
-    let mut longest = 0;
-    let mut run = 0;
-    for ch in s.chars() {
-        if ch == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    if longest == 0 && !s.is_empty() {
-        return format!("`{s}`");
-    }
-    let fence = "`".repeat(longest + 1);
-    format!("{fence} {s} {fence}")
-}
-
-/// At most `max` characters; a longer string is cut and ends with "…".
-pub fn truncate_chars(s: &str, max: usize) -> String {
-    if max == 0 {
-        return String::new();
-    }
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some(_) => {
-            let cut = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
-            format!("{}…", &s[..cut])
-        }
-    }
-}
-
-/// At most `max` bytes of UTF-8. A longer string keeps its head (cut at a line
-/// break when one is near the end, else at a char boundary) and ends with a
-/// visible note "\n\n… truncated (N more characters)", N counting the
-/// characters left out.
-pub fn truncate_bytes(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let total_chars = s.chars().count();
-    // The note's length depends on N; reserve room for the largest N.
-    let reserve = note(total_chars).len();
-    if reserve >= max {
-        return floor_boundary(s, max).to_string();
-    }
-    let head = floor_boundary(s, max - reserve);
-    // Prefer a whole-line cut (keeps tables and code spans intact) when it
-    // costs at most 2 KB.
-    let head = match head.rfind('\n') {
-        Some(i) if head.len() - i <= 2048 => &head[..i],
-        _ => head,
-    };
-    let left = total_chars - head.chars().count();
-    format!("{head}{}", note(left))
-}
-
-fn note(more: usize) -> String {
-    format!("\n\n… truncated ({more} more characters)")
-}
-
-/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub fn floor_boundary(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut i = max;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    &s[..i]
 }
 
 #[cfg(test)]
@@ -771,27 +602,5 @@ mod tests {
         assert!(s.starts_with("## ✅ Passed"));
         assert!(s.contains("No findings"));
         assert!(!s.contains("###"));
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(escape_text("a*b_c <d> [e]"), "a\\*b\\_c \\<d\\> \\[e\\]");
-        assert_eq!(escape_text("keep `src/**` code"), "keep `src/**` code");
-        assert_eq!(escape_text("odd ` tick"), "odd \\` tick");
-        assert_eq!(escape_text("two\nlines"), "two lines");
-        assert_eq!(escape_cell("`a|b`"), "`a\\|b`");
-        assert_eq!(code("a`b"), "`` a`b ``");
-        assert_eq!(code("plain"), "`plain`");
-    }
-
-    #[test]
-    fn truncation_helpers() {
-        assert_eq!(truncate_chars("abcdef", 4), "abc…");
-        assert_eq!(truncate_chars("abc", 3), "abc");
-        let s = "한".repeat(100); // 300 bytes
-        let t = truncate_bytes(&s, 100);
-        assert!(t.len() <= 100);
-        assert!(t.contains("… truncated ("));
-        assert_eq!(floor_boundary(&s, 4), "한");
     }
 }

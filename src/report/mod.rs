@@ -9,6 +9,7 @@ pub mod escape;
 pub mod json;
 pub mod lint;
 pub mod markdown;
+pub mod rehearsal;
 pub mod sarif;
 pub mod text;
 pub mod workflow;

@@ -11,15 +11,116 @@
 //!   rule, path and message (not the line, which moves), so code scanning can
 //!   track an alert across pushes even where it cannot compute its own line
 //!   hash: deleted files, and files that are not checked out.
+//!
+//! The log is typed (the structs below) rather than taken from a SARIF crate:
+//! it uses a dozen of the format's hundreds of properties, and its own
+//! structs keep the report module free of dependencies beyond serde, which
+//! the fuzz crate relies on. Fields are declared in alphabetical order, the
+//! order the former `json!` maps printed, so the output is unchanged.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use contract_gate_core::verdict::{Finding, Level, Rule, Verdict};
+
+use super::escape::uri;
 
 pub const TOOL_NAME: &str = "contract-gate";
 pub const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
 pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// A SARIF 2.1.0 log with one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Log<'a> {
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
+    pub runs: Vec<Run<'a>>,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Run<'a> {
+    pub results: Vec<SarifResult<'a>>,
+    pub tool: Tool<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool<'a> {
+    pub driver: Driver<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Driver<'a> {
+    pub information_uri: &'static str,
+    pub name: &'static str,
+    pub rules: Vec<RuleDescriptor>,
+    pub version: &'a str,
+}
+
+/// One rule in the driver: every rule is listed, findings or not.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleDescriptor {
+    pub default_configuration: Configuration,
+    pub help: Text<&'static str>,
+    pub id: &'static str,
+    pub short_description: Text<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Configuration {
+    pub level: &'static str,
+}
+
+/// `{"text": ...}`, SARIF's message object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Text<T> {
+    pub text: T,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SarifResult<'a> {
+    pub level: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<Location>>,
+    pub message: Text<&'a str>,
+    pub partial_fingerprints: Fingerprints,
+    pub rule_id: &'static str,
+    pub rule_index: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub physical_location: PhysicalLocation,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalLocation {
+    pub artifact_location: ArtifactLocation,
+    pub region: Region,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactLocation {
+    pub uri: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Region {
+    pub start_line: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fingerprints {
+    #[serde(rename = "contractGate/v1")]
+    pub contract_gate_v1: String,
+}
 
 fn level(l: Level) -> &'static str {
     match l {
@@ -35,84 +136,63 @@ pub fn sarif(v: &Verdict, version: &str) -> String {
     super::escape::json_for_log(serde_json::to_string_pretty(&log(v, version)).unwrap_or_default())
 }
 
-/// The SARIF log as a JSON value: one run, every rule in the driver, one
-/// result per finding.
-pub fn log(v: &Verdict, version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL
+/// The SARIF log: one run, every rule in the driver, one result per finding.
+pub fn log<'a>(v: &'a Verdict, version: &'a str) -> Log<'a> {
+    let rules = Rule::ALL
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id(),
-                "shortDescription": { "text": r.description() },
-                "help": { "text": r.next_step() },
-                "defaultConfiguration": {
-                    "level": r.sarif_level().as_str()
-                },
-            })
+        .map(|r| RuleDescriptor {
+            default_configuration: Configuration {
+                level: r.sarif_level().as_str(),
+            },
+            help: Text {
+                text: r.next_step(),
+            },
+            id: r.id(),
+            short_description: Text {
+                text: r.description(),
+            },
         })
         .collect();
-    let results: Vec<Value> = v.findings.iter().map(|f| result(v, f)).collect();
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": TOOL_NAME,
-                    "informationUri": INFORMATION_URI,
-                    "version": version,
-                    "rules": rules,
-                }
+    Log {
+        schema: SCHEMA_URI,
+        runs: vec![Run {
+            results: v.findings.iter().map(|f| result(v, f)).collect(),
+            tool: Tool {
+                driver: Driver {
+                    information_uri: INFORMATION_URI,
+                    name: TOOL_NAME,
+                    rules,
+                    version,
+                },
             },
-            "results": results,
-        }]
-    })
+        }],
+        version: "2.1.0",
+    }
 }
 
-fn result(v: &Verdict, f: &Finding) -> Value {
-    let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
-    let mut r = json!({
-        "ruleId": f.rule.id(),
-        "ruleIndex": rule_index,
-        "level": level(f.level),
-        "message": { "text": f.message },
-    });
+fn result<'a>(v: &'a Verdict, f: &'a Finding) -> SarifResult<'a> {
     let at = match &f.path {
         Some(p) => Some((p.as_str(), f.line.unwrap_or(1).max(1))),
         None => v.contract.as_deref().map(|c| (c, 1)),
     };
-    if let Some((path, line)) = at {
-        r["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri(path) },
-                "region": { "startLine": line },
-            }
-        }]);
-    }
-    r["partialFingerprints"] = json!({
-        "contractGate/v1": fingerprint(f),
+    let locations = at.map(|(path, line)| {
+        vec![Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(path) },
+                region: Region { start_line: line },
+            },
+        }]
     });
-    r
-}
-
-/// A relative path as a URI reference (RFC 3986): every byte that is not
-/// unreserved (`A-Z a-z 0-9 - . _ ~`), a sub-delimiter (`! $ & ' ( ) * + , ; =`),
-/// `@` or the `/` separator is percent-encoded as UTF-8. So spaces, `%`, `#`,
-/// `?`, brackets (`[...slug].astro`) and non-ASCII names are encoded, and `:`
-/// too, which in a first segment would read as a scheme. A leading `./` or `/`
-/// is dropped, keeping the URI relative to the repository root.
-pub fn uri(path: &str) -> String {
-    let p = path.trim_start_matches("./").trim_start_matches('/');
-    let mut o = String::with_capacity(p.len());
-    for b in p.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
-        if keep {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
+    SarifResult {
+        level: level(f.level),
+        locations,
+        message: Text { text: &f.message },
+        partial_fingerprints: Fingerprints {
+            contract_gate_v1: fingerprint(f),
+        },
+        rule_id: f.rule.id(),
+        rule_index: Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
     }
-    o
 }
 
 /// FNV-1a 64 of rule id, path and message, as 16 hex digits.
@@ -137,6 +217,7 @@ mod tests {
     use super::*;
     use crate::report::Sample as _;
     use contract_gate_core::verdict::Conclusion;
+    use serde_json::{json, Value};
 
     const SCHEMA: &str = include_str!("../../fixtures/sarif/sarif-schema-2.1.0.json");
 
@@ -161,6 +242,11 @@ mod tests {
     /// The OASIS schema is draft-04 (`"$schema": ".../draft-04/schema#"`,
     /// `id`), so the validator is built for Draft 4. It resolves only
     /// `#/definitions/…` references, so no network is needed.
+    /// The log as the JSON value it prints.
+    fn log(v: &Verdict, version: &str) -> Value {
+        serde_json::to_value(super::log(v, version)).unwrap()
+    }
+
     fn validator() -> jsonschema::Validator {
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
         jsonschema::draft4::new(&schema).unwrap()
@@ -270,26 +356,14 @@ mod tests {
         assert_eq!(unique.len(), fp.len());
     }
 
+    /// Keys print in the order the former `json!` maps sorted them, at
+    /// every level: the typed log's bytes are the sorted value's.
     #[test]
-    fn uris_are_rfc3986_references() {
-        assert_eq!(uri("docs/my file.md"), "docs/my%20file.md");
-        assert_eq!(uri("./a/b.ts"), "a/b.ts");
-        assert_eq!(uri("a:b,c.ts"), "a%3Ab,c.ts");
-        assert_eq!(uri("100%#?.md"), "100%25%23%3F.md");
-        assert_eq!(uri("app/(group)/page.tsx"), "app/(group)/page.tsx");
-        assert_eq!(uri("é"), "%C3%A9");
-        // The schema's `uri-reference` format is not checked under Draft 4;
-        // check it with the same crate under Draft 7.
-        let fmt =
-            jsonschema::draft7::new(&json!({"type": "string", "format": "uri-reference"})).unwrap();
-        for p in [
-            "docs/my file.md",
-            "src/content/blog/첫 번째 글.md",
-            "src/pages/[...slug].astro",
-            "a:b.ts",
-            "x%y",
-        ] {
-            assert!(fmt.is_valid(&json!(uri(p))), "{}", uri(p));
+    fn the_typed_log_prints_sorted_keys() {
+        for v in [sample(), verdict(vec![])] {
+            let typed = serde_json::to_string_pretty(&super::log(&v, "1.0.0")).unwrap();
+            let sorted = serde_json::to_string_pretty(&log(&v, "1.0.0")).unwrap();
+            assert_eq!(typed, sorted);
         }
     }
 }

@@ -4,42 +4,13 @@
 //! [`commands`] prints a bounded number of lines and points to the check-run
 //! summary for the rest.
 
-use super::markdown::{self, truncate_bytes};
+use super::clamp::floor_boundary;
+use super::escape::{command_data, command_property};
+use super::markdown;
 use contract_gate_core::verdict::{Finding, Level, Verdict};
 
 /// GitHub's limit for one step's `$GITHUB_STEP_SUMMARY` (1 MiB).
 pub const STEP_SUMMARY_MAX_BYTES: usize = 1024 * 1024;
-
-/// Escape a command's message (the part after `::`).
-pub fn escape_data(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '%' => o.push_str("%25"),
-            '\r' => o.push_str("%0D"),
-            '\n' => o.push_str("%0A"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// Escape a property value (`file=`, `title=`): also `:` and `,`, which end a
-/// value.
-pub fn escape_property(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '%' => o.push_str("%25"),
-            '\r' => o.push_str("%0D"),
-            '\n' => o.push_str("%0A"),
-            ':' => o.push_str("%3A"),
-            ',' => o.push_str("%2C"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 fn command_name(l: Level) -> &'static str {
     match l {
@@ -56,15 +27,15 @@ fn command_name(l: Level) -> &'static str {
 pub fn command(f: &Finding) -> String {
     let mut props = Vec::with_capacity(3);
     if let Some(p) = &f.path {
-        props.push(format!("file={}", escape_property(p)));
+        props.push(format!("file={}", command_property(p)));
         props.push(format!("line={}", f.line.unwrap_or(1).max(1)));
     }
-    props.push(format!("title={}", escape_property(f.rule.id())));
+    props.push(format!("title={}", command_property(f.rule.id())));
     format!(
         "::{} {}::{}",
         command_name(f.level),
         props.join(","),
-        escape_data(&format!("{} — {}", f.message, f.rule.next_step()))
+        command_data(&format!("{} — {}", f.message, f.rule.next_step()))
     )
 }
 
@@ -99,7 +70,7 @@ pub fn commands(v: &Verdict, max: usize) -> String {
         o.push_str(&format!(
             "::{} title=contract-gate::{}\n",
             command_name(level),
-            escape_data(&format!(
+            command_data(&format!(
                 "{n} more finding{s} not shown here: see the contract-gate check run's summary"
             ))
         ));
@@ -107,10 +78,23 @@ pub fn commands(v: &Verdict, max: usize) -> String {
     o
 }
 
-/// Markdown for `$GITHUB_STEP_SUMMARY`: the check-run summary, capped at
-/// GitHub's 1 MiB per step.
-pub fn step_summary(v: &Verdict) -> String {
-    truncate_bytes(&markdown::summary(v), STEP_SUMMARY_MAX_BYTES)
+/// Markdown for `$GITHUB_STEP_SUMMARY`: the check-run summary and its
+/// section (the merge rehearsal), ending in a blank line, capped below
+/// GitHub's 1 MiB per step (the room left is for the note and for what
+/// else the step appends).
+pub fn step_summary(v: &Verdict, section: Option<&str>) -> String {
+    let mut summary = markdown::summary(v);
+    if let Some(section) = section {
+        summary.push('\n');
+        summary.push_str(section);
+    }
+    let room = STEP_SUMMARY_MAX_BYTES - 200;
+    if summary.len() > room {
+        summary.truncate(floor_boundary(&summary, room).len());
+        summary.push_str("\n\n… truncated: the check-run holds the full report\n");
+    }
+    summary.push('\n');
+    summary
 }
 
 #[cfg(test)]
@@ -130,17 +114,6 @@ mod tests {
             .replace("%3A", ":")
             .replace("%2C", ",")
             .replace("%25", "%")
-    }
-
-    #[test]
-    fn escapes() {
-        assert_eq!(escape_data("100% done\r\nnext"), "100%25 done%0D%0Anext");
-        assert_eq!(escape_data("a:b,c"), "a:b,c");
-        assert_eq!(escape_property("a,b:c.ts"), "a%2Cb%3Ac.ts");
-        assert_eq!(escape_property("50%\nx"), "50%25%0Ax");
-        // `%3A` in a name must survive the round trip, not turn into `:`.
-        assert_eq!(escape_property("%3A"), "%253A");
-        assert_eq!(unescape(&escape_property("%3A,x")), "%3A,x");
     }
 
     #[test]
@@ -239,6 +212,15 @@ mod tests {
     #[test]
     fn step_summary_is_the_markdown_summary() {
         let v = verdict(vec![Finding::failure(Rule::Scope, "x").at("a.ts", None)]);
-        assert_eq!(step_summary(&v), markdown::summary(&v));
+        assert_eq!(
+            step_summary(&v, None),
+            format!("{}\n", markdown::summary(&v))
+        );
+        let with = step_summary(&v, Some("### Merge rehearsal\n"));
+        assert!(with.ends_with(".\n\n### Merge rehearsal\n\n"), "{with}");
+        let long = "é".repeat(STEP_SUMMARY_MAX_BYTES);
+        let cut = step_summary(&v, Some(&long));
+        assert!(cut.len() <= STEP_SUMMARY_MAX_BYTES - 100);
+        assert!(cut.ends_with("\n\n… truncated: the check-run holds the full report\n\n"));
     }
 }

@@ -327,3 +327,36 @@ fn a_changes_request_on_the_second_reviews_page_withdraws_the_approval() {
         .contains("package-lock.json needs a human's approval"));
     assert_eq!(w.sent("GET", "/pulls/2/reviews").len(), 2);
 }
+
+/// Issue 20 §8: a review state this version does not know approves nothing
+/// and withdraws the reviewer's earlier approval; an account type it does
+/// not know (a `Mannequin`) is not a person's.
+#[test]
+fn an_unknown_review_state_or_account_type_approves_nothing() {
+    for reviews in [
+        vec![review("octocat", "User", "APPROVED_PROVISIONALLY", HEAD)],
+        vec![
+            review("octocat", "User", "APPROVED", HEAD),
+            review("octocat", "User", "APPROVED_PROVISIONALLY", HEAD),
+        ],
+        vec![review("octocat", "Mannequin", "APPROVED", HEAD)],
+    ] {
+        let w = world(reviews);
+        let (o, p) = judged(&w);
+        assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+        assert_eq!(p["conclusion"], "failure", "{p}");
+    }
+}
+
+/// A team membership in a state this version does not know is no
+/// membership.
+#[test]
+fn an_unknown_membership_state_is_no_membership() {
+    let w = named_world(
+        vec![review("mona", "User", "APPROVED", HEAD)],
+        &[("mona", "suspended")],
+    );
+    let (o, p) = judged(&w);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(p["conclusion"], "failure", "{p}");
+}

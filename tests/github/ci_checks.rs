@@ -385,3 +385,28 @@ fn an_unknown_ci_word_makes_the_contract_invalid() {
         "{p}"
     );
 }
+
+/// Issue 20 §8: a check-run conclusion or a commit status state this
+/// version does not know is never a pass: the ticked row is contradicted,
+/// naming the word.
+#[test]
+fn an_unknown_conclusion_or_status_state_is_never_a_pass() {
+    let body = "- [x] npm run check\n- [x] npm test\n";
+    let w = world(body, vec![run("build", "completed", Some("mystery"))]);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let p = last_patch(&w);
+    assert_eq!(p["conclusion"], "failure", "{p}");
+    let summary = p["output"]["summary"].as_str().unwrap();
+    assert!(summary.contains("ended `mystery`"), "{summary}");
+
+    let w = world_full(
+        &contract_with_ci("ci/circleci, status"),
+        body,
+        vec![vec![]],
+        vec![status("ci/circleci", "mystery")],
+    );
+    let o = w.event("pull_request", &opened(&w), &[]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(last_patch(&w)["conclusion"], "failure");
+}

@@ -1032,3 +1032,6 @@ mod rehearsal;
 
 #[path = "pages.rs"]
 mod pages;
+
+#[path = "unknown_states.rs"]
+mod unknown_states;

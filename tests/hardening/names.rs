@@ -5,7 +5,7 @@
 use std::os::unix::ffi::OsStrExt;
 
 use contract_gate::report::escape::{is_runner_command, text as esc};
-use contract_gate::report::{self, markdown, sarif, workflow, Format};
+use contract_gate::report::{self, escape, workflow, Format};
 use contract_gate_core::verdict::{Conclusion, Finding, Rule, Verdict};
 use serde_json::Value;
 
@@ -146,7 +146,7 @@ fn sarif_uris_encode_every_unsafe_byte() {
             format!("`{p}` is outside what agent-2 owns")
         );
     }
-    assert_eq!(sarif::uri("-rf --force.ts"), "-rf%20--force.ts");
+    assert_eq!(escape::uri("-rf --force.ts"), "-rf%20--force.ts");
 }
 
 fn percent_decode(s: &str) -> String {
@@ -174,8 +174,11 @@ fn markdown_keeps_one_list_item_per_finding_and_no_runner_command() {
     assert_eq!(items.len(), paths.len(), "{out}");
     assert!(!out.contains('\r'));
     // A name holding `##[` is escaped text, not a code span.
-    assert_eq!(markdown::code("a ##[error]x"), "a \\#\\#\\[error\\]x");
-    assert_eq!(markdown::code("x\n::error::y"), "`x ::error::y`");
+    assert_eq!(
+        escape::markdown_code("a ##[error]x"),
+        "a \\#\\#\\[error\\]x"
+    );
+    assert_eq!(escape::markdown_code("x\n::error::y"), "`x ::error::y`");
 }
 
 /// End to end: a real repository with hostile names outside agent-2's scope,

@@ -16,8 +16,14 @@
 
 use std::collections::BTreeMap;
 
+use jiff::Timestamp;
+
 use crate::contract::{CiSource, MatrixRow};
 use crate::pr_body::EvidenceStatus;
+
+mod github;
+
+pub use github::{CheckConclusion, CheckStatus, CommitState};
 
 /// The gate's own check-run name: never counted as evidence.
 pub const GATE_CHECK_NAME: &str = "contract-gate";
@@ -38,20 +44,6 @@ pub enum CiState {
     Running,
     /// failure, cancelled, timed_out, action_required, stale, error.
     Failed,
-}
-
-impl CiState {
-    /// Reads a check-run's `status`/`conclusion` or a status context's
-    /// `state` (pass it as `status`, no conclusion). Unknown values fail
-    /// closed.
-    pub fn from_github(status: &str, conclusion: Option<&str>) -> CiState {
-        match (status, conclusion) {
-            ("completed", Some("success")) | ("success", None) => CiState::Passed,
-            ("completed", Some("skipped" | "neutral")) => CiState::Inconclusive,
-            ("queued" | "in_progress" | "pending" | "waiting" | "requested", _) => CiState::Running,
-            _ => CiState::Failed,
-        }
-    }
 }
 
 /// Who reported a CI result.
@@ -123,8 +115,10 @@ pub struct CiResult {
     pub url: Option<String>,
     /// The commit it ran on.
     pub sha: String,
-    /// When it started (RFC 3339); the latest per name and source wins.
-    pub started_at: String,
+    /// When it started; the latest per name and source wins. `None` when
+    /// GitHub gave no time or one that does not read: such a result never
+    /// replaces one with a time.
+    pub started_at: Option<Timestamp>,
     /// Who reported it.
     pub origin: CiOrigin,
 }
@@ -137,8 +131,10 @@ pub struct CiResults {
 }
 
 impl CiResults {
-    /// Keeps the latest result per name and source (by `started_at`; RFC
-    /// 3339 UTC strings order as times) and drops the gate's own check-run.
+    /// Keeps the latest result per name and source (by `started_at`, as
+    /// times: offsets and fractions of a second compare rightly; a result
+    /// without a readable time never wins over one with) and drops the
+    /// gate's own check-run.
     pub fn new(results: impl IntoIterator<Item = CiResult>) -> Self {
         let mut by_name: BTreeMap<(String, CiOrigin), CiResult> = BTreeMap::new();
         for r in results {

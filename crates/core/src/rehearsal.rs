@@ -11,6 +11,10 @@ use serde::Serialize;
 
 use crate::verdict::{Finding, Rule};
 
+mod outcome;
+
+pub use outcome::{CommandResult, Outcome, Rehearsed, RunReport, StageRun};
+
 /// How one step of the rehearsal went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

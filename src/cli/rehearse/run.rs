@@ -10,48 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::source::local::git::GitError;
 use crate::source::local::merge_tree::{failed, Plumb};
-use crate::source::local::rehearsal::Rehearsed;
 use contract_gate_core::contract::{Contract, INTEGRATOR};
-use contract_gate_core::rehearsal::StepState;
-
-/// One command on one tree.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CommandResult {
-    /// The command line (run with `sh -c`).
-    pub command: String,
-    /// Exit 0 within the timeout.
-    pub ok: bool,
-    /// Killed after the timeout.
-    pub timed_out: bool,
-    /// The exit code, when it exited.
-    pub exit_code: Option<i32>,
-    /// The last lines of its output (stdout and stderr).
-    pub output_tail: String,
-}
-
-/// The commands on one tree: the base, or the tree after an agent's step.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StageRun {
-    /// `null` for the base; else the agent merged at this stage.
-    pub agent: Option<String>,
-    /// The tree the commands ran on.
-    pub tree: String,
-    /// One result per command.
-    pub results: Vec<CommandResult>,
-}
-
-/// Every stage's runs, and where a command first failed.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RunReport {
-    /// The commands, in matrix order.
-    pub commands: Vec<String>,
-    /// Base first, then one stage per merged step.
-    pub stages: Vec<StageRun>,
-    /// "`cmd` fails after merging agent-1 onto agent-2; passed before".
-    pub first_failure: Option<String>,
-    /// Whether every command passed on the fully integrated tree.
-    pub final_ok: bool,
-}
+use contract_gate_core::rehearsal::{CommandResult, Rehearsed, RunReport, StageRun, StepState};
 
 /// The commands to run: the matrix rows required for the integrator, else
 /// rows required for any agent; a row counts when it names a command in

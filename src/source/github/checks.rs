@@ -7,7 +7,9 @@ use tokio::task::JoinSet;
 
 use super::client::Api;
 use super::repo::{GithubLoadError, RepoId};
-use contract_gate_core::ci_evidence::{CiOrigin, CiResult, CiResults, CiState};
+use contract_gate_core::ci_evidence::{
+    CheckConclusion, CheckStatus, CiOrigin, CiResult, CiResults, CiState, CommitState,
+};
 
 const PER_PAGE: u64 = 100;
 /// Pages read at most per list (1,000 check-runs or statuses on one commit):
@@ -26,9 +28,9 @@ struct RunList {
 struct Run {
     name: String,
     head_sha: String,
-    status: String,
+    status: CheckStatus,
     #[serde(default)]
-    conclusion: Option<String>,
+    conclusion: Option<CheckConclusion>,
     #[serde(default)]
     html_url: Option<String>,
     #[serde(default)]
@@ -58,7 +60,7 @@ struct Combined {
 #[derive(Debug, Deserialize)]
 struct Status {
     context: String,
-    state: String,
+    state: CommitState,
     #[serde(default)]
     target_url: Option<String>,
     #[serde(default)]
@@ -116,27 +118,36 @@ pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, 
         )));
     }
     let from_runs = runs.into_iter().map(|r| CiResult {
-        state: CiState::from_github(&r.status, r.conclusion.as_deref()),
-        outcome: r.conclusion.unwrap_or(r.status),
+        state: CiState::of_run(&r.status, r.conclusion.as_ref()),
+        outcome: match &r.conclusion {
+            Some(c) => c.as_str().to_string(),
+            None => r.status.as_str().to_string(),
+        },
         name: r.name,
         url: r.html_url,
         sha: r.head_sha,
-        started_at: r.started_at.unwrap_or_default(),
+        started_at: instant(r.started_at.as_deref()),
         origin: CiOrigin::App {
             id: r.app.as_ref().and_then(|a| a.id),
             slug: r.app.and_then(|a| a.slug),
         },
     });
     let from_statuses = statuses.into_iter().map(|s| CiResult {
-        state: CiState::from_github(&s.state, None),
-        outcome: s.state,
+        state: CiState::of_status(&s.state),
+        outcome: s.state.as_str().to_string(),
         name: s.context,
         url: s.target_url,
         sha: status_sha.clone(),
-        started_at: s.updated_at.unwrap_or_default(),
+        started_at: instant(s.updated_at.as_deref()),
         origin: CiOrigin::Status,
     });
     Ok(CiResults::new(from_runs.chain(from_statuses)))
+}
+
+/// A result's time as an instant; none when GitHub gave none or one that
+/// does not read (such a result never counts as the latest).
+fn instant(rfc3339: Option<&str>) -> Option<jiff::Timestamp> {
+    rfc3339?.parse().ok()
 }
 
 fn page_query(page: u64) -> Vec<(&'static str, String)> {
@@ -223,7 +234,7 @@ mod tests {
             (Some(85429), Some("test-pygithub"))
         );
         assert_eq!(
-            CiState::from_github(&run.status, run.conclusion.as_deref()),
+            CiState::of_run(&run.status, run.conclusion.as_ref()),
             CiState::Passed
         );
     }

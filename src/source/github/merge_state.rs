@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tokio::task::JoinSet;
 
 use super::client::{Api, ApiError};
-use super::models::{ApiPullRequest as ApiPr, Compare};
+use super::models::{ApiPullRequest as ApiPr, CheckConclusion, CheckStatus, Compare, PrState};
 use super::repo::{GithubLoadError, RepoId};
 use contract_gate_core::change::{AgentMerge, MergeState, PullChecks, PullState};
 use contract_gate_core::ci_evidence::GATE_CHECK_NAME;
@@ -129,7 +129,7 @@ async fn agent_merge(l: &Lookup, branch: &str) -> Result<(AgentMerge, Option<Ope
     let prs: Vec<ApiPr> = pages.into_iter().flatten().collect();
     let open = prs
         .iter()
-        .filter(|p| p.state.as_deref() == Some("open"))
+        .filter(|p| p.state == Some(PrState::Open))
         .max_by_key(|p| p.number)
         .map(|p| OpenPr {
             number: p.number,
@@ -194,9 +194,12 @@ async fn gate_checks(l: &Lookup, sha: &str) -> Result<PullChecks, ApiError> {
     let latest = list.check_runs.iter().max_by_key(|r| r.id);
     Ok(match latest {
         None => PullChecks::NotRun,
-        Some(r) if r.status.as_deref() != Some("completed") => PullChecks::Running,
-        Some(r) => match r.conclusion.as_deref() {
-            Some("success" | "neutral" | "skipped") => PullChecks::Passing,
+        Some(r) if r.status != Some(CheckStatus::Completed) => PullChecks::Running,
+        // An unknown conclusion is not a pass.
+        Some(r) => match r.conclusion {
+            Some(
+                CheckConclusion::Success | CheckConclusion::Neutral | CheckConclusion::Skipped,
+            ) => PullChecks::Passing,
             _ => PullChecks::Failing,
         },
     })
@@ -205,7 +208,7 @@ async fn gate_checks(l: &Lookup, sha: &str) -> Result<PullChecks, ApiError> {
 /// A predecessor with no merged PR counts as merged in a merge queue when
 /// its open PR's head is in the group's base (queued ahead).
 async fn queued_ahead(l: &Lookup, prs: &[ApiPr]) -> Result<AgentMerge, ApiError> {
-    let open = prs.iter().find(|p| p.state.as_deref() == Some("open"));
+    let open = prs.iter().find(|p| p.state == Some(PrState::Open));
     if let (Some(qb), Some(open)) = (&l.queue_base, open) {
         // The group's head contains its base, so the head has it too.
         if contains(l, &open.head.sha, qb).await? {
@@ -228,5 +231,5 @@ async fn contains(l: &Lookup, sha: &str, head: &str) -> Result<bool, ApiError> {
             &[("per_page", "1".to_string())],
         )
         .await?;
-    Ok(cmp.status == "ahead" || cmp.status == "identical")
+    Ok(cmp.status.contains_base())
 }

@@ -1,8 +1,18 @@
 //! The parts of GitHub's REST and webhook payloads the gate reads. Every
 //! field that old or odd payloads lack is optional (`head.repo` is null for
 //! a deleted fork; 2017 captures have no `draft`).
+//!
+//! States are enums. A word this version does not know reads as `Unknown`
+//! (never a decode error: GitHub adds states), and every use of one fails
+//! closed: an unknown pull request state is not open, an unknown compare
+//! status does not contain the commit, an unknown membership is none, an
+//! unknown account type is not a person's, an unknown review state approves
+//! nothing, an unknown check conclusion is not a pass.
 
 use serde::Deserialize;
+
+pub use contract_gate_core::approval::ReviewState;
+pub use contract_gate_core::ci_evidence::{CheckConclusion, CheckStatus, CommitState};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Repo {
@@ -29,7 +39,7 @@ pub struct Label {
 pub struct ApiPullRequest {
     pub number: u64,
     #[serde(default)]
-    pub state: Option<String>,
+    pub state: Option<PrState>,
     #[serde(default)]
     pub body: Option<String>,
     pub head: GitRef,
@@ -52,7 +62,29 @@ pub struct User {
     pub login: String,
     /// `User`, `Bot` or `Organization`.
     #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    pub kind: Option<UserKind>,
+}
+
+/// A pull request's `state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrState {
+    Open,
+    Closed,
+    /// Not a state this version knows: not open.
+    #[serde(other)]
+    Unknown,
+}
+
+/// An account's `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum UserKind {
+    User,
+    Bot,
+    Organization,
+    /// Not a type this version knows (a `Mannequin`, say): not a person.
+    #[serde(other)]
+    Unknown,
 }
 
 /// One pull request review (GET /pulls/{n}/reviews).
@@ -61,7 +93,7 @@ pub struct ApiReview {
     /// Null for a deleted account: such a review never counts.
     #[serde(default)]
     pub user: Option<User>,
-    pub state: String,
+    pub state: ReviewState,
     #[serde(default)]
     pub commit_id: Option<String>,
 }
@@ -83,9 +115,30 @@ pub struct ContentEntry {
     pub kind: String,
 }
 
+/// How a compare's head stands to its base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompareStatus {
+    Ahead,
+    Behind,
+    Identical,
+    Diverged,
+    /// Not a status this version knows: the head is not known to contain
+    /// the base.
+    #[serde(other)]
+    Unknown,
+}
+
+impl CompareStatus {
+    /// Whether the head contains the base (`ahead` or `identical`).
+    pub fn contains_base(self) -> bool {
+        matches!(self, CompareStatus::Ahead | CompareStatus::Identical)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Compare {
-    pub status: String,
+    pub status: CompareStatus,
     #[serde(default)]
     pub files: Vec<PrFile>,
 }
@@ -99,10 +152,10 @@ pub struct CheckRun {
     pub head_sha: Option<String>,
     /// `queued`, `in_progress`, `completed`, …
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<CheckStatus>,
     /// Set once completed: `success`, `failure`, `neutral`, …
     #[serde(default)]
-    pub conclusion: Option<String>,
+    pub conclusion: Option<CheckConclusion>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -177,5 +230,64 @@ pub struct PrNumber {
 /// `pending` while an invitation waits.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ApiTeamMembership {
-    pub state: String,
+    pub state: MembershipState,
+}
+
+/// A team membership's `state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MembershipState {
+    Active,
+    Pending,
+    /// Not a state this version knows: no membership.
+    #[serde(other)]
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(raw: &str, field: &str, word: &str) -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_str(raw).unwrap();
+        v[field] = serde_json::json!(word);
+        v
+    }
+
+    /// Recorded payloads read with their states typed, and with one word
+    /// altered to something GitHub might add: `Unknown`, not an error.
+    #[test]
+    fn states_read_and_unknown_words_are_unknown() {
+        let pr = include_str!("../../../fixtures/github/rest/pull-request.get.json");
+        let p: ApiPullRequest = serde_json::from_str(pr).unwrap();
+        assert_eq!(p.state, Some(PrState::Closed));
+        assert_eq!(p.user.unwrap().kind, Some(UserKind::User));
+        let p: ApiPullRequest = serde_json::from_value(recorded(pr, "state", "locked")).unwrap();
+        assert_eq!(p.state, Some(PrState::Unknown));
+
+        let cmp = include_str!("../../../fixtures/github/rest/compare.json");
+        let c: Compare = serde_json::from_str(cmp).unwrap();
+        assert!(c.status.contains_base());
+        let c: Compare = serde_json::from_value(recorded(cmp, "status", "sideways")).unwrap();
+        assert_eq!(c.status, CompareStatus::Unknown);
+        assert!(!c.status.contains_base());
+
+        let team = include_str!("../../../fixtures/github/rest/team-membership.json");
+        let m: ApiTeamMembership = serde_json::from_str(team).unwrap();
+        assert_eq!(m.state, MembershipState::Active);
+        let m: ApiTeamMembership =
+            serde_json::from_value(recorded(team, "state", "suspended")).unwrap();
+        assert_eq!(m.state, MembershipState::Unknown);
+
+        let run =
+            include_str!("../../../fixtures/github/rest/check-run.create.completed.response.json");
+        let r: CheckRun = serde_json::from_str(run).unwrap();
+        assert_eq!(r.status, Some(CheckStatus::Completed));
+        assert_eq!(r.conclusion, Some(CheckConclusion::Success));
+        let r: CheckRun = serde_json::from_value(recorded(run, "conclusion", "mystery")).unwrap();
+        assert_eq!(
+            r.conclusion,
+            Some(CheckConclusion::Unknown("mystery".into()))
+        );
+    }
 }

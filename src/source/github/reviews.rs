@@ -2,7 +2,7 @@
 //! findings, into the core's [`approval::approvers`].
 
 use super::client::Api;
-use super::models::{ApiReview, ApiTeamMembership};
+use super::models::{ApiReview, ApiTeamMembership, MembershipState, UserKind};
 use super::repo::{GithubLoadError, RepoId};
 use super::target::encode_file_path;
 use contract_gate_core::approval::{self, Review};
@@ -45,7 +45,7 @@ async fn member(api: &Api, named: &[Approver], login: &str) -> Result<bool, Gith
             encode_file_path(login)
         );
         let found: Option<ApiTeamMembership> = api.get_json_opt(&path, &[]).await?;
-        if found.is_some_and(|m| m.state == "active") {
+        if found.is_some_and(|m| m.state == MembershipState::Active) {
             return Ok(true);
         }
     }
@@ -79,7 +79,9 @@ async fn reviewed(
 fn review(r: ApiReview) -> Option<Review> {
     let user = r.user?;
     Some(Review {
-        bot: user.kind.as_deref() == Some("Bot"),
+        // Only a `User` (or a payload too old to say) may be a person; a
+        // type this version does not know is not.
+        bot: !matches!(user.kind, None | Some(UserKind::User)),
         login: user.login,
         state: r.state,
         commit_id: r.commit_id.unwrap_or_default(),

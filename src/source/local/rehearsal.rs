@@ -17,27 +17,8 @@ use contract_gate_core::change::{ChangeStatus, ChangedFile};
 use contract_gate_core::contract::Contract;
 use contract_gate_core::evaluate::interface_findings;
 use contract_gate_core::interface::{self, Needle};
-use contract_gate_core::rehearsal::{self, Reference, Step, StepState};
+use contract_gate_core::rehearsal::{self, Reference, Rehearsed, Step, StepState};
 use contract_gate_core::verdict::Finding;
-
-/// A finished rehearsal of one contract.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Rehearsed {
-    /// The contract's path.
-    pub contract: String,
-    /// The base as given.
-    pub base: String,
-    /// The base commit.
-    pub base_commit: String,
-    /// The base's tree.
-    pub base_tree: String,
-    /// One entry per agent of the merge order.
-    pub steps: Vec<Step>,
-    /// Cross-branch findings.
-    pub findings: Vec<Finding>,
-    /// The tree with every clean step merged.
-    pub final_tree: String,
-}
 
 /// Where one step's commit comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

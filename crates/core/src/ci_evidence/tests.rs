@@ -28,7 +28,7 @@ fn result(name: &str, status: &str, conclusion: Option<&str>, started: &str) -> 
         outcome: conclusion.unwrap_or(status).to_string(),
         url: Some(format!("https://ci.example/{name}/{started}")),
         sha: "abc1234def5678".to_string(),
-        started_at: started.to_string(),
+        started_at: started.parse().ok(),
         origin: actions(),
     }
 }
@@ -394,4 +394,74 @@ fn of_several_job_matches_the_worst_decides() {
         judge_row(&row("test", None), Some(&ci), EvidenceStatus::Passed),
         RowOutcome::ContradictedByCi { .. }
     ));
+}
+
+/// Start times compare as instants: an offset or a fraction of a second no
+/// longer sorts as text ("2026-01-01T09:30:00+02:00" is before
+/// "2026-01-01T08:00:00Z", though it sorts after it as text).
+#[test]
+fn the_latest_run_is_the_latest_instant() {
+    let ci = CiResults::new([
+        result(
+            "build",
+            "completed",
+            Some("success"),
+            "2026-01-01T08:00:00Z",
+        ),
+        result(
+            "build",
+            "completed",
+            Some("failure"),
+            "2026-01-01T09:30:00+02:00",
+        ),
+    ]);
+    let out = judge_row(&row("x", Some("build")), Some(&ci), EvidenceStatus::Missing);
+    assert!(matches!(out, RowOutcome::EvidencedByCi { .. }), "{out:?}");
+    let ci = CiResults::new([
+        result(
+            "build",
+            "completed",
+            Some("success"),
+            "2026-01-01T08:00:00Z",
+        ),
+        result(
+            "build",
+            "completed",
+            Some("failure"),
+            "2026-01-01T08:00:00.5Z",
+        ),
+    ]);
+    let out = judge_row(&row("x", Some("build")), Some(&ci), EvidenceStatus::Missing);
+    assert!(
+        matches!(out, RowOutcome::ContradictedByCi { .. }),
+        "{out:?}"
+    );
+}
+
+/// A run whose start time cannot be read never counts as the latest: it
+/// does not replace a run with a time, in either order.
+#[test]
+fn a_run_without_a_readable_time_is_never_the_latest() {
+    let timed = || {
+        result(
+            "build",
+            "completed",
+            Some("failure"),
+            "2026-01-01T08:00:00Z",
+        )
+    };
+    for unreadable in ["", "yesterday", "2026-13-01T00:00:00Z", "9999999999"] {
+        let untimed = result("build", "completed", Some("success"), unreadable);
+        assert_eq!(untimed.started_at, None, "{unreadable}");
+        for ci in [
+            CiResults::new([timed(), untimed.clone()]),
+            CiResults::new([untimed.clone(), timed()]),
+        ] {
+            let out = judge_row(&row("x", Some("build")), Some(&ci), EvidenceStatus::Missing);
+            assert!(
+                matches!(out, RowOutcome::ContradictedByCi { .. }),
+                "{out:?}"
+            );
+        }
+    }
 }

@@ -31,7 +31,7 @@ fn run(body: Option<&str>, ci: Option<(&str, Option<&str>)>) -> Verdict {
                 outcome: conclusion.unwrap_or(status).into(),
                 url: Some("https://ci.example/run/7".into()),
                 sha: "abc1234ffff".into(),
-                started_at: "2026-11-23T10:00:00Z".into(),
+                started_at: "2026-11-23T10:00:00Z".parse().ok(),
                 origin: CiOrigin::App {
                     id: Some(15368),
                     slug: Some("github-actions".into()),
@@ -142,7 +142,7 @@ fn build(conclusion: &str, started: &str, origin: CiOrigin) -> CiResult {
         outcome: conclusion.into(),
         url: Some(format!("https://ci.example/{started}")),
         sha: "abc1234ffff".into(),
-        started_at: started.into(),
+        started_at: started.parse().ok(),
         origin,
     }
 }

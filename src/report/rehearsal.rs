@@ -1,20 +1,18 @@
-//! The three outputs of `rehearse`, as pure string functions.
+//! The three outputs of `rehearse` (text, JSON, markdown), as pure string
+//! functions of the rehearsal's data; [`section`] is the pull request's
+//! "Merge rehearsal" section of the check-run.
 
 use std::fmt::Write as _;
 
-use super::Outcome;
-use contract_gate_core::rehearsal::{Step, StepState};
+use contract_gate_core::rehearsal::{Outcome, Step, StepState};
 use contract_gate_core::verdict::Level;
 
-/// Untrusted text (names, paths, messages, commands) for a text report an
-/// Actions log reads: a forged `::error` line never runs.
-fn esc(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::report::escape::text(s)
-}
+// Untrusted text (names, paths, messages, commands) for a text report an
+// Actions log reads: a forged `::error` line never runs.
+use super::clamp::short_sha as short;
+use super::escape::{mermaid_label as label, text as esc};
 
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
-}
+pub mod section;
 
 fn step_line(s: &Step) -> String {
     let branch = esc(s.branch.as_deref().unwrap_or("(no branch named)"));
@@ -117,6 +115,12 @@ pub fn json(outs: &[Outcome]) -> String {
     .to_string()
 }
 
+/// `{"contracts": [], "error": ...}`: the rehearsal could not run, in the
+/// JSON shape a script reads.
+pub fn json_error(message: &str) -> String {
+    serde_json::json!({"contracts": [], "error": message}).to_string()
+}
+
 /// A summary with the merge order as a mermaid diagram coloured by state.
 pub fn markdown(outs: &[Outcome]) -> String {
     let mut o = String::new();
@@ -172,14 +176,6 @@ pub fn markdown(outs: &[Outcome]) -> String {
         o.push('\n');
     }
     o
-}
-
-/// A mermaid label: a quote or a line break must not end it.
-fn label(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('"', "#quot;")
 }
 
 fn class(s: StepState) -> &'static str {
