@@ -10,14 +10,19 @@ use contract_gate_core::verdict::Level;
 // Untrusted text (names, paths, messages, commands) for a text report an
 // Actions log reads: a forged `::error` line never runs.
 use super::clamp::short_sha as short;
-use super::escape::{mermaid_label as label, text as esc};
+use super::escape::{
+    json_for_log, markdown_cell, markdown_code, markdown_text, mermaid_label as label, text as esc,
+};
 
 pub mod section;
 
 fn step_line(s: &Step) -> String {
     let branch = esc(s.branch.as_deref().unwrap_or("(no branch named)"));
     let what = match s.state {
-        StepState::Clean => format!("merged cleanly ({} files changed)", s.changed.len()),
+        StepState::Clean => match s.changed.len() {
+            1 => "merged cleanly (1 file changed)".to_string(),
+            n => format!("merged cleanly ({n} files changed)"),
+        },
         StepState::Conflict => {
             let files: Vec<String> = s
                 .conflicts
@@ -106,19 +111,23 @@ pub fn text(outs: &[Outcome]) -> String {
 }
 
 /// `{"contracts": [...]}`: see the README ("The seam") for the fields.
+/// Names and messages are branch and file names anyone can push: no `##[`
+/// in them reaches an Actions log as a command.
 pub fn json(outs: &[Outcome]) -> String {
     let clean = !outs.iter().any(Outcome::has_findings);
-    serde_json::json!({
-        "conclusion": if clean { "clean" } else { "findings" },
-        "contracts": outs,
-    })
-    .to_string()
+    json_for_log(
+        serde_json::json!({
+            "conclusion": if clean { "clean" } else { "findings" },
+            "contracts": outs,
+        })
+        .to_string(),
+    )
 }
 
 /// `{"contracts": [], "error": ...}`: the rehearsal could not run, in the
 /// JSON shape a script reads.
 pub fn json_error(message: &str) -> String {
-    serde_json::json!({"contracts": [], "error": message}).to_string()
+    json_for_log(serde_json::json!({"contracts": [], "error": message}).to_string())
 }
 
 /// A summary with the merge order as a mermaid diagram coloured by state.
@@ -133,8 +142,9 @@ pub fn markdown(outs: &[Outcome]) -> String {
         };
         let _ = writeln!(
             o,
-            "## Merge rehearsal: {} onto `{}` ({verdict})\n",
-            r.contract, r.base
+            "## Merge rehearsal: {} onto {} ({verdict})\n",
+            markdown_text(&r.contract),
+            markdown_code(&r.base)
         );
         let _ = writeln!(o, "```mermaid\nflowchart LR");
         let _ = writeln!(o, "  base[\"{}\"]:::base", label(&r.base));
@@ -156,22 +166,22 @@ pub fn markdown(outs: &[Outcome]) -> String {
             "  classDef base fill:#eee,stroke:#999\n  classDef clean fill:#d4f7d4,stroke:#2a2\n  classDef conflict fill:#f9d0d0,stroke:#c22\n  classDef none fill:#f4f4f4,stroke:#bbb,stroke-dasharray:3\n  classDef merged fill:#d6e4ff,stroke:#36c\n```\n"
         );
         for s in &r.steps {
-            let _ = writeln!(o, "- {}", step_line(s));
+            let _ = writeln!(o, "- {}", markdown_text(&step_line(s)));
         }
         if !r.findings.is_empty() {
             let _ = writeln!(o, "\n| rule | where | message |\n|---|---|---|");
             for f in &r.findings {
                 let at = match (&f.path, f.line) {
-                    (Some(p), Some(l)) => format!("`{p}:{l}`"),
-                    (Some(p), None) => format!("`{p}`"),
+                    (Some(p), Some(l)) => markdown_cell(&markdown_code(&format!("{p}:{l}"))),
+                    (Some(p), None) => markdown_cell(&markdown_code(p)),
                     _ => String::new(),
                 };
-                let msg = f.message.replace('|', "\\|");
+                let msg = markdown_cell(&f.message);
                 let _ = writeln!(o, "| `{}` | {at} | {msg} |", f.rule);
             }
         }
         if let Some(f) = out.run.as_ref().and_then(|r| r.first_failure.as_ref()) {
-            let _ = writeln!(o, "\n**Run:** {f}");
+            let _ = writeln!(o, "\n**Run:** {}", markdown_text(f));
         }
         o.push('\n');
     }

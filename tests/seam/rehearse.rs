@@ -289,3 +289,41 @@ fn the_text_report_never_prints_a_workflow_command() {
         assert!(!line.contains("##["), "{line:?}");
     }
 }
+
+/// The markdown and JSON reports escape the same names: a conflicting file
+/// named `x⏎::error::…` or holding `##[` and table syntax prints no workflow
+/// command, no broken table row and no markup of its own.
+#[test]
+fn markdown_and_json_reports_never_print_a_workflow_command() {
+    let r = repo(false);
+    let evil = "src/routes/x\n::error title=forged::o|w*n ##[warning]ed.ts";
+    r.branch("agents/auth", "main")
+        .write(evil, "one\n")
+        .commit("one");
+    r.branch("agents/tests", "main")
+        .write(evil, "two\n")
+        .commit("two");
+    r.checkout("main");
+    for format in ["markdown", "json"] {
+        let run = r.gate(&["rehearse", "--base", "main", "--format", format]);
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        for line in run.stdout.lines() {
+            assert!(
+                !line.trim_start().starts_with("::") && !line.contains("##["),
+                "{format}: a workflow command: {line:?}"
+            );
+        }
+        if format == "json" {
+            // The same value to a JSON reader.
+            let v = run.json();
+            assert_eq!(v["contracts"][0]["steps"][0]["added"][0], evil, "{v}");
+        } else {
+            // Every table row still has its three cells.
+            for row in run.stdout.lines().filter(|l| l.starts_with("| `")) {
+                let cells = row.replace("\\|", "").matches('|').count();
+                assert_eq!(cells, 4, "{row}");
+            }
+            assert!(run.stdout.contains("o\\|w\\*n"), "{}", run.stdout);
+        }
+    }
+}
