@@ -108,7 +108,7 @@ fn pre_push(a: &PrePushArgs) -> i32 {
     } else {
         a.contracts.clone()
     };
-    let (report, code) = crate::agent::prepush::run(&git, base, &contracts, &input);
-    eprint!("{report}");
-    code
+    let answer = crate::agent::prepush::run(&git, base, &contracts, &input);
+    eprint!("{}", answer.report);
+    i32::from(answer.refused)
 }

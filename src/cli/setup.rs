@@ -70,7 +70,7 @@ pub fn run(a: &SetupArgs) -> i32 {
     }
 }
 
-fn error(msg: &str) -> i32 {
+fn error(msg: &setup::SetupError) -> i32 {
     eprintln!("contract-gate setup: {msg}");
     2 // could not evaluate
 }
