@@ -10,9 +10,10 @@ use contract_gate_core::contract::Contract;
 use contract_gate_core::edit_guard::{decide_command, decide_edit, Decision};
 use contract_gate_core::evaluate::Options;
 
-use super::event::{self, Action, Cli};
-use super::place::{contracts_of_base, Place, Worktree};
-use super::{generated, paths};
+use super::event::{self, Action, Cli, EventError};
+use super::generated;
+use super::paths::{self, PathError};
+use super::place::{contracts_of_base, Place, PlaceError, Worktree};
 
 /// How a hook was invoked.
 #[derive(Debug, Clone)]
@@ -25,6 +26,27 @@ pub struct HookOptions {
     pub base: Option<String>,
     /// Contract paths, instead of the ones recorded at setup (or the defaults).
     pub contracts: Vec<String>,
+}
+
+/// Why a tool call could not be judged (the hook then denies, saying so).
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error(transparent)]
+    Event(#[from] EventError),
+    #[error(transparent)]
+    Place(#[from] PlaceError),
+    #[error(transparent)]
+    Path(#[from] PathError),
+    #[error(
+        "the worktree's HEAD is detached, so its agent is unknown: check out the agent's branch"
+    )]
+    Detached,
+    #[error("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")]
+    NoBase,
+    /// Whether the file is generated, as `agent::generated` words it.
+    // until agent::generated is typed
+    #[error("{0}")]
+    Generated(String),
 }
 
 /// The decision for one event; `cwd` is the process's directory, used when
@@ -41,7 +63,7 @@ pub fn decide(opts: &HookOptions, input: &str, cwd: &Path) -> Decision {
     }
 }
 
-fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, String> {
+fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, HookError> {
     let ev = event::parse(opts.cli, input)?;
     if ev.action == Action::Other {
         return Ok(Decision::Allow);
@@ -53,14 +75,12 @@ fn try_decide(opts: &HookOptions, input: &str, cwd: &Path) -> Result<Decision, S
         .filter(|d| d.is_dir())
         .unwrap_or_else(|| cwd.to_path_buf());
     let place = Place::locate(&cwd)?;
-    let branch = place.branch.clone().ok_or(
-        "the worktree's HEAD is detached, so its agent is unknown: check out the agent's branch",
-    )?;
+    let branch = place.branch.clone().ok_or(HookError::Detached)?;
     let base = opts
         .base
         .clone()
         .or_else(|| place.recorded_base())
-        .ok_or("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")?;
+        .ok_or(HookError::NoBase)?;
     let explicit = if opts.contracts.is_empty() {
         place.recorded_contracts()
     } else {
@@ -91,7 +111,7 @@ fn decide_path(
     branch: &str,
     cwd: &Path,
     given: &str,
-) -> Result<Decision, String> {
+) -> Result<Decision, HookError> {
     let abs = paths::resolve(cwd, Path::new(given));
     if opts
         .allow_outside
@@ -153,12 +173,14 @@ fn other_worktree(contracts: &[Contract], abs: &Path, w: &Worktree) -> String {
 /// own rule files count (`.gitattributes`/`.gitignore` on the path's
 /// directories, and `info/attributes`/`info/exclude`), so git is asked only
 /// when one exists: most edits start no process for this.
-fn is_generated(place: &Place, abs: &Path, rel: &str) -> Result<bool, String> {
+fn is_generated(place: &Place, abs: &Path, rel: &str) -> Result<bool, HookError> {
     let root = &place.root;
     let one = [rel.to_string()];
     let info = place.common_dir().join("info");
     if (on_the_way(root, rel, ".gitattributes") || info.join("attributes").is_file())
-        && !generated::linguist_generated(root, None, &one)?.is_empty()
+        && !generated::linguist_generated(root, None, &one)
+            .map_err(HookError::Generated)?
+            .is_empty()
     {
         return Ok(true);
     }
@@ -168,7 +190,9 @@ fn is_generated(place: &Place, abs: &Path, rel: &str) -> Result<bool, String> {
     });
     Ok(!abs.exists()
         && (on_the_way(root, rel, ".gitignore") || excludes)
-        && !generated::ignored_here(root, &one)?.is_empty())
+        && !generated::ignored_here(root, &one)
+            .map_err(HookError::Generated)?
+            .is_empty())
 }
 
 /// Whether a `name` file sits in the root or a directory on the way to `rel`.
@@ -188,4 +212,34 @@ fn on_the_way(root: &Path, rel: &str, name: &str) -> bool {
 /// The answer in the CLI's protocol: (stdout, exit code).
 pub fn render(cli: Cli, d: &Decision) -> (String, i32) {
     (cli.protocol().answer)(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_that_cannot_be_judged_is_denied_with_the_reason() {
+        let opts = HookOptions {
+            cli: Cli::ClaudeCode,
+            allow_outside: vec![],
+            base: None,
+            contracts: vec![],
+        };
+        assert_eq!(
+            decide(&opts, "[]", Path::new(".")),
+            Decision::Deny(
+                "contract-gate could not judge this tool call, so it is denied: the hook event is not a JSON object"
+                    .into()
+            )
+        );
+        assert_eq!(
+            HookError::Detached.to_string(),
+            "the worktree's HEAD is detached, so its agent is unknown: check out the agent's branch"
+        );
+        assert_eq!(
+            HookError::NoBase.to_string(),
+            "no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook"
+        );
+    }
 }

@@ -38,20 +38,45 @@ pub fn resolve(cwd: &Path, p: &Path) -> PathBuf {
     out
 }
 
+/// Why a path has no name relative to a worktree.
+#[derive(Debug, thiserror::Error)]
+pub enum PathError {
+    #[error("`{}` is not under {}", .path.display(), .root.display())]
+    NotUnder { path: PathBuf, root: PathBuf },
+    #[error("`{}` is the worktree itself, not a file", .0.display())]
+    IsTheWorktree(PathBuf),
+}
+
 /// `abs` relative to `root`, with `/` separators, as the contract writes paths.
-pub fn relative(abs: &Path, root: &Path) -> Result<String, String> {
-    let rel = abs
-        .strip_prefix(root)
-        .map_err(|_| format!("`{}` is not under {}", abs.display(), root.display()))?;
+pub fn relative(abs: &Path, root: &Path) -> Result<String, PathError> {
+    // `strip_prefix`'s own error says only "prefix not found".
+    let rel = abs.strip_prefix(root).map_err(|_| PathError::NotUnder {
+        path: abs.to_path_buf(),
+        root: root.to_path_buf(),
+    })?;
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     if parts.is_empty() {
-        return Err(format!(
-            "`{}` is the worktree itself, not a file",
-            abs.display()
-        ));
+        return Err(PathError::IsTheWorktree(abs.to_path_buf()));
     }
     Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_outside_or_the_root_itself_is_named() {
+        let e = relative(Path::new("/a/b"), Path::new("/c")).unwrap_err();
+        assert_eq!(e.to_string(), "`/a/b` is not under /c");
+        let e = relative(Path::new("/a"), Path::new("/a")).unwrap_err();
+        assert_eq!(e.to_string(), "`/a` is the worktree itself, not a file");
+        assert_eq!(
+            relative(Path::new("/a/b/c"), Path::new("/a")).unwrap(),
+            "b/c"
+        );
+    }
 }

@@ -33,6 +33,35 @@ pub struct Place {
     pub branch: Option<String>,
 }
 
+/// Why a worktree, its worktrees or its contracts could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    /// git's words, as `agent::git` gives them.
+    // until agent::git is typed
+    #[error("{0}")]
+    Git(String),
+    #[error("{} is not inside a git worktree ({stderr})", .dir.display())]
+    NotAWorktree { dir: PathBuf, stderr: String },
+    /// The base names no commit: said with the base, not as a bare git error.
+    #[error("cannot read the contracts at `{rev}`: {stderr}")]
+    UnknownBase {
+        rev: String,
+        stderr: String,
+        #[source]
+        source: local::LocalSourceError,
+    },
+    #[error(transparent)]
+    Contracts(local::LocalSourceError),
+}
+
+// until agent::worktree is typed: its `Result<_, String>` functions call
+// `Place::locate` and `worktrees` with `?`.
+impl From<PlaceError> for String {
+    fn from(e: PlaceError) -> String {
+        e.to_string()
+    }
+}
+
 /// The file, in a worktree's git directory, where `setup` records the base.
 pub fn base_file(git_dir: &Path) -> PathBuf {
     git_dir.join("contract-gate-base")
@@ -40,7 +69,7 @@ pub fn base_file(git_dir: &Path) -> PathBuf {
 
 impl Place {
     /// Reads the worktree `dir` is in (one `git rev-parse`).
-    pub fn locate(dir: &Path) -> Result<Place, String> {
+    pub fn locate(dir: &Path) -> Result<Place, PlaceError> {
         let out = git::run(
             dir,
             &[
@@ -51,15 +80,15 @@ impl Place {
                 "HEAD",
             ],
             None,
-        )?;
+        )
+        .map_err(PlaceError::Git)?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let lines: Vec<&str> = text.lines().collect();
         if out.code != 0 || lines.len() < 2 {
-            return Err(format!(
-                "{} is not inside a git worktree ({})",
-                dir.display(),
-                out.stderr
-            ));
+            return Err(PlaceError::NotAWorktree {
+                dir: dir.to_path_buf(),
+                stderr: out.stderr,
+            });
         }
         let branch = lines
             .get(2)
@@ -105,7 +134,7 @@ impl Place {
     /// Every worktree of the repository: read from the git directory's
     /// worktree records (no process; a hook runs on every edit), or from
     /// `git worktree list --porcelain` when a record is not as expected.
-    pub fn worktrees(&self) -> Result<Vec<Worktree>, String> {
+    pub fn worktrees(&self) -> Result<Vec<Worktree>, PlaceError> {
         match self.worktree_records() {
             Some(list) => Ok(list),
             None => self.worktree_list(),
@@ -155,8 +184,9 @@ impl Place {
     }
 
     /// Every worktree, as `git worktree list --porcelain` lists them.
-    fn worktree_list(&self) -> Result<Vec<Worktree>, String> {
-        let out = git::ok(&self.root, &["worktree", "list", "--porcelain", "-z"])?;
+    fn worktree_list(&self) -> Result<Vec<Worktree>, PlaceError> {
+        let out = git::ok(&self.root, &["worktree", "list", "--porcelain", "-z"])
+            .map_err(PlaceError::Git)?;
         let mut list = Vec::new();
         for field in git::fields(&out.stdout) {
             if let Some(p) = field.strip_prefix("worktree ") {
@@ -180,13 +210,17 @@ pub fn contracts_of_base(
     root: &Path,
     rev: &str,
     explicit: &[String],
-) -> Result<Vec<Contract>, String> {
+) -> Result<Vec<Contract>, PlaceError> {
     let git = Git::at_root(root.to_path_buf());
-    local::read_contracts_at(&git, rev, explicit).map_err(|e| match e {
+    local::read_contracts_at(&git, rev, explicit).map_err(|e| match &e {
         local::LocalSourceError::Git(GitError::UnknownRev { stderr, .. }) => {
-            format!("cannot read the contracts at `{rev}`: {stderr}")
+            PlaceError::UnknownBase {
+                rev: rev.to_string(),
+                stderr: stderr.clone(),
+                source: e,
+            }
         }
-        e => e.to_string(),
+        _ => PlaceError::Contracts(e),
     })
 }
 
@@ -245,5 +279,42 @@ mod tests {
             };
             assert_eq!(canon(from_disk), canon(from_git), "from {}", dir.display());
         }
+    }
+
+    /// An unknown base is said with the base, and git's error kept as its source.
+    #[test]
+    fn errors_keep_their_words_and_causes() {
+        let e = PlaceError::UnknownBase {
+            rev: "nope".into(),
+            stderr: "fatal: bad".into(),
+            source: local::LocalSourceError::Git(GitError::UnknownRev {
+                rev: "nope".into(),
+                stderr: "fatal: bad".into(),
+            }),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot read the contracts at `nope`: fatal: bad"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        let e = PlaceError::NotAWorktree {
+            dir: PathBuf::from("/d"),
+            stderr: "fatal: no".into(),
+        };
+        assert_eq!(e.to_string(), "/d is not inside a git worktree (fatal: no)");
+    }
+
+    #[test]
+    fn an_unknown_base_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        sh(tmp.path(), &["init", "-q", "-b", "main"]);
+        sh(tmp.path(), &["commit", "-q", "--allow-empty", "-m", "c"]);
+        let e = contracts_of_base(tmp.path(), "no-such-ref", &[]).unwrap_err();
+        assert!(matches!(e, PlaceError::UnknownBase { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("cannot read the contracts at `no-such-ref`: "),
+            "{e}"
+        );
     }
 }

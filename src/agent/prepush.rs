@@ -21,8 +21,21 @@ pub struct Pushed {
     pub remote_ref: String,
 }
 
+/// Why a push could not be judged (the push is then refused).
+#[derive(Debug, thiserror::Error)]
+pub enum PrePushError {
+    #[error("pre-push: cannot read the line `{0}`")]
+    BadLine(String),
+    #[error(transparent)]
+    Load(#[from] local::LocalSourceError),
+    /// Which paths are generated, as `agent::generated` words it.
+    // until agent::generated is typed
+    #[error("{0}")]
+    Generated(String),
+}
+
 /// Reads `<local ref> <local sha> <remote ref> <remote sha>` lines.
-pub fn parse(stdin: &str) -> Result<Vec<Pushed>, String> {
+pub fn parse(stdin: &str) -> Result<Vec<Pushed>, PrePushError> {
     stdin
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -34,7 +47,7 @@ pub fn parse(stdin: &str) -> Result<Vec<Pushed>, String> {
                     local_sha: ls.to_string(),
                     remote_ref: rr.to_string(),
                 }),
-                _ => Err(format!("pre-push: cannot read the line `{l}`")),
+                _ => Err(PrePushError::BadLine(l.to_string())),
             }
         })
         .collect()
@@ -46,7 +59,7 @@ pub fn judge(
     base: &str,
     contracts: &[String],
     p: &Pushed,
-) -> Result<Option<Verdict>, String> {
+) -> Result<Option<Verdict>, PrePushError> {
     if p.local_sha.bytes().all(|b| b == b'0') {
         return Ok(None);
     }
@@ -65,8 +78,9 @@ pub fn judge(
         contracts: contracts.to_vec(),
         prepare_with: None,
     };
-    let loaded = local::load(git, &req).map_err(|e| e.to_string())?;
-    let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)?;
+    let loaded = local::load(git, &req)?;
+    let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)
+        .map_err(PrePushError::Generated)?;
     let options = Options {
         generated,
         ..Options::default()
@@ -83,23 +97,41 @@ pub fn judge(
     Ok(Some(v))
 }
 
-/// Runs the hook: the report of each refused ref goes to stderr; the exit
-/// code is 1 when any ref is refused (or cannot be judged), else 0.
-pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -> (String, i32) {
+/// What the hook says: the report (for stderr) and whether the push is
+/// refused (git then stops it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Why each refused ref is refused; empty when none is.
+    pub report: String,
+    /// Some ref is refused, or cannot be judged (fail closed).
+    pub refused: bool,
+}
+
+impl Answer {
+    fn refused(report: String) -> Answer {
+        Answer {
+            report,
+            refused: true,
+        }
+    }
+}
+
+/// Runs the hook: the report of each refused ref; the push is refused when
+/// any ref is (or cannot be judged).
+pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -> Answer {
     let Some(base) = base else {
-        return (
+        return Answer::refused(
             "contract-gate pre-push: no base is recorded for this worktree; run `contract-gate setup` \
              (or `git push --no-verify` to push without the check)\n"
                 .into(),
-            1,
         );
     };
     let pushed = match parse(stdin) {
         Ok(p) => p,
-        Err(e) => return (format!("contract-gate {e}\n"), 1),
+        Err(e) => return Answer::refused(format!("contract-gate {e}\n")),
     };
     let mut out = String::new();
-    let mut code = 0;
+    let mut refused = false;
     for p in &pushed {
         match judge(git, &base, contracts, p) {
             Ok(Some(v)) if v.conclusion == Conclusion::Failure => {
@@ -108,7 +140,7 @@ pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -
                     p.local_ref
                 ));
                 out.push_str(&report::render(Format::Text, &v));
-                code = 1;
+                refused = true;
             }
             Ok(_) => {}
             Err(e) => {
@@ -116,9 +148,27 @@ pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -
                     "contract-gate pre-push: cannot judge {}: {e}; the push is refused (fail closed)\n",
                     p.local_ref
                 ));
-                code = 1;
+                refused = true;
             }
         }
     }
-    (out, code)
+    Answer {
+        report: out,
+        refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_it_cannot_read_is_named() {
+        let e = parse("refs/heads/a 1 refs/heads/a 0\nthree words only\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pre-push: cannot read the line `three words only`"
+        );
+        assert_eq!(parse("\n").unwrap(), vec![]);
+    }
 }

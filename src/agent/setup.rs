@@ -7,9 +7,28 @@ use std::path::{Path, PathBuf};
 
 use contract_gate_core::contract::{Agent, Contract};
 
-use super::place::{contracts_of_base, Place, Worktree};
+use super::place::{contracts_of_base, Place, PlaceError, Worktree};
 use super::worktree::assigned_path;
 use super::{git, install, paths};
+
+/// Why setup could not run at all (an agent it skips is a row, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Place(#[from] PlaceError),
+    /// git's words, as `agent::git` gives them.
+    // until agent::git is typed
+    #[error("{0}")]
+    Git(String),
+    #[error("the base checkout {} has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)", .0.display())]
+    Dirty(PathBuf),
+    #[error("no agent `{agent}` in the contracts at `{base}`")]
+    NoSuchAgent { agent: String, base: String },
+    #[error("no contract with agents at `{0}`")]
+    NoAgents(String),
+    #[error("the main checkout is detached and no default branch is known: pass --base REF")]
+    NoDefaultBase,
+}
 
 /// What `setup` was asked.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +66,7 @@ pub struct Row {
 
 /// Runs setup from the repository at `dir`; returns the table rows and
 /// the lines to print before it (dry-run commands, brief paths).
-pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), String> {
+pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), SetupError> {
     let place = Place::locate(dir)?;
     let worktrees = place.worktrees()?;
     let main = worktrees
@@ -56,10 +75,7 @@ pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), Stri
         .unwrap_or_else(|| place.root.clone());
     let dirty = status(&main)?;
     if !dirty.is_empty() && !o.dry_run {
-        return Err(format!(
-            "the base checkout {} has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)",
-            main.display()
-        ));
+        return Err(SetupError::Dirty(main));
     }
     let contracts = contracts_of_base(&main, &o.base, &o.contracts)?;
     let agents: Vec<(&Contract, &Agent)> = contracts
@@ -72,8 +88,11 @@ pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), Stri
         .collect();
     if agents.is_empty() {
         return Err(match &o.agent {
-            Some(n) => format!("no agent `{n}` in the contracts at `{}`", o.base),
-            None => format!("no contract with agents at `{}`", o.base),
+            Some(n) => SetupError::NoSuchAgent {
+                agent: n.clone(),
+                base: o.base.clone(),
+            },
+            None => SetupError::NoAgents(o.base.clone()),
         });
     }
     let mut rows = Vec::new();
@@ -84,8 +103,10 @@ pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), Stri
     Ok((rows, notes))
 }
 
-fn status(dir: &Path) -> Result<String, String> {
-    Ok(git::ok(dir, &["status", "--porcelain"])?.text())
+fn status(dir: &Path) -> Result<String, SetupError> {
+    Ok(git::ok(dir, &["status", "--porcelain"])
+        .map_err(SetupError::Git)?
+        .text())
 }
 
 fn one(
@@ -137,7 +158,10 @@ fn one(
         (None, None) if target.exists() => {
             Err("skipped: the directory exists and is not a worktree of this repository".into())
         }
-        (None, None) => create(main, &target, branch, &base, o, notes).map(|_| "created"),
+        // git's refusal is the row's state, as it is.
+        (None, None) => create(main, &target, branch, &base, o, notes)
+            .map(|_| "created")
+            .map_err(|e| e.to_string()),
     };
     match state {
         Err(why) => row.state = why,
@@ -179,7 +203,7 @@ fn create(
     base: &str,
     o: &SetupOptions,
     notes: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), SetupError> {
     let exists = git::run(
         main,
         &[
@@ -189,7 +213,8 @@ fn create(
             &format!("refs/heads/{branch}"),
         ],
         None,
-    )?
+    )
+    .map_err(SetupError::Git)?
     .code
         == 0;
     let t = target.display().to_string();
@@ -199,7 +224,8 @@ fn create(
         let start = git::ok(
             main,
             &["rev-parse", "--verify", &format!("{base}^{{commit}}")],
-        )?
+        )
+        .map_err(SetupError::Git)?
         .text();
         vec![
             "worktree".into(),
@@ -214,7 +240,7 @@ fn create(
         notes.push(format!("git {}", args.join(" ")));
         return Ok(());
     }
-    git::ok(main, &args).map(|_| ())
+    git::ok(main, &args).map(|_| ()).map_err(SetupError::Git)
 }
 
 /// The table, aligned.
@@ -241,7 +267,7 @@ pub fn table(rows: &[Row]) -> String {
 /// The default base: the repository's default branch (what `origin/HEAD`
 /// names, as a local branch when there is one), else the main checkout's
 /// current branch.
-pub fn default_base(dir: &Path) -> Result<String, String> {
+pub fn default_base(dir: &Path) -> Result<String, SetupError> {
     let place = Place::locate(dir)?;
     let main: PathBuf = place
         .worktrees()?
@@ -252,7 +278,8 @@ pub fn default_base(dir: &Path) -> Result<String, String> {
         &main,
         &["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"],
         None,
-    )?;
+    )
+    .map_err(SetupError::Git)?;
     if origin_head.code == 0 {
         let remote = origin_head.text();
         if let Some(name) = remote.strip_prefix("origin/").filter(|n| !n.is_empty()) {
@@ -263,7 +290,36 @@ pub fn default_base(dir: &Path) -> Result<String, String> {
             });
         }
     }
-    Place::locate(&main)?.branch.ok_or_else(|| {
-        "the main checkout is detached and no default branch is known: pass --base REF".to_string()
-    })
+    Place::locate(&main)?
+        .branch
+        .ok_or(SetupError::NoDefaultBase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_their_words() {
+        assert_eq!(
+            SetupError::Dirty(PathBuf::from("/m")).to_string(),
+            "the base checkout /m has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)"
+        );
+        let none = SetupError::NoSuchAgent {
+            agent: "ann".into(),
+            base: "main".into(),
+        };
+        assert_eq!(
+            none.to_string(),
+            "no agent `ann` in the contracts at `main`"
+        );
+        assert_eq!(
+            SetupError::NoAgents("main".into()).to_string(),
+            "no contract with agents at `main`"
+        );
+        assert_eq!(
+            SetupError::NoDefaultBase.to_string(),
+            "the main checkout is detached and no default branch is known: pass --base REF"
+        );
+    }
 }

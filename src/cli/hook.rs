@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::agent_cli::AgentHook;
+use super::error::{CliError, Outcome};
 use crate::agent::hook::{self, HookOptions};
 use crate::term::emit;
 use contract_gate_core::edit_guard::Decision;
@@ -41,8 +42,9 @@ pub struct PrePushArgs {
     pub contracts: Vec<String>,
 }
 
-/// Runs a hook; the exit code is the protocol's.
-pub fn run(a: &HookArgs) -> i32 {
+/// Runs a hook; the exit code is the protocol's. A hook prints its own
+/// answer, refusal or error, so nothing it returns is printed again.
+pub fn run(a: &HookArgs) -> Result<Outcome, CliError> {
     let (cli, args) = match &a.which {
         HookKind::Agent(x) => (x.cli, &x.args),
         HookKind::PrePush(x) => return pre_push(x),
@@ -65,7 +67,18 @@ pub fn run(a: &HookArgs) -> i32 {
     };
     let (out, code) = hook::render(cli, &decision);
     emit(&out);
-    code
+    answered(code)
+}
+
+/// The exit code a CLI's protocol chose, as an outcome: 0 and 1 as
+/// themselves, anything else (no protocol uses one today) exits 2 with the
+/// answer already printed.
+fn answered(code: i32) -> Result<Outcome, CliError> {
+    match code {
+        0 => Ok(Outcome::Pass),
+        1 => Ok(Outcome::Blocked),
+        _ => Err(CliError::Reported),
+    }
 }
 
 /// The decision, or a deny once `secs` pass without one (a git that hangs
@@ -84,18 +97,20 @@ fn decide_in_time(opts: HookOptions, input: String, cwd: PathBuf, secs: u64) -> 
     }
 }
 
-fn pre_push(a: &PrePushArgs) -> i32 {
+/// git's protocol: exit 1 (`Blocked`) refuses the push, and every failure
+/// refuses it too (fail closed), with the reason on stderr.
+fn pre_push(a: &PrePushArgs) -> Result<Outcome, CliError> {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("contract-gate pre-push: cannot read stdin: {e}; the push is refused");
-        return 1;
+        return Ok(Outcome::Blocked);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let git = match crate::source::local::git::Git::open(&cwd) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("contract-gate pre-push: {e}; the push is refused");
-            return 1;
+            return Ok(Outcome::Blocked);
         }
     };
     let place = crate::agent::place::Place::locate(git.root()).ok();
@@ -108,7 +123,7 @@ fn pre_push(a: &PrePushArgs) -> i32 {
     } else {
         a.contracts.clone()
     };
-    let (report, code) = crate::agent::prepush::run(&git, base, &contracts, &input);
-    eprint!("{report}");
-    code
+    let answer = crate::agent::prepush::run(&git, base, &contracts, &input);
+    eprint!("{}", answer.report);
+    Ok(Outcome::blocked_if(answer.refused))
 }

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use super::error::{CliError, Outcome};
 use crate::agent::cli::Cli;
-use crate::agent::setup::{self, SetupOptions};
+use crate::agent::setup::{self, SetupError, SetupOptions};
 use crate::term::emit;
 
 /// `contract-gate setup`.
@@ -32,16 +33,12 @@ pub struct SetupArgs {
     pub repo: PathBuf,
 }
 
-/// Runs setup; 0 when every agent is set up, 1 when some were skipped, 2 on error.
-pub fn run(a: &SetupArgs) -> i32 {
-    let base = match a
-        .base
-        .clone()
-        .map(Ok)
-        .unwrap_or_else(|| setup::default_base(&a.repo))
-    {
-        Ok(b) => b,
-        Err(e) => return error(&e),
+/// Runs setup: `Pass` when every agent is set up, `Blocked` when some were
+/// skipped.
+pub fn run(a: &SetupArgs) -> Result<Outcome, CliError> {
+    let base = match &a.base {
+        Some(b) => b.clone(),
+        None => setup::default_base(&a.repo).map_err(reported)?,
     };
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
@@ -55,22 +52,22 @@ pub fn run(a: &SetupArgs) -> i32 {
         contracts: a.contracts.clone(),
         base_given: a.base.is_some(),
     };
-    match setup::run(&a.repo, &o) {
-        Ok((rows, notes)) => {
-            let mut out = String::new();
-            for n in notes {
-                out.push_str(&n);
-                out.push('\n');
-            }
-            out.push_str(&setup::table(&rows));
-            emit(&out);
-            i32::from(rows.iter().any(|r| r.state.starts_with("skipped")))
-        }
-        Err(e) => error(&e),
+    let (rows, notes) = setup::run(&a.repo, &o).map_err(reported)?;
+    let mut out = String::new();
+    for n in notes {
+        out.push_str(&n);
+        out.push('\n');
     }
+    out.push_str(&setup::table(&rows));
+    emit(&out);
+    Ok(Outcome::blocked_if(
+        rows.iter().any(|r| r.state.starts_with("skipped")),
+    ))
 }
 
-fn error(msg: &str) -> i32 {
-    eprintln!("contract-gate setup: {msg}");
-    2 // could not evaluate
+/// setup words its errors as its own (`contract-gate setup: …`), not as a
+/// check that could not evaluate: printed here, and exit 2 adds nothing.
+fn reported(e: SetupError) -> CliError {
+    eprintln!("contract-gate setup: {e}");
+    CliError::Reported
 }

@@ -194,7 +194,10 @@ fn malformed_events_are_denied_with_a_reason() {
         ),
         ("", "the hook event is not JSON"),
     ] {
-        let (d, why) = decision(&wt1.gate_stdin(&["hook", "claude-code"], input));
+        let run = wt1.gate_stdin(&["hook", "claude-code"], input);
+        // The deny is the answer (exit 0), not an error beside it.
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{input}");
+        let (d, why) = decision(&run);
         assert_eq!(d, "deny", "{input}");
         assert!(
             why.starts_with("contract-gate could not judge this tool call, so it is denied: "),

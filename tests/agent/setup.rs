@@ -113,10 +113,14 @@ fn setup_refuses_a_dirty_worktree_and_a_branch_checked_out_elsewhere() {
     // A dirty base refuses the whole setup.
     r.write("README.md", "# changed\n");
     let run = setup(&r, &[]);
-    assert_eq!(run.code, 2);
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""));
+    // setup's own words, once: no "could not evaluate" line is added.
     assert!(
-        run.stderr
-            .contains("has uncommitted changes: work starts only from a clean base"),
+        run.stderr.starts_with("contract-gate setup: the base checkout ")
+            && run.stderr.ends_with(
+                " has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)\n"
+            )
+            && run.stderr.lines().count() == 1,
         "{}",
         run.stderr
     );

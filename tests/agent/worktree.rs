@@ -167,3 +167,44 @@ fn pre_push_reads_gits_protocol() {
         "contract-gate pre-push: cannot read the line `garbage`\n"
     );
 }
+
+/// Every way the pre-push hook cannot judge refuses the push (exit 1), in
+/// its own words only: no "could not evaluate" line is added.
+#[test]
+fn pre_push_fails_closed_in_its_own_words() {
+    let (r, wt) = pushing_team();
+    let sha = wt.git(&["rev-parse", "HEAD"]);
+    let zero = "0".repeat(40);
+    let line = format!("refs/heads/agents/uploads {sha} refs/heads/agents/uploads {zero}\n");
+    // The main checkout has no base recorded.
+    let run = r.gate_stdin(&["hook", "pre-push", "origin", "x"], &line);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert_eq!(
+        run.stderr,
+        "contract-gate pre-push: no base is recorded for this worktree; run `contract-gate setup` \
+         (or `git push --no-verify` to push without the check)\n"
+    );
+    let nowhere = r.outside("not-a-repo");
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let run = run_in(&nowhere, &["hook", "pre-push", "origin", "x"], Some(&line));
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    assert!(
+        run.stderr.starts_with("contract-gate pre-push: ")
+            && run.stderr.ends_with("; the push is refused\n")
+            && run.stderr.lines().count() == 1,
+        "{}",
+        run.stderr
+    );
+    // A base that names nothing: the ref cannot be judged.
+    let run = wt.gate_stdin(&["hook", "pre-push", "--base", "no-such-ref"], &line);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("contract-gate pre-push: cannot judge refs/heads/agents/uploads: ")
+            && run
+                .stderr
+                .ends_with("; the push is refused (fail closed)\n"),
+        "{}",
+        run.stderr
+    );
+}
