@@ -129,9 +129,9 @@ fn clean_rehearsal_exits_0() {
         &lines[2..],
         [
             "|",
-            "* agent-1 agents/auth: merged cleanly (1 files changed)",
+            "* agent-1 agents/auth: merged cleanly (1 file changed)",
             "|",
-            "* agent-2 agents/user: merged cleanly (1 files changed)",
+            "* agent-2 agents/user: merged cleanly (1 file changed)",
             "|",
             "o agent-3 agents/tests: no branch yet",
         ]
