@@ -13,6 +13,8 @@ pub fn verdict(v: &Verdict) -> String {
     let head = match v.conclusion {
         Conclusion::Success => "PASS",
         Conclusion::Neutral => "NEUTRAL",
+        // Only predecessors or CI to wait for: the check-run stays pending.
+        Conclusion::Failure if v.waiting_only() => "WAITING",
         Conclusion::Failure => "BLOCKED",
     };
     let _ = writeln!(

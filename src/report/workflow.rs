@@ -25,6 +25,11 @@ fn command_name(l: Level) -> &'static str {
 /// path and no line is put on line 1 (as in the check run); a finding without
 /// a path has only `title`.
 pub fn command(f: &Finding) -> String {
+    command_at(f, f.level)
+}
+
+/// [`command`] at `level`.
+fn command_at(f: &Finding, level: Level) -> String {
     let mut props = Vec::with_capacity(3);
     if let Some(p) = &f.path {
         props.push(format!("file={}", command_property(p)));
@@ -33,7 +38,7 @@ pub fn command(f: &Finding) -> String {
     props.push(format!("title={}", command_property(f.rule.id())));
     format!(
         "::{} {}::{}",
-        command_name(f.level),
+        command_name(level),
         props.join(","),
         command_data(&format!("{} — {}", f.message, f.rule.next_step()))
     )
@@ -57,9 +62,17 @@ pub fn commands(v: &Verdict, max: usize) -> String {
     } else {
         max.saturating_sub(1)
     };
+    // A verdict that only waits is a pending check, not a red one: its
+    // waiting findings are notices in the log, not errors.
+    let waiting = v.waiting_only();
     let mut o = String::new();
     for f in &sorted[..shown] {
-        o.push_str(&command(f));
+        let level = if waiting && f.rule.waits() {
+            Level::Notice
+        } else {
+            f.level
+        };
+        o.push_str(&command_at(f, level));
         o.push('\n');
     }
     if !fits {
@@ -105,6 +118,25 @@ mod tests {
 
     fn verdict(findings: Vec<Finding>) -> Verdict {
         Verdict::sample(Conclusion::Failure, findings)
+    }
+
+    /// Waiting is not an error: with only predecessors (or CI) to wait for,
+    /// those findings are notices; next to a real failure they stay errors.
+    #[test]
+    fn a_waiting_verdict_logs_notices_not_errors() {
+        let wait = || Finding::failure(Rule::MergeOrder, "waiting on agent-0");
+        let out = commands(&verdict(vec![wait()]), 10);
+        assert!(
+            out.starts_with("::notice title=merge-order::waiting on agent-0"),
+            "{out}"
+        );
+        let scope = Finding::failure(Rule::Scope, "outside").at("a.ts", None);
+        let out = commands(&verdict(vec![wait(), scope]), 10);
+        assert!(out.contains("::error title=merge-order::"), "{out}");
+        assert!(
+            out.contains("::error file=a.ts,line=1,title=scope::"),
+            "{out}"
+        );
     }
 
     /// Undo the runner's escaping, as GitHub's toolkit does.

@@ -1035,3 +1035,40 @@ mod pages;
 
 #[path = "unknown_states.rs"]
 mod unknown_states;
+
+/// What a user sees of one workflow run, as a snapshot: the step's log
+/// (workflow commands), its summary and outputs, and the check-run bodies
+/// the gate sent (created, then completed).
+fn run_shot(w: &World, o: &Outcome) -> String {
+    let mut text = format!(
+        "exit: {}\n--- log (stdout)\n{}--- stderr\n{}--- step summary\n{}--- outputs\n{}",
+        o.code, o.stdout, o.stderr, o.summary, o.output
+    );
+    for r in w
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/check-runs"))
+    {
+        if r.method == "GET" {
+            continue;
+        }
+        let body = serde_json::to_string_pretty(&r.body_json()).unwrap();
+        text.push_str(&format!("--- {} {}\n{body}\n", r.method, r.path));
+    }
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z").unwrap();
+    let text = time.replace_all(&text, "[time]");
+    let stamp = regex::Regex::new(r"contract-gate:\d+").unwrap();
+    let text = stamp.replace_all(&text, "contract-gate:[stamp]");
+    crate::snap_shot::scrub(&text, &[w.dir.path()])
+}
+
+#[test]
+fn snapshots_of_a_blocked_and_a_waiting_run() {
+    let w = World::new("`asda2`, `remove_me`, `tp`, `upsert`", true);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    insta::assert_snapshot!("runtime-blocked", run_shot(&w, &o));
+    let w = World::new(ALL_FILES, false);
+    let o = w.event("pull_request", &opened(&w), &[]);
+    insta::assert_snapshot!("runtime-waiting", run_shot(&w, &o));
+}
