@@ -140,11 +140,34 @@ fn changed_file(f: &PrFile) -> ChangedFile {
         "renamed" => ChangeStatus::Renamed,
         "copied" => ChangeStatus::Copied,
         // "modified", "changed", "unchanged": the path is in the change set.
+        "modified" | "changed" | "unchanged" => ChangeStatus::Modified,
+        // A status this gate does not know (see `unknown_status`): every
+        // name GitHub gives is judged, the old one too.
+        _ if f.previous_filename.is_some() => ChangeStatus::Renamed,
         _ => ChangeStatus::Modified,
     };
     let mut c = ChangedFile::new(f.filename.clone(), status);
     c.previous_path = f.previous_filename.clone();
     c
+}
+
+/// A file status GitHub gave that the gate does not know: the change cannot
+/// be judged whole (what did that file's change do?), so it fails closed.
+fn unknown_status(files: &[PrFile]) -> Option<String> {
+    const KNOWN: &[&str] = &[
+        "added",
+        "removed",
+        "renamed",
+        "copied",
+        "modified",
+        "changed",
+        "unchanged",
+    ];
+    let f = files.iter().find(|f| !KNOWN.contains(&f.status.as_str()))?;
+    Some(format!(
+        "GitHub lists `{}` with the file status `{}`, which this gate does not know; failing closed",
+        f.filename, f.status
+    ))
 }
 
 /// What the branch's claim needs besides the files, read together: the
@@ -463,7 +486,7 @@ pub async fn load(
             base: base_branch,
             body: Some(pr.body.clone().unwrap_or_default()),
             files,
-            files_truncated: truncated,
+            files_truncated: truncated.or_else(|| unknown_status(&api_files)),
             interface,
         },
         contracts,
@@ -509,5 +532,13 @@ mod tests {
         assert_eq!(changed_file(&f("removed")).status, ChangeStatus::Deleted);
         assert_eq!(changed_file(&f("renamed")).status, ChangeStatus::Renamed);
         assert_eq!(changed_file(&f("changed")).status, ChangeStatus::Modified);
+        let odd = f("moved");
+        assert_eq!(changed_file(&odd).status, ChangeStatus::Modified);
+        let why = unknown_status(&[f("added"), odd]).unwrap();
+        assert!(
+            why.contains("file status `moved`") && why.ends_with("failing closed"),
+            "{why}"
+        );
+        assert_eq!(unknown_status(&[f("added"), f("unchanged")]), None);
     }
 }
