@@ -201,3 +201,130 @@ fn lint_and_fmt_of_a_contract_with_problems() {
     let run = r.gate(&["fmt"]);
     assert_snapshot!("fmt-messy", shot(&["fmt"], &run, &[&r.dir]));
 }
+
+/// The agent's loop, as the agent and its CLI see it: each CLI's answer to
+/// an edit it must refuse, one it must ask about, and one it may make; and
+/// what `git push` prints when pre-push refuses.
+#[test]
+fn hooks_and_pre_push_as_the_agent_sees_them() {
+    let r = Repo::uploads();
+    let root = r.dir.parent().unwrap().to_path_buf();
+    let setup = r.gate(&[
+        "setup",
+        "--base",
+        "main",
+        "--hooks",
+        "claude-code,codex,gemini",
+    ]);
+    assert_eq!(setup.code, 0, "{}{}", setup.stdout, setup.stderr);
+    assert_snapshot!(
+        "setup",
+        shot(
+            &[
+                "setup",
+                "--base",
+                "main",
+                "--hooks",
+                "claude-code,codex,gemini"
+            ],
+            &setup,
+            &[&root]
+        )
+    );
+    let list = r.git(&["worktree", "list", "--porcelain"]);
+    let dir = list
+        .split("\n\n")
+        .find(|w| w.contains("branch refs/heads/agents/uploads"))
+        .and_then(|w| w.lines().next())
+        .and_then(|l| l.strip_prefix("worktree "))
+        .expect("setup made agent-1's worktree");
+    let wt = crate::support::Tree { dir: dir.into() };
+    let at = |rel: &str| wt.dir.join(rel).to_str().unwrap().to_string();
+    let cwd = wt.dir.to_str().unwrap().to_string();
+    let claude = |tool: &str, input: serde_json::Value| {
+        serde_json::json!({"session_id": "s", "transcript_path": "/t", "cwd": cwd, "permission_mode": "default",
+            "hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": input})
+        .to_string()
+    };
+    let gemini = |tool: &str, input: serde_json::Value| {
+        serde_json::json!({"session_id": "s", "transcript_path": "/t", "cwd": cwd, "hook_event_name": "BeforeTool",
+            "timestamp": "2026-01-01T00:00:00Z", "tool_name": tool, "tool_input": input})
+        .to_string()
+    };
+    let cases = [
+        (
+            "claude-code",
+            "deny",
+            claude(
+                "Write",
+                serde_json::json!({"file_path": at("src/db/schema.ts"), "content": "x"}),
+            ),
+        ),
+        (
+            "claude-code",
+            "ask",
+            claude(
+                "Bash",
+                serde_json::json!({"command": "npm install left-pad"}),
+            ),
+        ),
+        (
+            "claude-code",
+            "allow",
+            claude(
+                "Edit",
+                serde_json::json!({"file_path": at("src/api/uploads/a.ts"), "old_string": "", "new_string": "x"}),
+            ),
+        ),
+        (
+            "codex",
+            "deny",
+            claude(
+                "apply_patch",
+                serde_json::json!({"command": "*** Begin Patch\n*** Add File: tsconfig.json\n+{}\n*** End Patch\n"}),
+            ),
+        ),
+        (
+            "gemini",
+            "deny",
+            gemini(
+                "write_file",
+                serde_json::json!({"file_path": at("README.md"), "content": "x"}),
+            ),
+        ),
+        (
+            "gemini",
+            "allow",
+            gemini(
+                "replace",
+                serde_json::json!({"file_path": at("src/api/uploads/a.ts"), "old_string": "", "new_string": "x"}),
+            ),
+        ),
+    ];
+    for (cli, what, event) in cases {
+        let run = wt.gate_stdin(&["hook", cli], &event);
+        assert_snapshot!(
+            format!("hook-{cli}-{what}"),
+            shot(&["hook", cli], &run, &[&root])
+        );
+    }
+    let remote = root.join("remote.git");
+    r.git(&["clone", "-q", "--bare", ".", remote.to_str().unwrap()]);
+    wt.write("src/db/schema.ts", "export const tables = ['uploads'];\n")
+        .commit("Reach into agent-2's schema");
+    let push = wt.try_git(&[
+        "push",
+        remote.to_str().unwrap(),
+        "HEAD:refs/heads/agents/uploads",
+    ]);
+    let run = crate::support::Run {
+        code: push.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&push.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&push.stderr).into_owned(),
+    };
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert_snapshot!(
+        "pre-push-refused",
+        shot(&["(git push, pre-push hook)"], &run, &[&root])
+    );
+}
