@@ -220,8 +220,7 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
     }
     let interface = match claim.first() {
         Some(Claim::Agent { contract, .. } | Claim::Integrator { contract }) => {
-            let p = super::merge_tree::Plumb::new(git.root());
-            super::interface_scan::scan(&p, &contracts[*contract], &base_sha, &head_sha, &files)?
+            super::interface_scan::scan(git, &contracts[*contract], &base_sha, &head_sha, &files)?
         }
         None => Vec::new(),
     };

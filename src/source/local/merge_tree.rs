@@ -5,109 +5,14 @@
 //! written (git's gc removes them).
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-use super::git::GitError;
+pub use super::git::failed;
+use super::git::{Git, GitError};
 use contract_gate_core::rehearsal::ConflictFile;
 
-/// Runs plumbing commands in one repository, with the settings the rest of
-/// the local source uses (no prompts, C locale, raw UTF-8 paths, the
-/// caller's `GIT_DIR`-style variables removed).
-#[derive(Debug, Clone)]
-pub struct Plumb {
-    root: PathBuf,
-}
-
-impl Plumb {
-    /// Plumbing in the repository whose work tree root is `root`.
-    pub fn new(root: &Path) -> Plumb {
-        Plumb {
-            root: root.to_path_buf(),
-        }
-    }
-
-    /// The work tree root.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// A `git` command with the common settings.
-    pub fn command(&self) -> Command {
-        super::git::git_command(&self.root)
-    }
-
-    /// Runs git and returns its output whatever the exit code.
-    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
-        self.command().args(args).output().map_err(GitError::Spawn)
-    }
-
-    /// Runs git with `input` on stdin; whatever the exit code.
-    pub fn output_stdin<S: AsRef<OsStr>>(
-        &self,
-        args: &[S],
-        input: &[u8],
-    ) -> Result<Output, GitError> {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .spawn()
-            .map_err(GitError::Spawn)?;
-        // Written from a thread: git may fill its stdout pipe before it has
-        // read all of stdin.
-        let mut stdin = child.stdin.take();
-        let data = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            if let Some(s) = stdin.as_mut() {
-                let _ = s.write_all(&data);
-            }
-        });
-        let out = child.wait_with_output().map_err(GitError::Spawn)?;
-        let _ = writer.join();
-        Ok(out)
-    }
-
-    /// Runs git; a non-zero exit is an error with git's words.
-    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
-        let out = self.output(args)?;
-        if out.status.success() {
-            Ok(out.stdout)
-        } else {
-            Err(failed(args, &out))
-        }
-    }
-
-    /// The first line of a successful run, trimmed.
-    pub fn line<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String, GitError> {
-        let out = self.run(args)?;
-        Ok(String::from_utf8_lossy(&out)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string())
-    }
-}
-
-/// A failed git run as an error.
-pub fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
-    let args = args
-        .iter()
-        .map(|a| a.as_ref().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    if stderr.is_empty() {
-        stderr = match out.status.code() {
-            Some(code) => format!("exit code {code}"),
-            None => "killed by a signal".to_string(),
-        };
-    }
-    GitError::Failed { args, stderr }
-}
+/// The runner the seam's plumbing runs on: the one [`Git`] runner, under
+/// the name the rehearsal callers know it by.
+pub type Plumb = Git;
 
 /// git ≥ 2.38 is needed for `merge-tree --write-tree`; says so clearly.
 pub fn require_merge_tree(p: &Plumb) -> Result<(), GitError> {
@@ -219,7 +124,10 @@ pub fn trial_commit(p: &Plumb, tree: &str, parents: &[&str]) -> Result<String, G
     ] {
         cmd.env(k, v);
     }
-    let out = cmd.args(&args).output().map_err(GitError::Spawn)?;
+    let out = cmd.args(&args).output().map_err(|source| GitError::Start {
+        args: args.join(" "),
+        source,
+    })?;
     if !out.status.success() {
         return Err(failed(&args, &out));
     }
@@ -388,7 +296,7 @@ pub fn objects(p: &Plumb, names: &[String]) -> Result<Vec<Option<String>>, GitEr
         input.push(b'\n');
     }
     let args = ["cat-file", "--batch"];
-    let out = p.output_stdin(&args, &input)?;
+    let out = p.output_with_input(&args, &input)?;
     if !out.status.success() {
         return Err(failed(&args, &out));
     }

@@ -137,7 +137,7 @@ impl Git {
             return Ok(Vec::new());
         }
         let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
-        let out = self.run_with_input(&["cat-file", "--batch"], input.into_bytes())?;
+        let out = self.run_with_input(&["cat-file", "--batch"], input.as_bytes())?;
         let bad = |why: &str| GitError::Failed {
             args: "cat-file --batch".into(),
             stderr: format!("unexpected output ({why})"),
