@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 pub use super::git::failed;
 use super::git::{Git, GitError};
+use contract_gate_core::change::ChangedFile;
 use contract_gate_core::rehearsal::ConflictFile;
 
 /// The runner the seam's plumbing runs on: the one [`Git`] runner, under
@@ -164,10 +165,11 @@ pub fn is_ancestor(p: &Plumb, a: &str, b: &str) -> Result<bool, GitError> {
     }
 }
 
-/// Paths changed between two tree-ish, without rename pairing: (status
-/// letter, path). A rename shows as a deletion and an addition.
-pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)>, GitError> {
-    let out = p.run(&[
+/// Files changed between two tree-ish, without rename pairing (a rename
+/// shows as a deletion and an addition); a name that is not UTF-8 fails
+/// closed: the rehearsal reads files by name.
+pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<ChangedFile>, GitError> {
+    let args = [
         "diff",
         "--no-renames",
         "--name-status",
@@ -175,14 +177,14 @@ pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)
         "--no-ext-diff",
         from,
         to,
-    ])?;
-    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
-    let mut v = Vec::new();
-    while let (Some(st), Some(path)) = (fields.next(), fields.next()) {
-        let status = st.first().map(|&b| b as char).unwrap_or('M');
-        v.push((status, String::from_utf8_lossy(path).into_owned()));
-    }
-    Ok(v)
+    ];
+    let out = p.run(&args)?;
+    super::git::name_status::parse(&out)
+        .map_err(|why| GitError::Listing {
+            args: args.join(" "),
+            why,
+        })?
+        .utf8_only()
 }
 
 /// Which of `words` occur (word-bounded) in the given paths of a tree-ish.

@@ -15,22 +15,27 @@
 //! [`GitError::UnknownRev`] and nothing the caller passes can be read by
 //! `git` as an option. Paths are passed after `--` with the `:(literal)`
 //! pathspec magic, and every listing of paths is read with `-z`, so names
-//! come back as raw UTF-8 (a name that is not valid UTF-8 is converted
-//! lossily).
+//! come back as raw UTF-8. Every `--name-status -z` listing is read by
+//! [`name_status`]: a name that is not valid UTF-8 is shown lossily and
+//! either read by its real bytes (`check`) or refused
+//! ([`GitError::NotUtf8`]) where it cannot be.
 //!
 //! The module is split by what each part reads: [`runner`] starts `git`,
 //! [`refs`] resolves revisions and branches, [`tree`] reads blobs and
-//! listings, [`changes`] reads the change set and removed lines, [`log`]
+//! listings, [`name_status`] reads `--name-status -z` listings (pure),
+//! [`changes`] reads the change set and removed lines, [`log`]
 //! walks history, and [`patch`] parses `-U0` patches (pure).
 
 mod changes;
 mod log;
+pub mod name_status;
 mod patch;
 mod patch_id;
 mod refs;
 mod runner;
 
 pub use log::Logged;
+pub use name_status::{Listing, ListingError};
 pub use patch_id::{BranchWork, Change};
 pub use refs::{BranchRef, Branches};
 pub use runner::failed;
@@ -81,6 +86,17 @@ pub enum GitError {
     /// own words.
     #[error("git {args} failed: {stderr}")]
     Failed { args: String, stderr: String },
+    /// `git ARGS` listed changed files in a form this reader does not know.
+    #[error("git {args} failed: {why}")]
+    Listing {
+        args: String,
+        #[source]
+        why: ListingError,
+    },
+    /// A listed file name is not UTF-8 and the caller cannot name the file
+    /// by its real bytes: refused rather than judged under another name.
+    #[error("the file name {path:?} is not UTF-8 (shown with U+FFFD), so it cannot be read by name here: failing closed")]
+    NotUtf8 { path: String },
 }
 
 /// A local repository, addressed by its work tree root.
