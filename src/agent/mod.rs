@@ -3,7 +3,8 @@
 //! functions (`edit_guard`, `permission`); this module does the I/O.
 
 pub mod event;
-pub mod generated;
+// Moved to the local source; the hook reaches it here.
+pub use crate::source::local::generated;
 pub mod git;
 pub mod hook;
 pub mod install;

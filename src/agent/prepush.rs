@@ -66,7 +66,7 @@ pub fn judge(
         prepare_with: None,
     };
     let loaded = local::load(git, &req).map_err(|e| e.to_string())?;
-    let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)?;
+    let generated = local::generated::at_base(git.root(), base, &loaded.pr.files)?;
     let options = Options {
         generated,
         ..Options::default()
