@@ -34,13 +34,13 @@ mod patch_id;
 mod refs;
 mod runner;
 
+pub use crate::source::contracts::ContractFile;
 pub use log::Logged;
 pub use name_status::{Listing, ListingError};
 pub use patch_id::{BranchWork, Change};
 pub use refs::{BranchRef, Branches};
 pub use runner::failed;
 pub(crate) use runner::{git_command, git_program};
-pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -2,21 +2,11 @@
 
 use super::runner::{first_line, literal, lossy};
 use super::{Git, GitError};
+use crate::source::contracts::ContractFile;
 
 /// A tree entry as contract reading sees it: its kind (`file`, `120000`,
 /// `160000`, `other`) and its object id.
 type Entry<'a> = (&'a [u8], &'a [u8]);
-
-/// What a contract path holds at a revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContractFile {
-    /// No such file (or a directory).
-    Missing,
-    /// A regular file's UTF-8 text.
-    Text(String),
-    /// Something a contract must not be, and what it is.
-    Refused(String),
-}
 
 impl Git {
     /// Content of `path` at `rev` (git show REV:PATH / cat-file blob), Ok(None) when the path does not exist there.
