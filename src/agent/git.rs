@@ -1,11 +1,11 @@
-//! A small `git` runner for the agent loop (hooks, `setup`, `check
-//! --worktree`): the same clean environment as the local source, plus
-//! stdin and writes, which the read-only source never needs.
+//! `git` for the agent loop (hooks, `setup`, `check --worktree`): a thin
+//! layer over the one runner ([`Git`]), keeping the shape these callers
+//! read (the exit code beside the output, errors as text).
 
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
+
+use crate::source::local::git::{Git, GitError};
 
 /// What a `git` run returned.
 #[derive(Debug, Clone)]
@@ -27,40 +27,20 @@ impl Out {
 
 /// Runs `git ARGS` in `dir`, feeding `input` on stdin.
 pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, String> {
-    let mut cmd = crate::source::local::git::git_command(dir);
-    cmd.args(args).stdin(if input.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    let shown = || {
-        args.iter()
-            .map(|a| a.as_ref().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
+    run_typed(dir, args, input).map_err(|e| e.to_string())
+}
+
+/// [`run`], with the runner's own error.
+pub fn run_typed<S: AsRef<OsStr>>(
+    dir: &Path,
+    args: &[S],
+    input: Option<&[u8]>,
+) -> Result<Out, GitError> {
+    let git = Git::new(dir);
+    let out = match input {
+        Some(data) => git.output_with_input(args, data)?,
+        None => git.output(args)?,
     };
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("`git {}` could not be run: {e}", shown()))?;
-    // The input is written from a thread while the output is read here: a
-    // large input (100,000 paths to `check-attr`) would otherwise fill both
-    // pipes and deadlock.
-    let writer = match (input, child.stdin.take()) {
-        (Some(data), Some(mut stdin)) => {
-            let data = data.to_vec();
-            // A git that exits early closes the pipe: its exit code says why.
-            Some(std::thread::spawn(move || {
-                let _ = stdin.write_all(&data);
-            }))
-        }
-        _ => None,
-    };
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("`git {}` failed: {e}", shown()))?;
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
     Ok(Out {
         code: out.status.code().unwrap_or(-1),
         stdout: out.stdout,
@@ -70,15 +50,24 @@ pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Res
 
 /// Runs `git ARGS` in `dir`; a non-zero exit is an error with git's words.
 pub fn ok<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, String> {
-    let out = run(dir, args, None)?;
+    ok_typed(dir, args).map_err(|e| e.to_string())
+}
+
+/// [`ok`], with the runner's own error.
+pub fn ok_typed<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, GitError> {
+    let out = run_typed(dir, args, None)?;
     if out.code == 0 {
         Ok(out)
     } else {
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| a.as_ref().to_string_lossy().into_owned())
-            .collect();
-        Err(format!("git {} failed: {}", shown.join(" "), out.stderr))
+        // git's words as they are, even when it said nothing.
+        Err(GitError::Failed {
+            args: args
+                .iter()
+                .map(|a| a.as_ref().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+            stderr: out.stderr,
+        })
     }
 }
 

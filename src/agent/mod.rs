@@ -4,7 +4,8 @@
 
 pub mod cli;
 pub mod event;
-pub mod generated;
+// Moved to the local source; the hook reaches it here.
+pub use crate::source::local::generated;
 pub mod git;
 pub mod hook;
 pub mod install;

@@ -79,7 +79,7 @@ pub fn judge(
         prepare_with: None,
     };
     let loaded = local::load(git, &req)?;
-    let generated = super::generated::at_base(git.root(), base, &loaded.pr.files)
+    let generated = local::generated::at_base(git.root(), base, &loaded.pr.files)
         .map_err(PrePushError::Generated)?;
     let options = Options {
         generated,

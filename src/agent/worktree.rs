@@ -2,6 +2,7 @@
 //! since the base, staged, unstaged and untracked-not-ignored files), and
 //! whether the worktree sits where the contract puts it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
@@ -9,33 +10,40 @@ use contract_gate_core::contract::Contract;
 use contract_gate_core::diff::removals_between;
 use contract_gate_core::verdict::{Finding, Level, Rule};
 
-use super::{git, paths};
+use super::paths;
+use crate::source::local::git::{name_status, plain_rev, Git, GitError};
 
 /// Every change from the merge base of `base` and HEAD to the working
 /// tree: tracked files as they are on disk (staged or not), plus untracked
-/// files that are not ignored, as added.
-pub fn changes(root: &Path, base: &str) -> Result<(String, Vec<ChangedFile>), String> {
-    if base.is_empty() || base.starts_with('-') {
-        return Err(format!("`{base}` is not a revision"));
+/// files that are not ignored, as added. The files are read from disk by
+/// name, so a name that is not UTF-8 fails closed ([`GitError::NotUtf8`]).
+pub fn changes(git: &Git, base: &str) -> Result<(String, Vec<ChangedFile>), GitError> {
+    if !plain_rev(base) {
+        return Err(GitError::UnknownRev {
+            rev: base.to_string(),
+            stderr: "not a revision".into(),
+        });
     }
-    let mb = git::ok(root, &["merge-base", base, "HEAD"])?.text();
-    let diff = git::ok(
-        root,
-        &[
-            "diff",
-            "--name-status",
-            "-z",
-            "-M",
-            "--no-ext-diff",
-            "--no-textconv",
-            &mb,
-            "--",
-        ],
-    )?;
-    let mut files = parse_name_status(&git::fields(&diff.stdout))?;
-    let untracked = git::ok(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
-    for p in git::fields(&untracked.stdout) {
-        if !files.iter().any(|f| f.path == p) {
+    let mb = git.line(&["merge-base", base, "HEAD"])?;
+    let args = [
+        "diff",
+        "--name-status",
+        "-z",
+        "-M",
+        "--no-ext-diff",
+        "--no-textconv",
+        &mb,
+        "--",
+    ];
+    let listing = name_status::parse(&git.run(&args)?).map_err(|why| GitError::Listing {
+        args: args.join(" "),
+        why,
+    })?;
+    let mut files = listing.utf8_only()?;
+    let untracked = git.run(&["ls-files", "--others", "--exclude-standard", "-z"])?;
+    let listed: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    for p in name_status::utf8_names(&untracked)? {
+        if !listed.contains(&p) {
             files.push(ChangedFile::new(p, ChangeStatus::Added));
         }
     }
@@ -43,52 +51,19 @@ pub fn changes(root: &Path, base: &str) -> Result<(String, Vec<ChangedFile>), St
     Ok((mb, files))
 }
 
-fn parse_name_status(fields: &[String]) -> Result<Vec<ChangedFile>, String> {
-    let mut out = Vec::new();
-    let mut it = fields.iter();
-    while let Some(status) = it.next() {
-        let mut next = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("git diff --name-status: no path after `{status}`"))
-        };
-        let file = match status.chars().next() {
-            Some('A') => ChangedFile::new(next()?, ChangeStatus::Added),
-            Some('M' | 'T') => ChangedFile::new(next()?, ChangeStatus::Modified),
-            Some('D') => ChangedFile::new(next()?, ChangeStatus::Deleted),
-            Some(c @ ('R' | 'C')) => {
-                let old = next()?;
-                let mut f = ChangedFile::new(
-                    next()?,
-                    if c == 'R' {
-                        ChangeStatus::Renamed
-                    } else {
-                        ChangeStatus::Copied
-                    },
-                );
-                f.previous_path = Some(old);
-                f
-            }
-            _ => return Err(format!("git diff --name-status: unknown status `{status}`")),
-        };
-        out.push(file);
-    }
-    Ok(out)
-}
-
 /// Fills the removed lines of `wanted` files: the merge base's version
 /// against the file on disk.
-pub fn fill_removals(root: &Path, mb: &str, files: &mut [ChangedFile], wanted: &[String]) {
+pub fn fill_removals(git: &Git, mb: &str, files: &mut [ChangedFile], wanted: &[String]) {
     for f in files.iter_mut().filter(|f| wanted.contains(&f.path)) {
         let old_path = f.previous_path.clone().unwrap_or_else(|| f.path.clone());
-        let old = git::ok(root, &["show", &format!("{mb}:{old_path}")]);
-        let new = std::fs::read(root.join(&f.path));
+        let old = git.run(&["show", &format!("{mb}:{old_path}")]);
+        let new = std::fs::read(git.root().join(&f.path));
         f.removals = match (old, new) {
-            (Ok(o), Ok(n)) => match (String::from_utf8(o.stdout), String::from_utf8(n)) {
+            (Ok(o), Ok(n)) => match (String::from_utf8(o), String::from_utf8(n)) {
                 (Ok(o), Ok(n)) => Removals::Known(removals_between(&o, &n)),
                 _ => Removals::Unavailable("not a text file".into()),
             },
-            (Err(e), _) => Removals::Unavailable(e),
+            (Err(e), _) => Removals::Unavailable(e.to_string()),
             (_, Err(e)) => Removals::Unavailable(format!("cannot read {}: {e}", f.path)),
         };
     }
@@ -148,17 +123,17 @@ fn warn(msg: String) -> Finding {
 /// the change set, reads the removed lines the agent's additions-only files
 /// need, and returns the placement warnings.
 pub fn as_it_stands(
-    git: &crate::source::local::git::Git,
+    git: &Git,
     loaded: &mut crate::source::local::LocalSnapshot,
     base: &str,
 ) -> Result<Vec<Finding>, String> {
     use contract_gate_core::evaluate::{claims, needs_removals, Claim};
     let root = git.root();
-    let (mb, mut files) = changes(root, base)?;
+    let (mb, mut files) = changes(git, base).map_err(|e| e.to_string())?;
     let claim = claims(&loaded.contracts, &loaded.pr.branch);
     if let [Claim::Agent { contract, agent }] = claim.as_slice() {
         let wanted = needs_removals(&loaded.contracts[*contract], *agent, &files);
-        fill_removals(root, &mb, &mut files, &wanted);
+        fill_removals(git, &mb, &mut files, &wanted);
     }
     loaded.pr.files = files;
     let place = super::place::Place::locate(root)?;

@@ -54,7 +54,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         let side = s.spawn(|| {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             (
-                crate::agent::generated::rule_files(git.root(), &a.base),
+                crate::source::local::generated::rule_files(git.root(), &a.base),
                 threads,
             )
         });
@@ -78,7 +78,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     options.generated = if loaded.pr.files.is_empty() {
         Default::default()
     } else {
-        crate::agent::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
+        crate::source::local::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
             .map_err(CliError::new)?
     };
     let mut v = evaluate_prepared(

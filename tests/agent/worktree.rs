@@ -51,6 +51,26 @@ fn an_unstaged_removal_in_an_additions_only_file_fails_at_its_line() {
     check_worktree(&wt).pass();
 }
 
+/// A file name that is not UTF-8 cannot be read from disk by its lossy
+/// form: `check --worktree` refuses the change with exit 2, naming the
+/// file, whether it is untracked or committed, never judging it as another.
+#[test]
+fn a_file_name_that_is_not_utf8_fails_closed() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let r = Repo::uploads_after_migrations();
+    let wt = r.worktree_add("wt-uploads", "agents/uploads", "main");
+    let name = std::ffi::OsStr::from_bytes(b"src/api/uploads/caf\xff.ts");
+    std::fs::create_dir_all(wt.dir.join("src/api/uploads")).unwrap();
+    std::fs::write(wt.dir.join(name), "export {};\n").unwrap();
+    let named = "src/api/uploads/caf\u{fffd}.ts";
+    check_worktree(&wt).error(&[named, "is not UTF-8", "failing closed"]);
+    wt.git(&["add", "-A"]);
+    wt.commit("a route");
+    check_worktree(&wt).error(&[named, "is not UTF-8"]);
+    // The committed range alone reads the name by its real bytes, as before.
+    wt.check(&["--base", "main"]).pass();
+}
+
 #[test]
 fn a_worktree_at_the_wrong_place_is_warned_about() {
     let r = Repo::uploads_after_migrations();

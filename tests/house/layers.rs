@@ -146,3 +146,27 @@ fn the_core_does_no_io() {
     }
     assert!(found.is_empty(), "I/O in the core:\n{}", found.join("\n"));
 }
+
+/// The two sources are siblings: what both need (contract locations and
+/// files) lives in `source/` itself, so neither names the other.
+#[test]
+fn the_sources_do_not_import_each_other() {
+    let mut found = Vec::new();
+    for (dir, other) in [("github", "local"), ("local", "github")] {
+        let mut files = Vec::new();
+        rust_files(&root().join("src/source").join(dir), &mut files);
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                if line.contains(&format!("source::{other}")) {
+                    found.push(format!("{}:{}: {line}", f.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "one source imports the other:\n{}",
+        found.join("\n")
+    );
+}

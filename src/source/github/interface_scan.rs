@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 use super::client::Api;
 use super::models::PrFile;
 use super::repo::{contract_file, file_at, GithubLoadError, RepoId};
-use crate::source::local::git::ContractFile;
+use crate::source::contracts::ContractFile;
 use contract_gate_core::contract::Contract;
 use contract_gate_core::interface::{self, Commitment, FilePair, HeadState, ItemScan, Needle};
 

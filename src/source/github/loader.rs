@@ -12,8 +12,9 @@ use super::merge_state::{fetch_merge_state, Refs};
 use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
 use super::repo::{contract_file, file_at};
 pub use super::repo::{GithubLoadError, RepoId};
-use crate::source::local::git::ContractFile;
-use crate::source::local::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
+use crate::source::contracts::{
+    normalise_path, ContractFile, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR,
+};
 use contract_gate_core::change::{ChangeStatus, ChangedFile, MergeState, PrSnapshot, Removals};
 use contract_gate_core::ci_evidence::CiResults;
 use contract_gate_core::contract::{self, Contract};

@@ -4,7 +4,7 @@
 
 use super::client::{Api, ApiError};
 use super::target::encode_file_path;
-use crate::source::local::git::ContractFile;
+use crate::source::contracts::ContractFile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepoId {

@@ -9,9 +9,7 @@ use contract_gate_core::change::{MergeState, PrSnapshot};
 use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::{claims, needs_removals, Claim, Options, Prepared};
 
-/// Where contracts live by default (relative to the repository root).
-pub const DEFAULT_CONTRACT: &str = "CONTRACT.md";
-pub const DEFAULT_CONTRACT_DIR: &str = ".github/contracts";
+pub use crate::source::contracts::{normalise_path, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocalSourceError {
@@ -73,19 +71,6 @@ fn contract_from(path: &str, file: ContractFile) -> Option<Contract> {
         ContractFile::Text(src) => Some(contract::parse(path, &src)),
         ContractFile::Refused(what) => Some(contract::refused(path, &what)),
     }
-}
-
-/// A repository-relative contract path: `./x.md`, `/x.md` and `x.md` are one file.
-pub fn normalise_path(p: &str) -> String {
-    let mut s = p.trim();
-    loop {
-        let t = s.trim_start_matches("./").trim_start_matches('/');
-        if t == s {
-            break;
-        }
-        s = t;
-    }
-    s.to_string()
 }
 
 /// Reads contracts from the working tree (for `lint` and `brief`, which
@@ -220,8 +205,7 @@ pub fn load(git: &Git, req: &Request) -> Result<LocalSnapshot, LocalSourceError>
     }
     let interface = match claim.first() {
         Some(Claim::Agent { contract, .. } | Claim::Integrator { contract }) => {
-            let p = super::merge_tree::Plumb::new(git.root());
-            super::interface_scan::scan(&p, &contracts[*contract], &base_sha, &head_sha, &files)?
+            super::interface_scan::scan(git, &contracts[*contract], &base_sha, &head_sha, &files)?
         }
         None => Vec::new(),
     };

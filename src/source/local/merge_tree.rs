@@ -5,109 +5,15 @@
 //! written (git's gc removes them).
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-use super::git::GitError;
+pub use super::git::failed;
+use super::git::{Git, GitError};
+use contract_gate_core::change::ChangedFile;
 use contract_gate_core::rehearsal::ConflictFile;
 
-/// Runs plumbing commands in one repository, with the settings the rest of
-/// the local source uses (no prompts, C locale, raw UTF-8 paths, the
-/// caller's `GIT_DIR`-style variables removed).
-#[derive(Debug, Clone)]
-pub struct Plumb {
-    root: PathBuf,
-}
-
-impl Plumb {
-    /// Plumbing in the repository whose work tree root is `root`.
-    pub fn new(root: &Path) -> Plumb {
-        Plumb {
-            root: root.to_path_buf(),
-        }
-    }
-
-    /// The work tree root.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// A `git` command with the common settings.
-    pub fn command(&self) -> Command {
-        super::git::git_command(&self.root)
-    }
-
-    /// Runs git and returns its output whatever the exit code.
-    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
-        self.command().args(args).output().map_err(GitError::Spawn)
-    }
-
-    /// Runs git with `input` on stdin; whatever the exit code.
-    pub fn output_stdin<S: AsRef<OsStr>>(
-        &self,
-        args: &[S],
-        input: &[u8],
-    ) -> Result<Output, GitError> {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .spawn()
-            .map_err(GitError::Spawn)?;
-        // Written from a thread: git may fill its stdout pipe before it has
-        // read all of stdin.
-        let mut stdin = child.stdin.take();
-        let data = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            if let Some(s) = stdin.as_mut() {
-                let _ = s.write_all(&data);
-            }
-        });
-        let out = child.wait_with_output().map_err(GitError::Spawn)?;
-        let _ = writer.join();
-        Ok(out)
-    }
-
-    /// Runs git; a non-zero exit is an error with git's words.
-    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
-        let out = self.output(args)?;
-        if out.status.success() {
-            Ok(out.stdout)
-        } else {
-            Err(failed(args, &out))
-        }
-    }
-
-    /// The first line of a successful run, trimmed.
-    pub fn line<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String, GitError> {
-        let out = self.run(args)?;
-        Ok(String::from_utf8_lossy(&out)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string())
-    }
-}
-
-/// A failed git run as an error.
-pub fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
-    let args = args
-        .iter()
-        .map(|a| a.as_ref().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    if stderr.is_empty() {
-        stderr = match out.status.code() {
-            Some(code) => format!("exit code {code}"),
-            None => "killed by a signal".to_string(),
-        };
-    }
-    GitError::Failed { args, stderr }
-}
+/// The runner the seam's plumbing runs on: the one [`Git`] runner, under
+/// the name the rehearsal callers know it by.
+pub type Plumb = Git;
 
 /// git ≥ 2.38 is needed for `merge-tree --write-tree`; says so clearly.
 pub fn require_merge_tree(p: &Plumb) -> Result<(), GitError> {
@@ -219,7 +125,10 @@ pub fn trial_commit(p: &Plumb, tree: &str, parents: &[&str]) -> Result<String, G
     ] {
         cmd.env(k, v);
     }
-    let out = cmd.args(&args).output().map_err(GitError::Spawn)?;
+    let out = cmd.args(&args).output().map_err(|source| GitError::Start {
+        args: args.join(" "),
+        source,
+    })?;
     if !out.status.success() {
         return Err(failed(&args, &out));
     }
@@ -256,10 +165,11 @@ pub fn is_ancestor(p: &Plumb, a: &str, b: &str) -> Result<bool, GitError> {
     }
 }
 
-/// Paths changed between two tree-ish, without rename pairing: (status
-/// letter, path). A rename shows as a deletion and an addition.
-pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)>, GitError> {
-    let out = p.run(&[
+/// Files changed between two tree-ish, without rename pairing (a rename
+/// shows as a deletion and an addition); a name that is not UTF-8 fails
+/// closed: the rehearsal reads files by name.
+pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<ChangedFile>, GitError> {
+    let args = [
         "diff",
         "--no-renames",
         "--name-status",
@@ -267,14 +177,14 @@ pub fn name_status(p: &Plumb, from: &str, to: &str) -> Result<Vec<(char, String)
         "--no-ext-diff",
         from,
         to,
-    ])?;
-    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
-    let mut v = Vec::new();
-    while let (Some(st), Some(path)) = (fields.next(), fields.next()) {
-        let status = st.first().map(|&b| b as char).unwrap_or('M');
-        v.push((status, String::from_utf8_lossy(path).into_owned()));
-    }
-    Ok(v)
+    ];
+    let out = p.run(&args)?;
+    super::git::name_status::parse(&out)
+        .map_err(|why| GitError::Listing {
+            args: args.join(" "),
+            why,
+        })?
+        .utf8_only()
 }
 
 /// Which of `words` occur (word-bounded) in the given paths of a tree-ish.
@@ -388,7 +298,7 @@ pub fn objects(p: &Plumb, names: &[String]) -> Result<Vec<Option<String>>, GitEr
         input.push(b'\n');
     }
     let args = ["cat-file", "--batch"];
-    let out = p.output_stdin(&args, &input)?;
+    let out = p.output_with_input(&args, &input)?;
     if !out.status.success() {
         return Err(failed(&args, &out));
     }

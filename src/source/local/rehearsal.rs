@@ -13,7 +13,7 @@ use super::merge_tree::{
     branch_commit, grep_lines, is_ancestor, name_status, require_merge_tree, trial_commit,
     trial_merge, words_present, Plumb,
 };
-use contract_gate_core::change::{ChangeStatus, ChangedFile};
+use contract_gate_core::change::ChangeStatus;
 use contract_gate_core::contract::Contract;
 use contract_gate_core::evaluate::interface_findings;
 use contract_gate_core::interface::{self, Needle};
@@ -130,11 +130,11 @@ pub fn merge_steps(
             continue;
         }
         let mb = p.line(&["merge-base", base_commit, commit])?;
-        for (status, path) in name_status(p, &mb, commit)? {
-            if status == 'A' {
-                step.added.push(path.clone());
+        for f in name_status(p, &mb, commit)? {
+            if f.status == ChangeStatus::Added {
+                step.added.push(f.path.clone());
             }
-            step.changed.push(path);
+            step.changed.push(f.path);
         }
         let trial = trial_merge(p, &cur, commit)?;
         if trial.conflicted {
@@ -163,10 +163,7 @@ pub fn interface_between(
     from: &str,
     to: &str,
 ) -> Result<Vec<Finding>, GitError> {
-    let changed: Vec<ChangedFile> = name_status(p, from, to)?
-        .into_iter()
-        .map(|(st, path)| ChangedFile::new(path, status_of(st)))
-        .collect();
+    let changed = name_status(p, from, to)?;
     let scans = interface_scan::scan(p, contract, from, to, &changed)?;
     Ok(interface_findings(&scans))
 }
@@ -180,14 +177,6 @@ fn order(c: &Contract) -> Vec<String> {
         }
     }
     names
-}
-
-fn status_of(st: char) -> ChangeStatus {
-    match st {
-        'A' => ChangeStatus::Added,
-        'D' => ChangeStatus::Deleted,
-        _ => ChangeStatus::Modified,
-    }
 }
 
 /// Names the branch removed: defined on a removed line (or committed and on

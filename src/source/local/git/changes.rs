@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
+use contract_gate_core::change::{ChangedFile, Removals};
 
+use super::name_status::{Listing, NameStatus};
 use super::patch::{parse_patch, Section};
 use super::runner::{literal, lossy};
 use super::{Git, GitError};
@@ -45,17 +46,16 @@ impl Git {
             range.as_str(),
             "--",
         ];
-        let (args, (reader, raw)): (&[&str], _) = match self.name_status(&plumbing) {
+        let listing = match self.name_status(&plumbing) {
             Err(GitError::Failed { stderr, .. }) if stderr.contains("multiple merge bases") => {
-                (&porcelain, self.name_status(&porcelain)?)
+                self.name_status(&porcelain)?
             }
-            other => (&plumbing, other?),
+            other => other?,
         };
-        self.remember_raw_names(&raw);
-        let files = reader.finish().map_err(|stderr| GitError::Failed {
-            args: args.join(" "),
-            stderr,
-        })?;
+        // A name that is not UTF-8 is judged by its lossy form and its diff
+        // read by its real bytes (see `pathspec`).
+        self.remember_raw_names(&listing.not_utf8);
+        let files = listing.files;
         if let Ok(mut m) = self.renames.lock() {
             let renamed = files
                 .iter()
@@ -67,13 +67,14 @@ impl Git {
     }
 
     /// Runs a `--name-status -z` listing, reading it as git writes it
-    /// (parsing 100,000 names overlaps with git); also returns the names
-    /// that are not UTF-8, byte for byte.
-    fn name_status(&self, args: &[&str]) -> Result<(NameStatus, Vec<Vec<u8>>), GitError> {
+    /// (parsing 100,000 names overlaps with git).
+    fn name_status(&self, args: &[&str]) -> Result<Listing, GitError> {
         let mut reader = NameStatus::default();
         self.run_fields(args, |field| reader.push(field))?;
-        let raw = std::mem::take(&mut reader.raw);
-        Ok((reader, raw))
+        reader.finish().map_err(|why| GitError::Listing {
+            args: args.join(" "),
+            why,
+        })
     }
 
     /// Notes the real bytes of every non-UTF-8 name listed.
@@ -237,85 +238,6 @@ fn raw_pathspec(_raw: &[u8]) -> Result<std::ffi::OsString, &'static str> {
 /// Up to this many paths, the removals diff names them; past it, it reads
 /// every modified file and keeps the ones asked.
 const PATHSPECS_NAMED: usize = 64;
-
-/// Parses `git diff --name-status -z`: `X\0path\0`, or `R100\0old\0new\0`
-/// (and `C…` likewise).
-#[cfg(test)]
-pub(super) fn parse_name_status(out: &[u8]) -> Result<Vec<ChangedFile>, String> {
-    let mut r = NameStatus::default();
-    for field in out.split(|&b| b == 0) {
-        r.push(field);
-    }
-    r.finish()
-}
-
-/// Reads `--name-status -z` one field at a time, as git writes it.
-#[derive(Default)]
-pub(super) struct NameStatus {
-    files: Vec<ChangedFile>,
-    /// The status letter waiting for its path(s), and the first path of a
-    /// rename or copy.
-    status: Option<u8>,
-    old: Option<String>,
-    error: Option<String>,
-    /// The names listed that are not UTF-8, byte for byte.
-    raw: Vec<Vec<u8>>,
-}
-
-impl NameStatus {
-    pub(super) fn push(&mut self, field: &[u8]) {
-        if self.error.is_some() {
-            return;
-        }
-        let Some(status) = self.status.take() else {
-            match field.first() {
-                None => {}
-                Some(&s @ (b'A' | b'M' | b'T' | b'D' | b'R' | b'C')) => self.status = Some(s),
-                Some(_) => self.error = Some(format!("unexpected status `{}`", lossy(field))),
-            }
-            return;
-        };
-        if field.is_empty() {
-            self.error = Some(format!("missing path after status `{}`", status as char));
-            return;
-        }
-        // Valid UTF-8 (nearly every name) is copied as is; the rest lossily
-        // (their real bytes are remembered by the caller).
-        let path = match std::str::from_utf8(field) {
-            Ok(text) => text.to_owned(),
-            Err(_) => {
-                self.raw.push(field.to_vec());
-                lossy(field)
-            }
-        };
-        let kind = match status {
-            b'A' => ChangeStatus::Added,
-            b'M' | b'T' => ChangeStatus::Modified,
-            b'D' => ChangeStatus::Deleted,
-            _ if self.old.is_none() => {
-                // The previous name of a rename or copy; the new one follows.
-                self.old = Some(path);
-                self.status = Some(status);
-                return;
-            }
-            b'R' => ChangeStatus::Renamed,
-            _ => ChangeStatus::Copied,
-        };
-        let mut file = ChangedFile::new(path, kind);
-        file.previous_path = self.old.take();
-        self.files.push(file);
-    }
-
-    pub(super) fn finish(self) -> Result<Vec<ChangedFile>, String> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
-        if let Some(status) = self.status {
-            return Err(format!("missing path after status `{}`", status as char));
-        }
-        Ok(self.files)
-    }
-}
 
 /// Hands each asked path the parts of a patch its headers name. A part no
 /// header names makes every unmatched path Unavailable: it might be theirs.

@@ -1,37 +1,46 @@
-//! The local-git edge: reads a repository by running the `git` binary.
+//! The local-git edge: reads a repository by running the `git` binary, and
+//! the one runner ([`Git`]) every `git` of this crate is started through.
 //!
 //! Every call runs `git` directly (no shell) in the work tree root, with
 //! `GIT_TERMINAL_PROMPT=0`, `LC_ALL=C` and `-c core.quotepath=false`, and
 //! with the `GIT_DIR`-style variables of the caller removed so that the
 //! directory given to [`Git::open`] alone decides the repository (this also
-//! makes a linked worktree behave like its own checkout). Nothing is ever
-//! written: only read-only plumbing and `diff`/`log` are used.
+//! makes a linked worktree behave like its own checkout). The source writes
+//! nothing: it uses only read-only plumbing and `diff`/`log` (the agent's
+//! `setup` and the seam's trial merges run their own commands through the
+//! same runner).
 //!
 //! Revisions given by the caller are first resolved to full commit SHAs
 //! ([`Git::resolve`]), so a bad revision is reported as
 //! [`GitError::UnknownRev`] and nothing the caller passes can be read by
 //! `git` as an option. Paths are passed after `--` with the `:(literal)`
 //! pathspec magic, and every listing of paths is read with `-z`, so names
-//! come back as raw UTF-8 (a name that is not valid UTF-8 is converted
-//! lossily).
+//! come back as raw UTF-8. Every `--name-status -z` listing is read by
+//! [`name_status`]: a name that is not valid UTF-8 is shown lossily and
+//! either read by its real bytes (`check`) or refused
+//! ([`GitError::NotUtf8`]) where it cannot be.
 //!
 //! The module is split by what each part reads: [`runner`] starts `git`,
 //! [`refs`] resolves revisions and branches, [`tree`] reads blobs and
-//! listings, [`changes`] reads the change set and removed lines, [`log`]
+//! listings, [`name_status`] reads `--name-status -z` listings (pure),
+//! [`changes`] reads the change set and removed lines, [`log`]
 //! walks history, and [`patch`] parses `-U0` patches (pure).
 
 mod changes;
 mod log;
+pub mod name_status;
 mod patch;
 mod patch_id;
 mod refs;
 mod runner;
 
+pub use crate::source::contracts::ContractFile;
 pub use log::Logged;
+pub use name_status::{Listing, ListingError};
 pub use patch_id::{BranchWork, Change};
 pub use refs::{BranchRef, Branches};
+pub use runner::failed;
 pub(crate) use runner::{git_command, git_program};
-pub use tree::ContractFile;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -55,17 +64,39 @@ pub(crate) fn plain_rev(rev: &str) -> bool {
     !rev.is_empty() && !rev.starts_with('-') && !rev.contains(['\0', '\n', '\r'])
 }
 
-/// An error from reading the repository.
+/// An error from running `git` or reading what it said: the one error of
+/// every git run in this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// `git ARGS` could not be started or waited for.
+    #[error("`git {args}` could not be run: {source}")]
+    Start {
+        args: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An I/O error beside a git run, with no command to name.
     #[error("`git` could not be run: {0}")]
-    Spawn(std::io::Error),
+    Spawn(#[source] std::io::Error),
     #[error("{dir} is not inside a git repository")]
     NotARepo { dir: String },
     #[error("unknown revision `{rev}`: {stderr}")]
     UnknownRev { rev: String, stderr: String },
+    /// `git ARGS` exited non-zero (or its output could not be read); git's
+    /// own words.
     #[error("git {args} failed: {stderr}")]
     Failed { args: String, stderr: String },
+    /// `git ARGS` listed changed files in a form this reader does not know.
+    #[error("git {args} failed: {why}")]
+    Listing {
+        args: String,
+        #[source]
+        why: ListingError,
+    },
+    /// A listed file name is not UTF-8 and the caller cannot name the file
+    /// by its real bytes: refused rather than judged under another name.
+    #[error("the file name {path:?} is not UTF-8 (shown with U+FFFD), so it cannot be read by name here: failing closed")]
+    NotUtf8 { path: String },
 }
 
 /// A local repository, addressed by its work tree root.
@@ -121,10 +152,14 @@ impl Git {
         if !dir.is_dir() {
             return Err(not_a_repo());
         }
+        let args = ["rev-parse", "--show-toplevel"];
         let out = git_command(dir)
-            .args(["rev-parse", "--show-toplevel"])
+            .args(args)
             .output()
-            .map_err(GitError::Spawn)?;
+            .map_err(|source| GitError::Start {
+                args: args.join(" "),
+                source,
+            })?;
         if !out.status.success() {
             let stderr = stderr_text(&out);
             // Anything else (a bare repository, "dubious ownership") keeps

@@ -47,11 +47,11 @@ impl Git {
             "--no-ext-diff",
             "--no-textconv",
         ];
-        let patches = self.run_with_input(&args, lines.into_bytes())?;
+        let patches = self.run_with_input(&args, lines.as_bytes())?;
         if patches.is_empty() {
             return Ok(Vec::new());
         }
-        let out = self.run_with_input(&["patch-id", "--stable"], patches)?;
+        let out = self.run_with_input(&["patch-id", "--stable"], &patches)?;
         Ok(lossy(&out)
             .lines()
             .filter_map(|l| l.split_once(' '))

@@ -42,7 +42,7 @@ impl Git {
                     stderr
                 }))
             }
-            _ => Err(self.failed(&args, &out)),
+            _ => Err(super::failed(&args, &out)),
         }
     }
 
@@ -69,7 +69,7 @@ impl Git {
         }
         let input: String = revs.iter().map(|r| format!("{r}^{{commit}}\n")).collect();
         let args = ["cat-file", "--batch-check=%(objectname) %(objecttype)"];
-        let out = self.run_with_input(&args, input.into_bytes())?;
+        let out = self.run_with_input(&args, input.as_bytes())?;
         let text = lossy(&out);
         let mut lines = text.lines();
         let mut shas = Vec::new();

@@ -1,5 +1,7 @@
 //! Starting `git`: one command builder with the settings every call gets,
-//! and the byte helpers its output is read with.
+//! the runs of [`Git`] every `git` of this crate goes through (the local
+//! source, the seam's plumbing, the agent's hooks and `setup`), and the
+//! byte helpers their output is read with.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -107,68 +109,109 @@ pub(super) fn literal(path: &str) -> String {
     format!(":(literal){path}")
 }
 
-impl Git {
-    /// Runs git in the root and returns its output, whatever the exit code.
-    pub(super) fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
-        git_command(&self.root)
-            .args(args)
-            .output()
-            .map_err(GitError::Spawn)
-    }
+/// The arguments of a run, as the errors show them.
+fn shown<S: AsRef<OsStr>>(args: &[S]) -> String {
+    args.iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
-    /// Runs git in the root; a non-zero exit is [`GitError::Failed`].
-    pub(super) fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
-        let out = self.output(args)?;
-        if out.status.success() {
-            Ok(out.stdout)
-        } else {
-            Err(self.failed(args, &out))
-        }
+/// A failed git run as an error: git's words, or how it ended when it said
+/// nothing.
+pub fn failed<S: AsRef<OsStr>>(args: &[S], out: &Output) -> GitError {
+    let mut stderr = stderr_text(out);
+    if stderr.is_empty() {
+        stderr = match out.status.code() {
+            Some(code) => format!("exit code {code}"),
+            None => "killed by a signal".to_string(),
+        };
     }
-
-    pub(super) fn failed<S: AsRef<OsStr>>(&self, args: &[S], out: &Output) -> GitError {
-        let args = args
-            .iter()
-            .map(|a| a.as_ref().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut stderr = stderr_text(out);
-        if stderr.is_empty() {
-            stderr = match out.status.code() {
-                Some(code) => format!("exit code {code}"),
-                None => "killed by a signal".to_string(),
-            };
-        }
-        GitError::Failed { args, stderr }
+    GitError::Failed {
+        args: shown(args),
+        stderr,
     }
 }
 
+fn start_error<S: AsRef<OsStr>>(args: &[S]) -> impl FnOnce(std::io::Error) -> GitError + '_ {
+    move |source| GitError::Start {
+        args: shown(args),
+        source,
+    }
+}
+
+/// The one way this crate runs `git`: the local source, the seam's
+/// plumbing and the agent's hooks all start it through these, in the
+/// repository whose work tree root is [`Git::root`].
 impl Git {
-    /// Runs git in the root with `input` on its standard input (written
-    /// from a thread, so a large input and output cannot deadlock).
-    pub(super) fn run_with_input<S: AsRef<OsStr>>(
+    /// A runner in the repository whose work tree root is `root` (no `git`
+    /// process is started).
+    pub fn new(root: &Path) -> Git {
+        Git::at_root(root.to_path_buf())
+    }
+
+    /// A `git` command in the root with the common settings.
+    pub fn command(&self) -> Command {
+        git_command(&self.root)
+    }
+
+    /// Runs git in the root and returns its output, whatever the exit code.
+    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output, GitError> {
+        self.command()
+            .args(args)
+            .output()
+            .map_err(start_error(args))
+    }
+
+    /// Runs git in the root with `input` on its standard input, whatever the
+    /// exit code. The input is written from a thread while the output is
+    /// read: git may fill its output pipe before it has read all its input
+    /// (100,000 paths to `check-attr`), and both would wait for ever.
+    pub fn output_with_input<S: AsRef<OsStr>>(
         &self,
         args: &[S],
-        input: Vec<u8>,
-    ) -> Result<Vec<u8>, GitError> {
+        input: &[u8],
+    ) -> Result<Output, GitError> {
         use std::io::Write as _;
-        let mut child = git_command(&self.root)
+        let mut child = self
+            .command()
             .args(args)
             .stdin(Stdio::piped())
             .spawn()
-            .map_err(GitError::Spawn)?;
-        let mut stdin = child.stdin.take().ok_or_else(|| {
-            GitError::Spawn(std::io::Error::other("no standard input to write to"))
-        })?;
-        // A write error (git exited early) shows in the exit status below.
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let out = child.wait_with_output().map_err(GitError::Spawn)?;
-        let _ = writer.join();
-        if out.status.success() {
-            Ok(out.stdout)
-        } else {
-            Err(self.failed(args, &out))
-        }
+            .map_err(start_error(args))?;
+        let stdin = child.stdin.take();
+        std::thread::scope(|s| {
+            // A write error (git exited early) shows in the exit status.
+            s.spawn(move || stdin.map(|mut i| i.write_all(input)));
+            child.wait_with_output().map_err(start_error(args))
+        })
+    }
+
+    /// Runs git in the root; a non-zero exit is [`GitError::Failed`].
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
+        succeeded(args, self.output(args)?)
+    }
+
+    /// [`Git::output_with_input`]; a non-zero exit is [`GitError::Failed`].
+    pub fn run_with_input<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        input: &[u8],
+    ) -> Result<Vec<u8>, GitError> {
+        succeeded(args, self.output_with_input(args, input)?)
+    }
+
+    /// The first line of a successful run, trimmed.
+    pub fn line<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String, GitError> {
+        Ok(lossy(first_line(&self.run(args)?)).trim().to_string())
+    }
+}
+
+fn succeeded<S: AsRef<OsStr>>(args: &[S], out: Output) -> Result<Vec<u8>, GitError> {
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(failed(args, &out))
     }
 }
 
@@ -176,16 +219,17 @@ impl Git {
     /// Runs git in the root and hands each NUL-ended field of its output to
     /// `field` as it arrives, so reading a long listing overlaps with git
     /// still writing it. A non-zero exit is [`GitError::Failed`].
-    pub(super) fn run_fields<S: AsRef<OsStr>>(
+    pub(crate) fn run_fields<S: AsRef<OsStr>>(
         &self,
         args: &[S],
         mut field: impl FnMut(&[u8]),
     ) -> Result<(), GitError> {
         use std::io::Read as _;
-        let mut child = git_command(&self.root)
+        let mut child = self
+            .command()
             .args(args)
             .spawn()
-            .map_err(GitError::Spawn)?;
+            .map_err(start_error(args))?;
         // stderr is drained beside stdout: a full stderr pipe would stall git.
         let mut stderr = child.stderr.take();
         let errors = std::thread::spawn(move || {
@@ -229,9 +273,9 @@ impl Git {
                 start = from;
             }
         })();
-        let status = child.wait().map_err(GitError::Spawn)?;
+        let status = child.wait().map_err(start_error(args))?;
         let stderr = errors.join().unwrap_or_default();
-        read.map_err(GitError::Spawn)?;
+        read.map_err(start_error(args))?;
         if status.success() {
             Ok(())
         } else {
@@ -240,7 +284,7 @@ impl Git {
                 stdout: Vec::new(),
                 stderr,
             };
-            Err(self.failed(args, &out))
+            Err(failed(args, &out))
         }
     }
 }

@@ -2,21 +2,11 @@
 
 use super::runner::{first_line, literal, lossy};
 use super::{Git, GitError};
+use crate::source::contracts::ContractFile;
 
 /// A tree entry as contract reading sees it: its kind (`file`, `120000`,
 /// `160000`, `other`) and its object id.
 type Entry<'a> = (&'a [u8], &'a [u8]);
-
-/// What a contract path holds at a revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContractFile {
-    /// No such file (or a directory).
-    Missing,
-    /// A regular file's UTF-8 text.
-    Text(String),
-    /// Something a contract must not be, and what it is.
-    Refused(String),
-}
 
 impl Git {
     /// Content of `path` at `rev` (git show REV:PATH / cat-file blob), Ok(None) when the path does not exist there.
@@ -137,7 +127,7 @@ impl Git {
             return Ok(Vec::new());
         }
         let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
-        let out = self.run_with_input(&["cat-file", "--batch"], input.into_bytes())?;
+        let out = self.run_with_input(&["cat-file", "--batch"], input.as_bytes())?;
         let bad = |why: &str| GitError::Failed {
             args: "cat-file --batch".into(),
             stderr: format!("unexpected output ({why})"),

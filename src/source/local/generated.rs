@@ -9,7 +9,7 @@ use std::path::Path;
 
 use contract_gate_core::change::{ChangeStatus, ChangedFile};
 
-use super::git;
+use super::git::Git;
 
 /// The changed paths the base `rev` marks generated: any path marked
 /// `linguist-generated`, and any added path its `.gitignore` files ignore
@@ -32,11 +32,10 @@ pub fn rule_files(root: &Path, rev: &str) -> Result<Vec<String>, String> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(format!("`{rev}` is not a valid revision"));
     }
-    let listed = git::ok(
-        root,
-        &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
-    )?;
-    Ok(git::fields(&listed.stdout)
+    let listed = Git::new(root)
+        .run(&["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev])
+        .map_err(|e| e.to_string())?;
+    Ok(fields(&listed)
         .into_iter()
         .filter(|f| is(f, ".gitattributes") || is(f, ".gitignore"))
         .collect())
@@ -92,12 +91,14 @@ pub fn linguist_generated(
     }
     args.push("linguist-generated".into());
     let input = nul_joined(paths);
-    let out = git::run(root, &args, Some(&input))?;
-    if out.code != 0 {
-        return Err(format!("git check-attr failed: {}", out.stderr));
+    let out = Git::new(root)
+        .output_with_input(&args, &input)
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("git check-attr failed: {}", stderr(&out)));
     }
     // `-z` output: path NUL attribute NUL value NUL, per path.
-    let f = git::fields(&out.stdout);
+    let f = fields(&out.stdout);
     Ok(f.chunks(3)
         .filter(|c| c.len() == 3 && matches!(c[2].as_str(), "set" | "true"))
         .map(|c| c[0].clone())
@@ -123,14 +124,19 @@ fn ignored_by(
         return Ok(BTreeSet::new());
     }
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a scratch dir: {e}"))?;
-    git::ok(scratch.path(), &["init", "-q"])?;
+    Git::new(scratch.path())
+        .run(&["init", "-q"])
+        .map_err(|e| e.to_string())?;
+    let repo = Git::new(root);
     for f in ignores {
-        let body = git::ok(root, &["show", &format!("{rev}:{f}")])?;
+        let body = repo
+            .run(&["show", &format!("{rev}:{f}")])
+            .map_err(|e| e.to_string())?;
         let dest = scratch.path().join(f);
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot write {f}: {e}"))?;
         }
-        std::fs::write(&dest, &body.stdout).map_err(|e| format!("cannot write {f}: {e}"))?;
+        std::fs::write(&dest, &body).map_err(|e| format!("cannot write {f}: {e}"))?;
     }
     check_ignore(scratch.path(), paths)
 }
@@ -140,17 +146,29 @@ fn check_ignore(dir: &Path, paths: &[String]) -> Result<BTreeSet<String>, String
         return Ok(BTreeSet::new());
     }
     let input = nul_joined(paths);
-    let out = git::run(
-        dir,
-        &["check-ignore", "--no-index", "-z", "--stdin"],
-        Some(&input),
-    )?;
+    let out = Git::new(dir)
+        .output_with_input(&["check-ignore", "--no-index", "-z", "--stdin"], &input)
+        .map_err(|e| e.to_string())?;
     // Exit 1: nothing is ignored.
-    match out.code {
-        0 => Ok(git::fields(&out.stdout).into_iter().collect()),
-        1 => Ok(BTreeSet::new()),
-        _ => Err(format!("git check-ignore failed: {}", out.stderr)),
+    match out.status.code() {
+        Some(0) => Ok(fields(&out.stdout).into_iter().collect()),
+        Some(1) => Ok(BTreeSet::new()),
+        _ => Err(format!("git check-ignore failed: {}", stderr(&out))),
     }
+}
+
+/// NUL-separated fields of an output (a name that is not UTF-8 lossily:
+/// it then matches no rule, as no file has that name).
+fn fields(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|f| !f.is_empty())
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
 }
 
 fn nul_joined(paths: &[String]) -> Vec<u8> {
