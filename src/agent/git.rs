@@ -1,6 +1,6 @@
 //! `git` for the agent loop (hooks, `setup`, `check --worktree`): a thin
 //! layer over the one runner ([`Git`]), keeping the shape these callers
-//! read (the exit code beside the output, errors as text).
+//! read (the exit code beside the output).
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -26,16 +26,7 @@ impl Out {
 }
 
 /// Runs `git ARGS` in `dir`, feeding `input` on stdin.
-pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, String> {
-    run_typed(dir, args, input).map_err(|e| e.to_string())
-}
-
-/// [`run`], with the runner's own error.
-pub fn run_typed<S: AsRef<OsStr>>(
-    dir: &Path,
-    args: &[S],
-    input: Option<&[u8]>,
-) -> Result<Out, GitError> {
+pub fn run<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: Option<&[u8]>) -> Result<Out, GitError> {
     let git = Git::new(dir);
     let out = match input {
         Some(data) => git.output_with_input(args, data)?,
@@ -49,13 +40,8 @@ pub fn run_typed<S: AsRef<OsStr>>(
 }
 
 /// Runs `git ARGS` in `dir`; a non-zero exit is an error with git's words.
-pub fn ok<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, String> {
-    ok_typed(dir, args).map_err(|e| e.to_string())
-}
-
-/// [`ok`], with the runner's own error.
-pub fn ok_typed<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, GitError> {
-    let out = run_typed(dir, args, None)?;
+pub fn ok<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<Out, GitError> {
+    let out = run(dir, args, None)?;
     if out.code == 0 {
         Ok(out)
     } else {

@@ -3,6 +3,7 @@
 //! crashes open: a malformed event, a git error or a panic is a deny with
 //! the reason (a crashed hook would let the edit through).
 
+use crate::source::local::generated::GeneratedError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -43,10 +44,9 @@ pub enum HookError {
     Detached,
     #[error("no base is recorded for this worktree: run `contract-gate setup`, or pass `--base REF` to the hook")]
     NoBase,
-    /// Whether the file is generated, as `agent::generated` words it.
-    // until agent::generated is typed
-    #[error("{0}")]
-    Generated(String),
+    /// Whether the file is generated could not be told.
+    #[error(transparent)]
+    Generated(#[from] GeneratedError),
 }
 
 /// The decision for one event; `cwd` is the process's directory, used when

@@ -2,6 +2,7 @@
 //! pre-push hook (for this worktree only) and the agent CLIs' hook
 //! settings, merged with what is there and never overwriting it.
 
+use crate::source::local::git::GitError;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -17,10 +18,9 @@ use super::place::{base_file, Place, PlaceError};
 pub enum InstallError {
     #[error(transparent)]
     Place(#[from] PlaceError),
-    /// git's words, as `agent::git` gives them.
-    // until agent::git is typed
-    #[error("{0}")]
-    Git(String),
+    /// git's own error, with git's words.
+    #[error(transparent)]
+    Git(#[from] GitError),
     #[error("cannot record the base: {0}")]
     Record(#[source] io::Error),
     #[error("cannot write the brief: {0}")]

@@ -36,10 +36,9 @@ pub struct Place {
 /// Why a worktree, its worktrees or its contracts could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PlaceError {
-    /// git's words, as `agent::git` gives them.
-    // until agent::git is typed
-    #[error("{0}")]
-    Git(String),
+    /// git's own error, with git's words.
+    #[error(transparent)]
+    Git(#[from] GitError),
     #[error("{} is not inside a git worktree ({stderr})", .dir.display())]
     NotAWorktree { dir: PathBuf, stderr: String },
     /// The base names no commit: said with the base, not as a bare git error.
@@ -52,14 +51,6 @@ pub enum PlaceError {
     },
     #[error(transparent)]
     Contracts(local::LocalSourceError),
-}
-
-// until agent::worktree is typed: its `Result<_, String>` functions call
-// `Place::locate` and `worktrees` with `?`.
-impl From<PlaceError> for String {
-    fn from(e: PlaceError) -> String {
-        e.to_string()
-    }
 }
 
 /// The file, in a worktree's git directory, where `setup` records the base.

@@ -3,6 +3,7 @@
 //! Waiting on predecessors (`merge-order`, `stale-base`) never blocks a
 //! push: CI only holds those pending.
 
+use crate::source::local::generated::GeneratedError;
 use contract_gate_core::evaluate::{evaluate, Options};
 use contract_gate_core::verdict::{Conclusion, Level, PushEffect, Verdict};
 
@@ -28,10 +29,9 @@ pub enum PrePushError {
     BadLine(String),
     #[error(transparent)]
     Load(#[from] local::LocalSourceError),
-    /// Which paths are generated, as `agent::generated` words it.
-    // until agent::generated is typed
-    #[error("{0}")]
-    Generated(String),
+    /// Which paths are generated could not be told.
+    #[error(transparent)]
+    Generated(#[from] GeneratedError),
 }
 
 /// Reads `<local ref> <local sha> <remote ref> <remote sha>` lines.

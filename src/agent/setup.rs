@@ -3,6 +3,7 @@
 //! touches a worktree with uncommitted changes or a branch checked out
 //! elsewhere, and `--dry-run` prints the git commands instead.
 
+use crate::source::local::git::GitError;
 use std::path::{Path, PathBuf};
 
 use contract_gate_core::contract::{Agent, Contract};
@@ -16,10 +17,9 @@ use super::{git, install, paths};
 pub enum SetupError {
     #[error(transparent)]
     Place(#[from] PlaceError),
-    /// git's words, as `agent::git` gives them.
-    // until agent::git is typed
-    #[error("{0}")]
-    Git(String),
+    /// git's own error, with git's words.
+    #[error(transparent)]
+    Git(#[from] GitError),
     #[error("the base checkout {} has uncommitted changes: work starts only from a clean base (`git status --short` must be empty)", .0.display())]
     Dirty(PathBuf),
     #[error("no agent `{agent}` in the contracts at `{base}`")]

@@ -119,6 +119,15 @@ fn warn(msg: String) -> Finding {
     Finding::failure(Rule::Worktree, msg).with_level(Level::Warning)
 }
 
+/// Why the worktree as it stands cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum WorktreeError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Place(#[from] super::place::PlaceError),
+}
+
 /// Turns a loaded committed range into the worktree as it stands: replaces
 /// the change set, reads the removed lines the agent's additions-only files
 /// need, and returns the placement warnings.
@@ -126,10 +135,10 @@ pub fn as_it_stands(
     git: &Git,
     loaded: &mut crate::source::local::LocalSnapshot,
     base: &str,
-) -> Result<Vec<Finding>, String> {
+) -> Result<Vec<Finding>, WorktreeError> {
     use contract_gate_core::evaluate::{claims, needs_removals, Claim};
     let root = git.root();
-    let (mb, mut files) = changes(git, base).map_err(|e| e.to_string())?;
+    let (mb, mut files) = changes(git, base)?;
     let claim = claims(&loaded.contracts, &loaded.pr.branch);
     if let [Claim::Agent { contract, agent }] = claim.as_slice() {
         let wanted = needs_removals(&loaded.contracts[*contract], *agent, &files);

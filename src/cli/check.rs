@@ -61,7 +61,7 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
         let loaded = local::load(&git, &req);
         let side = side.join().unwrap_or_else(|_| {
             (
-                Err("listing the base's .gitignore files panicked".into()),
+                Err(crate::source::local::generated::GeneratedError::Panicked),
                 1,
             )
         });
@@ -69,17 +69,17 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
     });
     options.threads = threads;
     let mut loaded = loaded.map_err(CliError::of)?;
-    let rules = rules.map_err(CliError::new)?;
+    let rules = rules.map_err(CliError::of)?;
     let mut warnings = Vec::new();
     if a.worktree {
         warnings = crate::agent::worktree::as_it_stands(&git, &mut loaded, &a.base)
-            .map_err(CliError::new)?;
+            .map_err(CliError::of)?;
     }
     options.generated = if loaded.pr.files.is_empty() {
         Default::default()
     } else {
         crate::source::local::generated::at_base_with(git.root(), &a.base, &loaded.pr.files, rules)
-            .map_err(CliError::new)?
+            .map_err(CliError::of)?
     };
     let mut v = evaluate_prepared(
         &loaded.contracts,

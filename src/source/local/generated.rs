@@ -9,12 +9,33 @@ use std::path::Path;
 
 use contract_gate_core::change::{ChangeStatus, ChangedFile};
 
-use super::git::Git;
+use super::git::{Git, GitError};
+
+/// Why the gate cannot tell which paths are generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GeneratedError {
+    #[error("`{0}` is not a valid revision")]
+    BadRevision(String),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("git {0} failed: {1}")]
+    Failed(&'static str, String),
+    #[error("cannot create a scratch dir: {0}")]
+    Scratch(#[source] std::io::Error),
+    #[error("cannot write {0}: {1}")]
+    Write(String, #[source] std::io::Error),
+    #[error("listing the base's .gitignore files panicked")]
+    Panicked,
+}
 
 /// The changed paths the base `rev` marks generated: any path marked
 /// `linguist-generated`, and any added path its `.gitignore` files ignore
 /// (a tracked file that matches an ignore rule was already in the repo).
-pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet<String>, String> {
+pub fn at_base(
+    root: &Path,
+    rev: &str,
+    files: &[ChangedFile],
+) -> Result<BTreeSet<String>, GeneratedError> {
     if files.is_empty() {
         return Ok(BTreeSet::new());
     }
@@ -26,15 +47,13 @@ pub fn at_base(root: &Path, rev: &str, files: &[ChangedFile]) -> Result<BTreeSet
 /// no change set, so a caller can list them while the diff runs): most trees
 /// have no attributes file, and then no path can be marked. (`ls-tree` takes
 /// no glob pathspecs: the listing is filtered here.)
-pub fn rule_files(root: &Path, rev: &str) -> Result<Vec<String>, String> {
+pub fn rule_files(root: &Path, rev: &str) -> Result<Vec<String>, GeneratedError> {
     // Callers may run this before the revision is resolved: nothing that
     // looks like an option reaches git.
     if rev.is_empty() || rev.starts_with('-') {
-        return Err(format!("`{rev}` is not a valid revision"));
+        return Err(GeneratedError::BadRevision(rev.to_string()));
     }
-    let listed = Git::new(root)
-        .run(&["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev])
-        .map_err(|e| e.to_string())?;
+    let listed = Git::new(root).run(&["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev])?;
     Ok(fields(&listed)
         .into_iter()
         .filter(|f| is(f, ".gitattributes") || is(f, ".gitignore"))
@@ -51,7 +70,7 @@ pub fn at_base_with(
     rev: &str,
     files: &[ChangedFile],
     names: Vec<String>,
-) -> Result<BTreeSet<String>, String> {
+) -> Result<BTreeSet<String>, GeneratedError> {
     let mut out = if names.iter().any(|f| is(f, ".gitattributes")) {
         let all: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         linguist_generated(root, Some(rev), &all)?
@@ -81,7 +100,7 @@ pub fn linguist_generated(
     root: &Path,
     rev: Option<&str>,
     paths: &[String],
-) -> Result<BTreeSet<String>, String> {
+) -> Result<BTreeSet<String>, GeneratedError> {
     if paths.is_empty() {
         return Ok(BTreeSet::new());
     }
@@ -91,11 +110,9 @@ pub fn linguist_generated(
     }
     args.push("linguist-generated".into());
     let input = nul_joined(paths);
-    let out = Git::new(root)
-        .output_with_input(&args, &input)
-        .map_err(|e| e.to_string())?;
+    let out = Git::new(root).output_with_input(&args, &input)?;
     if !out.status.success() {
-        return Err(format!("git check-attr failed: {}", stderr(&out)));
+        return Err(GeneratedError::Failed("check-attr", stderr(&out)));
     }
     // `-z` output: path NUL attribute NUL value NUL, per path.
     let f = fields(&out.stdout);
@@ -106,7 +123,7 @@ pub fn linguist_generated(
 }
 
 /// Paths ignored by the `.gitignore` files of the working tree.
-pub fn ignored_here(root: &Path, paths: &[String]) -> Result<BTreeSet<String>, String> {
+pub fn ignored_here(root: &Path, paths: &[String]) -> Result<BTreeSet<String>, GeneratedError> {
     check_ignore(root, paths)
 }
 
@@ -119,41 +136,36 @@ fn ignored_by(
     rev: &str,
     ignores: &[String],
     paths: &[String],
-) -> Result<BTreeSet<String>, String> {
+) -> Result<BTreeSet<String>, GeneratedError> {
     if paths.is_empty() || ignores.is_empty() {
         return Ok(BTreeSet::new());
     }
-    let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a scratch dir: {e}"))?;
-    Git::new(scratch.path())
-        .run(&["init", "-q"])
-        .map_err(|e| e.to_string())?;
+    let scratch = tempfile::tempdir().map_err(GeneratedError::Scratch)?;
+    Git::new(scratch.path()).run(&["init", "-q"])?;
     let repo = Git::new(root);
     for f in ignores {
-        let body = repo
-            .run(&["show", &format!("{rev}:{f}")])
-            .map_err(|e| e.to_string())?;
+        let body = repo.run(&["show", &format!("{rev}:{f}")])?;
         let dest = scratch.path().join(f);
         if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot write {f}: {e}"))?;
+            std::fs::create_dir_all(dir).map_err(|e| GeneratedError::Write(f.clone(), e))?;
         }
-        std::fs::write(&dest, &body).map_err(|e| format!("cannot write {f}: {e}"))?;
+        std::fs::write(&dest, &body).map_err(|e| GeneratedError::Write(f.clone(), e))?;
     }
     check_ignore(scratch.path(), paths)
 }
 
-fn check_ignore(dir: &Path, paths: &[String]) -> Result<BTreeSet<String>, String> {
+fn check_ignore(dir: &Path, paths: &[String]) -> Result<BTreeSet<String>, GeneratedError> {
     if paths.is_empty() {
         return Ok(BTreeSet::new());
     }
     let input = nul_joined(paths);
     let out = Git::new(dir)
-        .output_with_input(&["check-ignore", "--no-index", "-z", "--stdin"], &input)
-        .map_err(|e| e.to_string())?;
+        .output_with_input(&["check-ignore", "--no-index", "-z", "--stdin"], &input)?;
     // Exit 1: nothing is ignored.
     match out.status.code() {
         Some(0) => Ok(fields(&out.stdout).into_iter().collect()),
         Some(1) => Ok(BTreeSet::new()),
-        _ => Err(format!("git check-ignore failed: {}", stderr(&out))),
+        _ => Err(GeneratedError::Failed("check-ignore", stderr(&out))),
     }
 }
 
