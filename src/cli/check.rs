@@ -59,12 +59,10 @@ fn judge(a: &CheckArgs, dir: &Path, format: Format) -> Result<Outcome, CliError>
             )
         });
         let loaded = local::load(&git, &req);
-        let side = side.join().unwrap_or_else(|_| {
-            (
-                Err(crate::source::local::generated::GeneratedError::Panicked),
-                1,
-            )
-        });
+        let side = side.join().unwrap_or((
+            Err(crate::source::local::generated::GeneratedError::Panicked),
+            1,
+        ));
         (loaded, side)
     });
     options.threads = threads;
