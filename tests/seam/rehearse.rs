@@ -317,6 +317,10 @@ fn markdown_and_json_reports_never_print_a_workflow_command() {
             // The same value to a JSON reader.
             let v = run.json();
             assert_eq!(v["contracts"][0]["steps"][0]["added"][0], evil, "{v}");
+            // The conflict names the file itself, not git's quoted form.
+            let conflict = &v["contracts"][0]["steps"][2]["conflicts"][0];
+            assert_eq!(conflict["path"], evil, "{v}");
+            assert_eq!(conflict["kind"], "add/add", "{v}");
         } else {
             // Every table row still has its three cells.
             for row in run.stdout.lines().filter(|l| l.starts_with("| `")) {

@@ -58,6 +58,9 @@ pub fn trial_merge(p: &Plumb, ours: &str, theirs: &str) -> Result<Trial, GitErro
         "--write-tree",
         "--name-only",
         "--messages",
+        // NUL-terminated and unquoted: a conflicting file named `x⏎y` is
+        // that file, not `"x\ny"`.
+        "-z",
         ours,
         theirs,
     ];
@@ -67,43 +70,75 @@ pub fn trial_merge(p: &Plumb, ours: &str, theirs: &str) -> Result<Trial, GitErro
         Some(1) => true,
         _ => return Err(failed(&args, &out)),
     };
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut lines = text.lines();
-    let tree = lines.next().unwrap_or("").trim().to_string();
-    if tree.is_empty() {
+    let Some((tree, conflicts)) = read_trial(&out.stdout, conflicted)? else {
         return Err(failed(&args, &out));
+    };
+    Ok(Trial {
+        tree,
+        conflicts,
+        conflicted,
+    })
+}
+
+/// Reads `merge-tree --write-tree -z --name-only --messages` output: the
+/// tree, then (when conflicted) each conflicted path and an empty field,
+/// then messages as `N NUL path… NUL type NUL message NUL`. A conflict's
+/// kind is the parenthesis of its `CONFLICT (…)` message. None when there
+/// is no tree; a name that is not UTF-8 fails closed.
+fn read_trial(
+    out: &[u8],
+    conflicted: bool,
+) -> Result<Option<(String, Vec<ConflictFile>)>, GitError> {
+    let mut fields = out.split(|&b| b == 0);
+    let text = |f: &[u8]| {
+        String::from_utf8(f.to_vec()).map_err(|_| GitError::NotUtf8 {
+            path: String::from_utf8_lossy(f).into_owned(),
+        })
+    };
+    let tree = String::from_utf8_lossy(fields.next().unwrap_or_default())
+        .trim()
+        .to_string();
+    if tree.is_empty() {
+        return Ok(None);
     }
     let mut paths: Vec<String> = Vec::new();
-    let mut messages: Vec<&str> = Vec::new();
-    let mut in_paths = conflicted;
-    for l in lines {
-        if in_paths {
-            if l.is_empty() {
-                in_paths = false;
-            } else if !paths.iter().any(|x| x == l) {
-                paths.push(l.to_string());
+    if conflicted {
+        for f in fields.by_ref() {
+            if f.is_empty() {
+                break;
             }
-        } else {
-            messages.push(l);
+            let p = text(f)?;
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
         }
+    }
+    // Each message: the paths it is about, and its text.
+    let mut messages: Vec<(Vec<String>, String)> = Vec::new();
+    while let Some(n) = fields.next() {
+        let Ok(n) = std::str::from_utf8(n).unwrap_or("").parse::<usize>() else {
+            break;
+        };
+        let about = (0..n)
+            .map(|_| fields.next().map_or(Ok(String::new()), text))
+            .collect::<Result<Vec<_>, _>>()?;
+        let _kind = fields.next();
+        let message = String::from_utf8_lossy(fields.next().unwrap_or_default()).into_owned();
+        messages.push((about, message));
     }
     let conflicts = paths
         .into_iter()
         .map(|path| {
             let kind = messages
                 .iter()
-                .filter(|m| m.starts_with("CONFLICT (") && m.contains(path.as_str()))
-                .find_map(|m| m["CONFLICT (".len()..].split(')').next())
+                .filter(|(about, m)| m.starts_with("CONFLICT (") && about.contains(&path))
+                .find_map(|(_, m)| m["CONFLICT (".len()..].split(')').next())
                 .unwrap_or("content")
                 .to_string();
             ConflictFile { path, kind }
         })
         .collect();
-    Ok(Trial {
-        tree,
-        conflicts,
-        conflicted,
-    })
+    Ok(Some((tree, conflicts)))
 }
 
 /// Wraps a trial tree in an unreferenced commit with both parents, so the
@@ -323,4 +358,34 @@ pub fn objects(p: &Plumb, names: &[String]) -> Result<Vec<Option<String>>, GitEr
         }
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What git 2.47 printed for an add/add conflict on a file named
+    /// `x⏎y.ts` (`merge-tree --write-tree -z --name-only --messages`).
+    const ADD_ADD: &[u8] = b"afece871ecfc79672d9ac7c1559bf9a3d0a986a3\0x\ny.ts\0\0\
+1\0x\ny.ts\0Auto-merging\0Auto-merging x\ny.ts\n\0\
+1\0x\ny.ts\0CONFLICT (contents)\0CONFLICT (add/add): Merge conflict in x\ny.ts\n\0";
+
+    #[test]
+    fn a_conflict_is_read_by_its_real_name_and_kind() {
+        let (tree, conflicts) = read_trial(ADD_ADD, true).unwrap().unwrap();
+        assert_eq!(tree, "afece871ecfc79672d9ac7c1559bf9a3d0a986a3");
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].path, "x\ny.ts");
+        assert_eq!(conflicts[0].kind, "add/add");
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_fails_closed() {
+        let out = b"afece871ecfc79672d9ac7c1559bf9a3d0a986a3\0caf\xff.ts\0\0";
+        assert!(matches!(
+            read_trial(out, true),
+            Err(GitError::NotUtf8 { .. })
+        ));
+        assert!(read_trial(b"\0", false).unwrap().is_none());
+    }
 }
