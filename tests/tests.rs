@@ -45,6 +45,8 @@ mod hardening_names;
 mod hardening_option_refs;
 #[path = "house/cycles.rs"]
 mod house_cycles;
+#[path = "house/errors.rs"]
+mod house_errors;
 #[path = "house/git_processes.rs"]
 mod house_git_processes;
 #[path = "house/layers.rs"]

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::report::clamp::short_sha as short;
 use crate::report::rehearsal::section::{self, Pull, Row, Skipped, Table};
 use crate::source::github::loader::GithubSnapshot;
-use crate::source::local::git::is_object_id;
+use crate::source::local::git::{is_object_id, GitError};
 use crate::source::local::merge_tree::{require_merge_tree, Plumb};
 use crate::source::local::rehearsal::{merge_steps, references, Merged, Planned, Tip};
 use contract_gate_core::contract::Contract;
@@ -73,7 +73,7 @@ pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrR
             section: table(snap, &merged, &plan, &findings),
             findings,
         },
-        Err(why) => note(Skipped::Failed(&why)),
+        Err(why) => note(Skipped::Failed(&why.to_string())),
     })
 }
 
@@ -124,31 +124,43 @@ fn run(
     snap: &GithubSnapshot,
     c: &Contract,
     plan: &[Planned],
-) -> Result<(Merged, Vec<Finding>), String> {
+) -> Result<(Merged, Vec<Finding>), RehearsalError> {
     let p = Plumb::new(dir);
     let says = |args: &[&str]| p.line(args).is_ok_and(|l| l == "true");
     if !says(&["rev-parse", "--is-inside-work-tree"]) {
-        return Err(format!(
-            "{} is not a git checkout (run `actions/checkout` with `fetch-depth: 0` before the gate)",
-            dir.display()
-        ));
+        return Err(RehearsalError::NoCheckout(dir.display().to_string()));
     }
     if says(&["rev-parse", "--is-shallow-repository"]) {
-        return Err(
-            "the checkout is shallow, so merge bases are unknown (set `fetch-depth: 0` on `actions/checkout`)"
-                .into(),
-        );
+        return Err(RehearsalError::Shallow);
     }
-    require_merge_tree(&p).map_err(|e| e.to_string())?;
+    require_merge_tree(&p)?;
     fetch_missing(&p, snap, plan)?;
-    let merged = merge_steps(&p, c, &snap.base_sha, plan).map_err(|e| e.to_string())?;
-    let refs = references(&p, &merged.steps, &merged.final_tree).map_err(|e| e.to_string())?;
+    let merged = merge_steps(&p, c, &snap.base_sha, plan)?;
+    let refs = references(&p, &merged.steps, &merged.final_tree)?;
     let findings = caused_by_last(&merged.steps, &refs);
     Ok((merged, findings))
 }
 
 /// Fetches the pull requests' heads (and the base) the checkout lacks.
-fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(), String> {
+/// Why the PR could not be rehearsed in the workflow's checkout (the
+/// section then says so; the verdict does not depend on it).
+#[derive(Debug, thiserror::Error)]
+enum RehearsalError {
+    #[error(
+        "{0} is not a git checkout (run `actions/checkout` with `fetch-depth: 0` before the gate)"
+    )]
+    NoCheckout(String),
+    #[error("the checkout is shallow, so merge bases are unknown (set `fetch-depth: 0` on `actions/checkout`)")]
+    Shallow,
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("`git {args}` failed: {stderr}")]
+    Fetch { args: String, stderr: String },
+    #[error("commit {sha} is not in the checkout after fetching `{reference}` (pushed again since it was listed?)")]
+    Moved { sha: String, reference: String },
+}
+
+fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(), RehearsalError> {
     let have = |sha: &str| {
         p.output(&["cat-file", "-e", &format!("{sha}^{{commit}}")])
             .is_ok_and(|o| o.status.success())
@@ -189,20 +201,19 @@ fn fetch_missing(p: &Plumb, snap: &GithubSnapshot, plan: &[Planned]) -> Result<(
         "origin",
     ];
     args.extend(wanted.iter().map(|(_, r)| r.as_str()));
-    let out = p.output(&args).map_err(|e| e.to_string())?;
+    let out = p.output(&args)?;
     if !out.status.success() {
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(RehearsalError::Fetch {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     // A head that moved since GitHub listed it is not the one judged.
     match wanted.iter().find(|(sha, _)| !have(sha)) {
-        Some((sha, r)) => Err(format!(
-            "commit {} is not in the checkout after fetching `{r}` (pushed again since it was listed?)",
-            short(sha)
-        )),
+        Some((sha, r)) => Err(RehearsalError::Moved {
+            sha: short(sha).to_string(),
+            reference: r.clone(),
+        }),
         None => Ok(()),
     }
 }

@@ -30,7 +30,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
         Some(Command::Lint(a)) => lint::run(&a),
         Some(Command::Brief(a)) => brief::run(&a),
         Some(Command::Fmt(a)) => fmt::run(&a),
-        Some(Command::Rehearse(a)) => error::from_action(rehearse::main(&a)),
+        Some(Command::Rehearse(a)) => rehearse::main(&a),
         Some(Command::Hook(a)) => hook::run(&a),
         Some(Command::Setup(a)) => setup::run(&a),
         Some(Command::Demo(a)) => demo::run(a.keep),

@@ -9,8 +9,9 @@ mod run;
 
 use std::time::Duration;
 
+use crate::cli::error::{CliError, Outcome as CliOutcome};
 use crate::report::rehearsal as render;
-use crate::source::local::git::Git;
+use crate::source::local::git::{Git, GitError};
 use crate::source::local::merge_tree::Plumb;
 use crate::source::local::rehearsal::rehearse;
 use crate::source::local::{self};
@@ -21,8 +22,8 @@ pub use run::commands;
 
 use crate::cli::args::{RehearseArgs, RehearseFormat};
 
-/// Runs the command; returns the exit code.
-pub fn main(a: &RehearseArgs) -> i32 {
+/// Runs the command: blocked when a step has findings or a command failed.
+pub fn main(a: &RehearseArgs) -> Result<CliOutcome, CliError> {
     match outcomes(a) {
         Ok(outs) => {
             let text = match a.format {
@@ -31,49 +32,62 @@ pub fn main(a: &RehearseArgs) -> i32 {
                 RehearseFormat::Markdown => render::markdown(&outs),
             };
             emit(&text);
-            i32::from(outs.iter().any(Outcome::has_findings))
+            Ok(CliOutcome::blocked_if(
+                outs.iter().any(Outcome::has_findings),
+            ))
         }
-        Err(msg) => {
+        Err(e) => {
+            // Printed here, in rehearse's own shapes (its JSON has
+            // `contracts` and `error`, a verdict's does not).
+            let msg = e.to_string();
             match a.format {
                 RehearseFormat::Json => emit(&format!("{}\n", render::json_error(&msg))),
                 _ => eprintln!("contract-gate: could not rehearse: {msg}"),
             }
-            2 // could not rehearse: the one code `error::from_action` reads as reported
+            Err(CliError::Reported)
         }
     }
 }
 
-fn outcomes(a: &RehearseArgs) -> Result<Vec<Outcome>, String> {
-    let git = Git::open(&a.dir.dir).map_err(|e| e.to_string())?;
-    let base_commit = git.resolve(&a.base).map_err(|e| e.to_string())?;
-    let contracts =
-        local::read_contracts_at(&git, &base_commit, &a.contracts).map_err(|e| e.to_string())?;
+/// Why the branches could not be rehearsed.
+#[derive(Debug, thiserror::Error)]
+enum RehearseError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Contracts(#[from] local::LocalSourceError),
+    #[error("no contract with agents at `{0}`: add CONTRACT.md or .github/contracts/*.md, or pass --contract")]
+    NoContract(String),
+    #[error("contract {0} has errors; run `contract-gate lint`")]
+    ContractErrors(String),
+}
+
+fn outcomes(a: &RehearseArgs) -> Result<Vec<Outcome>, RehearseError> {
+    let git = Git::open(&a.dir.dir)?;
+    let base_commit = git.resolve(&a.base)?;
+    let contracts = local::read_contracts_at(&git, &base_commit, &a.contracts)?;
     let contracts: Vec<_> = contracts
         .into_iter()
         .filter(|c| !c.agents.is_empty())
         .collect();
     if contracts.is_empty() {
-        return Err(format!(
-            "no contract with agents at `{}`: add CONTRACT.md or .github/contracts/*.md, or pass --contract",
-            a.base
-        ));
+        return Err(RehearseError::NoContract(a.base.clone()));
     }
     if let Some(bad) = contracts.iter().find(|c| c.has_errors()) {
-        return Err(format!(
-            "contract {} has errors; run `contract-gate lint`",
-            bad.path
-        ));
+        return Err(RehearseError::ContractErrors(bad.path.clone()));
     }
     let plumb = Plumb::new(git.root());
     let mut out = Vec::new();
     for c in &contracts {
-        let rehearsed = rehearse(&plumb, c, &a.base, &base_commit).map_err(|e| e.to_string())?;
+        let rehearsed = rehearse(&plumb, c, &a.base, &base_commit)?;
         let run = if a.run {
             let cmds = commands(c);
-            Some(
-                run::run_steps(&plumb, &rehearsed, &cmds, Duration::from_secs(a.timeout))
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(run::run_steps(
+                &plumb,
+                &rehearsed,
+                &cmds,
+                Duration::from_secs(a.timeout),
+            )?)
         } else {
             None
         };
