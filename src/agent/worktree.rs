@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use contract_gate_core::change::{ChangeStatus, ChangedFile, Removals};
 use contract_gate_core::contract::Contract;
 use contract_gate_core::diff::removals_between;
-use contract_gate_core::verdict::{Finding, Level, Rule};
+use contract_gate_core::verdict::{Finding, Rule};
 
 use super::paths;
 use crate::source::local::git::{name_status, plain_rev, Git, GitError};
@@ -116,7 +116,8 @@ pub fn placement(
 }
 
 fn warn(msg: String) -> Finding {
-    Finding::failure(Rule::Worktree, msg).with_level(Level::Warning)
+    // A warning: the rule table's default level for `worktree`.
+    Finding::of(Rule::Worktree, msg)
 }
 
 /// Why the worktree as it stands cannot be read.

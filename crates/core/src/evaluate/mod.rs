@@ -188,19 +188,18 @@ pub fn evaluate_prepared(
         .map(|p| &p.index);
     // The path rules and the permission rule walk the change once.
     let classifier = permission_rule::classifier(contract, agent_idx);
-    paths::check(
-        contract,
-        agent_idx,
+    let judging = paths::Judging {
+        c: contract,
+        agent: agent_idx,
         pr,
         options,
-        index,
-        &mut findings,
-        |f, out| {
-            if let Some(c) = &classifier {
-                permission_rule::file(c, f, options, out);
-            }
-        },
-    );
+        prepared: index,
+    };
+    paths::check(&judging, &mut findings, |f, out| {
+        if let Some(c) = &classifier {
+            permission_rule::file(c, f, options, out);
+        }
+    });
     findings.extend(interface_rule::findings(&pr.interface));
     let progress = order::check(contract, agent_idx, pr, merge, &mut findings);
     let evidence = evidence_rule::check(contract, &who, pr, options.ci.as_ref(), &mut findings);

@@ -109,17 +109,31 @@ enum Outcome {
     AdditionsOnly,
 }
 
+/// What the path rules judge: one contract's claim on the change.
+pub(super) struct Judging<'a> {
+    pub c: &'a Contract,
+    /// The claiming agent; `None` for the integrator.
+    pub agent: Option<usize>,
+    pub pr: &'a PrSnapshot,
+    pub options: &'a Options,
+    /// The contract's compiled patterns, when the caller built them already.
+    pub prepared: Option<&'a Index>,
+}
+
 /// Judges every changed path; `also` runs on each file in the same pass
 /// (another per-file rule: one walk over a large change, not two).
 pub(super) fn check(
-    c: &Contract,
-    agent: Option<usize>,
-    pr: &PrSnapshot,
-    options: &Options,
-    prepared: Option<&Index>,
+    j: &Judging,
     out: &mut Vec<Finding>,
     also: impl Fn(&ChangedFile, &mut Vec<Finding>) + Sync,
 ) {
+    let Judging {
+        c,
+        agent,
+        pr,
+        options,
+        prepared,
+    } = *j;
     let built;
     let index = match prepared {
         Some(index) => index,
