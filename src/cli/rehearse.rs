@@ -17,12 +17,12 @@ use crate::source::local::{self};
 use crate::term::emit;
 use contract_gate_core::rehearsal::Outcome;
 
-pub use run::commands;
+use run::commands;
 
 use crate::cli::args::{RehearseArgs, RehearseFormat};
 
 /// Runs the command; returns the exit code.
-pub fn main(a: &RehearseArgs) -> i32 {
+pub(super) fn main(a: &RehearseArgs) -> i32 {
     match outcomes(a) {
         Ok(outs) => {
             let text = match a.format {
