@@ -4,12 +4,12 @@
 
 pub mod cli;
 pub mod event;
-pub mod generated;
-pub mod git;
-pub mod hook;
-pub mod install;
-pub mod paths;
-pub mod place;
-pub mod prepush;
-pub mod setup;
-pub mod worktree;
+pub(crate) mod generated;
+mod git;
+pub(crate) mod hook;
+mod install;
+mod paths;
+pub(crate) mod place;
+pub(crate) mod prepush;
+pub(crate) mod setup;
+pub(crate) mod worktree;
