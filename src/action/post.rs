@@ -243,7 +243,6 @@ mod tests {
         let run = CheckRun {
             id: 1,
             external_id: Some(s.external_id()),
-            head_sha: None,
             status: None,
             conclusion: None,
         };
