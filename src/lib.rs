@@ -4,10 +4,10 @@
 //!
 //! Imports point one way: `cli` → `action` → `source` / `report` → core.
 
-pub mod action;
+mod action;
 pub mod agent;
 pub mod cli;
 pub mod panic_guard;
 pub mod report;
 pub mod source;
-pub mod term;
+mod term;

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::panic::PanicHookInfo;
 
 /// The exit code of a panic: the same as any error that stops an evaluation.
-pub const PANIC_EXIT: i32 = 2;
+const PANIC_EXIT: i32 = 2;
 
 /// Replaces the default panic hook (message, `RUST_BACKTRACE` hint, exit 101
 /// on the main thread) with one that prints [`message`] and exits with
@@ -28,7 +28,7 @@ pub fn install_panic_guard() {
 
 /// One line for a panic payload: what went wrong, where, and that the gate
 /// failed closed.
-pub fn message(payload: &(dyn Any + Send), at: Option<&str>) -> String {
+fn message(payload: &(dyn Any + Send), at: Option<&str>) -> String {
     let what = payload
         .downcast_ref::<&str>()
         .copied()

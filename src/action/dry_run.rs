@@ -9,7 +9,7 @@ use crate::term::emit;
 
 /// Runs `--pr N`. Without a token it stops at once and says how to get
 /// one, rather than retrying unauthenticated requests into a 401 or 404.
-pub async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
+pub(crate) async fn dry_run(s: &Settings, number: u64, post_it: bool) -> i32 {
     let api = match api(s) {
         Ok(a) => a,
         Err(e) => return fail(s.format, None, &e.to_string()),

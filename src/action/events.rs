@@ -23,7 +23,7 @@ const JUDGED_ACTIONS: &[&str] = &[
 ];
 
 /// The runtime in a workflow (`GITHUB_ACTIONS=true`).
-pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
+pub(crate) async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
     let api = match api(s) {
         Ok(a) => a,
         Err(e) => return fail_closed(s, env, None, None, &e.to_string()).await,
@@ -38,7 +38,7 @@ pub async fn event(s: &Settings, env: &ActionsEnv) -> i32 {
 }
 
 /// Merge queue heads are `refs/heads/gh-readonly-queue/BASE/pr-N-SHA`.
-pub fn queued_pr_number(head_ref: &str) -> Option<u64> {
+fn queued_pr_number(head_ref: &str) -> Option<u64> {
     let tail = head_ref.rsplit('/').next()?;
     let n = tail.strip_prefix("pr-")?.split('-').next()?;
     n.parse().ok()

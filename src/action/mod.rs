@@ -5,11 +5,11 @@
 mod dry_run;
 mod events;
 mod outputs;
-pub mod post;
-pub mod rehearsal;
-pub mod run;
+mod post;
+mod rehearsal;
+pub(crate) mod run;
 mod sweep;
 
-pub use dry_run::dry_run;
-pub use events::event;
-pub use sweep::sweep;
+pub(crate) use dry_run::dry_run;
+pub(crate) use events::event;
+pub(crate) use sweep::sweep;

@@ -15,13 +15,13 @@ use crate::source::github::models::{ApiPullRequest, CheckRun, CheckRunList};
 /// When an evaluation read its data: milliseconds since the epoch, and the
 /// same instant as RFC 3339 for GitHub.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    pub millis: u64,
-    pub rfc3339: String,
+pub(super) struct Stamp {
+    millis: u64,
+    rfc3339: String,
 }
 
 impl Stamp {
-    pub fn now() -> Stamp {
+    pub(super) fn now() -> Stamp {
         Stamp::at(
             jiff::Timestamp::now()
                 .as_millisecond()
@@ -31,7 +31,7 @@ impl Stamp {
     }
 
     /// The stamp of an instant, in milliseconds since the epoch.
-    pub fn at(millis: u64) -> Stamp {
+    fn at(millis: u64) -> Stamp {
         Stamp {
             millis,
             rfc3339: rfc3339(millis / 1000),
@@ -44,7 +44,7 @@ impl Stamp {
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn rfc3339(secs: u64) -> String {
+fn rfc3339(secs: u64) -> String {
     i64::try_from(secs)
         .ok()
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
@@ -62,7 +62,7 @@ fn stamp_of(run: &CheckRun) -> Option<u64> {
 
 /// What happened to a post.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Posted {
+pub(super) enum Posted {
     /// Created (and completed, or left waiting) as check-run `id`.
     Run { id: u64, requests: usize },
     /// Not posted: the PR's head moved on, or a newer evaluation reported.
@@ -72,7 +72,7 @@ pub enum Posted {
 }
 
 /// Creates the check-run in progress (so the PR shows it at once).
-pub async fn begin(
+pub(super) async fn begin(
     api: &Api,
     repo: &RepoId,
     head_sha: &str,
@@ -140,7 +140,7 @@ async fn runs_on(api: &Api, repo: &RepoId, head_sha: &str) -> Result<CheckRunLis
 }
 
 /// Guards, then completes `run` (or creates one) with the plan.
-pub async fn report(
+pub(super) async fn report(
     api: &Api,
     repo: &RepoId,
     pr_number: Option<u64>,
@@ -208,7 +208,7 @@ pub async fn report(
 }
 
 /// Completes `id` as failed: the gate could not evaluate, and says why.
-pub async fn fail_run(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
+pub(super) async fn fail_run(api: &Api, repo: &RepoId, id: u64, why: &str) -> Result<(), ApiError> {
     let body = checkrun::fail_body(why, &Stamp::now().rfc3339).json();
     let _: Value = api
         .patch_json(&repo.path(&format!("/check-runs/{id}")), &body)
@@ -243,7 +243,6 @@ mod tests {
         let run = CheckRun {
             id: 1,
             external_id: Some(s.external_id()),
-            head_sha: None,
             status: None,
             conclusion: None,
         };

@@ -19,17 +19,17 @@ use contract_gate_core::verdict::{Finding, Role, Verdict};
 
 /// What the rehearsal adds to a pull request's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrRehearsal {
+struct PrRehearsal {
     /// The check-run section (markdown), starting with its heading.
-    pub section: String,
+    section: String,
     /// The findings this PR causes on top of the others.
-    pub findings: Vec<Finding>,
+    findings: Vec<Finding>,
 }
 
 /// Rehearses the judged PR in the checkout at `dir` and adds what it
 /// causes to `v` (re-concluded); returns the check-run section. Nothing
 /// for a branch that is not an agent's.
-pub fn apply(dir: &Path, snap: &GithubSnapshot, v: &mut Verdict) -> Option<String> {
+pub(super) fn apply(dir: &Path, snap: &GithubSnapshot, v: &mut Verdict) -> Option<String> {
     let r = rehearse_pr(dir, snap, v)?;
     if !r.findings.is_empty() {
         v.findings.extend(r.findings);
@@ -41,7 +41,7 @@ pub fn apply(dir: &Path, snap: &GithubSnapshot, v: &mut Verdict) -> Option<Strin
 
 /// Rehearses the judged PR (an agent's) in the checkout at `dir`; None for
 /// a branch no contract gives an agent.
-pub fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrRehearsal> {
+fn rehearse_pr(dir: &Path, snap: &GithubSnapshot, v: &Verdict) -> Option<PrRehearsal> {
     if v.role != Some(Role::Agent) {
         return None;
     }

@@ -16,28 +16,28 @@ use contract_gate_core::evaluate::{evaluate, Options, Unassigned};
 use contract_gate_core::verdict::{Rule, Verdict};
 
 /// Exit code when the gate could not evaluate.
-pub const EXIT_ERROR: i32 = 2;
+pub(super) const EXIT_ERROR: i32 = 2;
 
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub api_url: String,
-    pub token: Option<Token>,
-    pub repo: RepoId,
-    pub contracts: Vec<String>,
-    pub unassigned: Unassigned,
-    pub policy: RetryPolicy,
-    pub format: Format,
+pub(crate) struct Settings {
+    pub(crate) api_url: String,
+    pub(crate) token: Option<Token>,
+    pub(crate) repo: RepoId,
+    pub(crate) contracts: Vec<String>,
+    pub(crate) unassigned: Unassigned,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) format: Format,
     /// The git checkout a pull request is rehearsed in.
-    pub workspace: PathBuf,
+    pub(crate) workspace: PathBuf,
 }
 
 /// What a workflow run sees (read from the environment by the CLI).
 #[derive(Debug, Clone, Default)]
-pub struct ActionsEnv {
-    pub event_name: String,
-    pub event_path: PathBuf,
-    pub step_summary: Option<PathBuf>,
-    pub output: Option<PathBuf>,
+pub(crate) struct ActionsEnv {
+    pub(crate) event_name: String,
+    pub(crate) event_path: PathBuf,
+    pub(crate) step_summary: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// The step outputs (`GITHUB_OUTPUT`) the action declares in action.yml,

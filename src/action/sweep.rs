@@ -13,7 +13,7 @@ use contract_gate_core::contract::Contract;
 use contract_gate_core::evaluate::claims;
 
 /// Runs the sweep of `base`; posts only with `post_it`.
-pub async fn sweep(s: &Settings, base: &str, post_it: bool) -> i32 {
+pub(crate) async fn sweep(s: &Settings, base: &str, post_it: bool) -> i32 {
     match api(s) {
         Ok(api) => match api.require_token() {
             Ok(()) => sweep_with(s, &api, base, post_it).await,

@@ -23,7 +23,7 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// The session's working directory, when the event names it.
-    pub cwd: Option<String>,
+    pub(super) cwd: Option<String>,
     /// What the call would do.
     pub action: Action,
 }

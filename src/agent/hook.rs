@@ -18,20 +18,20 @@ use super::place::{contracts_of_base, Place, PlaceError, Worktree};
 
 /// How a hook was invoked.
 #[derive(Debug, Clone)]
-pub struct HookOptions {
+pub(crate) struct HookOptions {
     /// The agent CLI whose protocol to speak.
-    pub cli: Cli,
+    pub(crate) cli: Cli,
     /// Directories outside the worktree that edits may reach (scratch space).
-    pub allow_outside: Vec<PathBuf>,
+    pub(crate) allow_outside: Vec<PathBuf>,
     /// The base to read the contract from, instead of the one recorded at setup.
-    pub base: Option<String>,
+    pub(crate) base: Option<String>,
     /// Contract paths, instead of the ones recorded at setup (or the defaults).
-    pub contracts: Vec<String>,
+    pub(crate) contracts: Vec<String>,
 }
 
 /// Why a tool call could not be judged (the hook then denies, saying so).
 #[derive(Debug, thiserror::Error)]
-pub enum HookError {
+enum HookError {
     #[error(transparent)]
     Event(#[from] EventError),
     #[error(transparent)]
@@ -51,7 +51,7 @@ pub enum HookError {
 
 /// The decision for one event; `cwd` is the process's directory, used when
 /// the event names none.
-pub fn decide(opts: &HookOptions, input: &str, cwd: &Path) -> Decision {
+pub(crate) fn decide(opts: &HookOptions, input: &str, cwd: &Path) -> Decision {
     match catch_unwind(AssertUnwindSafe(|| try_decide(opts, input, cwd))) {
         Ok(Ok(d)) => d,
         Ok(Err(why)) => Decision::Deny(format!(
@@ -210,7 +210,7 @@ fn on_the_way(root: &Path, rel: &str, name: &str) -> bool {
 }
 
 /// The answer in the CLI's protocol: (stdout, exit code).
-pub fn render(cli: Cli, d: &Decision) -> (String, i32) {
+pub(crate) fn render(cli: Cli, d: &Decision) -> (String, i32) {
     (cli.protocol().answer)(d)
 }
 

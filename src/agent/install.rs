@@ -15,7 +15,7 @@ use super::place::{base_file, Place, PlaceError};
 /// Why a worktree's files could not be installed; a settings file that is
 /// not as expected is left alone and named.
 #[derive(Debug, thiserror::Error)]
-pub enum InstallError {
+pub(super) enum InstallError {
     #[error(transparent)]
     Place(#[from] PlaceError),
     /// git's own error, with git's words.
@@ -78,7 +78,7 @@ fn excluded() -> Vec<String> {
 }
 
 /// Installs everything in the worktree at `root`; returns the brief's path.
-pub fn install(
+pub(super) fn install(
     root: &Path,
     exe: &str,
     base: &str,
@@ -167,7 +167,7 @@ fn pre_push(root: &Path, git_dir: &Path, exe: &str) -> Result<(), InstallError> 
 /// Adds `{"matcher": M, "hooks": [{"type": "command", "command": C}]}`
 /// under `hooks.EVENT` unless a hook with that command is there. A file
 /// that is not a JSON object is left alone and reported.
-pub fn merge_settings(
+fn merge_settings(
     path: &Path,
     event: &str,
     matcher: &str,

@@ -5,12 +5,12 @@
 pub mod cli;
 pub mod event;
 // Moved to the local source; the hook reaches it here.
-pub use crate::source::local::generated;
-pub mod git;
-pub mod hook;
-pub mod install;
-pub mod paths;
-pub mod place;
-pub mod prepush;
-pub mod setup;
-pub mod worktree;
+pub(crate) use crate::source::local::generated;
+mod git;
+pub(crate) mod hook;
+mod install;
+mod paths;
+pub(crate) mod place;
+pub(crate) mod prepush;
+pub(crate) mod setup;
+pub(crate) mod worktree;

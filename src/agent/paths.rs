@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 /// `p` made absolute (against `cwd`), `.` and `..` removed, and its longest
 /// existing ancestor canonicalised (git reports real paths; `/tmp` may be a
 /// symlink), so it compares with worktree roots.
-pub fn resolve(cwd: &Path, p: &Path) -> PathBuf {
+pub(super) fn resolve(cwd: &Path, p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -40,7 +40,7 @@ pub fn resolve(cwd: &Path, p: &Path) -> PathBuf {
 
 /// Why a path has no name relative to a worktree.
 #[derive(Debug, thiserror::Error)]
-pub enum PathError {
+pub(super) enum PathError {
     #[error("`{}` is not under {}", .path.display(), .root.display())]
     NotUnder { path: PathBuf, root: PathBuf },
     #[error("`{}` is the worktree itself, not a file", .0.display())]
@@ -48,7 +48,7 @@ pub enum PathError {
 }
 
 /// `abs` relative to `root`, with `/` separators, as the contract writes paths.
-pub fn relative(abs: &Path, root: &Path) -> Result<String, PathError> {
+pub(super) fn relative(abs: &Path, root: &Path) -> Result<String, PathError> {
     // `strip_prefix`'s own error says only "prefix not found".
     let rel = abs.strip_prefix(root).map_err(|_| PathError::NotUnder {
         path: abs.to_path_buf(),

@@ -15,27 +15,27 @@ use super::git;
 
 /// One worktree of the repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Worktree {
+pub(super) struct Worktree {
     /// Its top directory.
-    pub path: PathBuf,
+    pub(super) path: PathBuf,
     /// The branch checked out there (`None`: detached or bare).
-    pub branch: Option<String>,
+    pub(super) branch: Option<String>,
 }
 
 /// The worktree a command runs in.
 #[derive(Debug, Clone)]
-pub struct Place {
+pub(crate) struct Place {
     /// The work tree root.
-    pub root: PathBuf,
+    pub(super) root: PathBuf,
     /// This worktree's own git directory (`.git/worktrees/NAME` for a linked one).
-    pub git_dir: PathBuf,
+    pub(super) git_dir: PathBuf,
     /// The checked-out branch; `None` when detached.
-    pub branch: Option<String>,
+    pub(super) branch: Option<String>,
 }
 
 /// Why a worktree, its worktrees or its contracts could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum PlaceError {
+pub(crate) enum PlaceError {
     /// git's own error, with git's words.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -54,13 +54,13 @@ pub enum PlaceError {
 }
 
 /// The file, in a worktree's git directory, where `setup` records the base.
-pub fn base_file(git_dir: &Path) -> PathBuf {
+pub(super) fn base_file(git_dir: &Path) -> PathBuf {
     git_dir.join("contract-gate-base")
 }
 
 impl Place {
     /// Reads the worktree `dir` is in (one `git rev-parse`).
-    pub fn locate(dir: &Path) -> Result<Place, PlaceError> {
+    pub(crate) fn locate(dir: &Path) -> Result<Place, PlaceError> {
         let out = git::run(
             dir,
             &[
@@ -94,7 +94,7 @@ impl Place {
 
     /// The repository's shared git directory (the worktree's own one for
     /// the main worktree; `commondir` names it from a linked one).
-    pub fn common_dir(&self) -> PathBuf {
+    pub(super) fn common_dir(&self) -> PathBuf {
         match std::fs::read_to_string(self.git_dir.join("commondir")) {
             Ok(rel) => self.git_dir.join(rel.trim()),
             Err(_) => self.git_dir.clone(),
@@ -103,7 +103,7 @@ impl Place {
 
     /// The base recorded by `setup` for this worktree (the record's first
     /// line), if any.
-    pub fn recorded_base(&self) -> Option<String> {
+    pub(crate) fn recorded_base(&self) -> Option<String> {
         let s = std::fs::read_to_string(base_file(&self.git_dir)).ok()?;
         let s = s.lines().next()?.trim();
         (!s.is_empty()).then(|| s.to_string())
@@ -111,7 +111,7 @@ impl Place {
 
     /// The contract paths `setup` was given (`contract: PATH` lines of the
     /// record); empty: the default ones.
-    pub fn recorded_contracts(&self) -> Vec<String> {
+    pub(crate) fn recorded_contracts(&self) -> Vec<String> {
         std::fs::read_to_string(base_file(&self.git_dir))
             .unwrap_or_default()
             .lines()
@@ -125,7 +125,7 @@ impl Place {
     /// Every worktree of the repository: read from the git directory's
     /// worktree records (no process; a hook runs on every edit), or from
     /// `git worktree list --porcelain` when a record is not as expected.
-    pub fn worktrees(&self) -> Result<Vec<Worktree>, PlaceError> {
+    pub(super) fn worktrees(&self) -> Result<Vec<Worktree>, PlaceError> {
         match self.worktree_records() {
             Some(list) => Ok(list),
             None => self.worktree_list(),
@@ -197,7 +197,7 @@ impl Place {
 /// paths, or by default `CONTRACT.md` and `.github/contracts/*.md`; a
 /// symlink, submodule, binary or non-UTF-8 file refused with CG025), in two
 /// `git` processes (`ls-tree`, `cat-file --batch`).
-pub fn contracts_of_base(
+pub(super) fn contracts_of_base(
     root: &Path,
     rev: &str,
     explicit: &[String],

@@ -13,18 +13,18 @@ use crate::source::local::{self, Request};
 
 /// One line of the hook's stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pushed {
+struct Pushed {
     /// `refs/heads/NAME` (or whatever was pushed).
-    pub local_ref: String,
+    local_ref: String,
     /// The commit pushed; all zeros for a deletion.
-    pub local_sha: String,
+    local_sha: String,
     /// The ref it updates on the remote.
-    pub remote_ref: String,
+    remote_ref: String,
 }
 
 /// Why a push could not be judged (the push is then refused).
 #[derive(Debug, thiserror::Error)]
-pub enum PrePushError {
+enum PrePushError {
     #[error("pre-push: cannot read the line `{0}`")]
     BadLine(String),
     #[error(transparent)]
@@ -35,7 +35,7 @@ pub enum PrePushError {
 }
 
 /// Reads `<local ref> <local sha> <remote ref> <remote sha>` lines.
-pub fn parse(stdin: &str) -> Result<Vec<Pushed>, PrePushError> {
+fn parse(stdin: &str) -> Result<Vec<Pushed>, PrePushError> {
     stdin
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -54,7 +54,7 @@ pub fn parse(stdin: &str) -> Result<Vec<Pushed>, PrePushError> {
 }
 
 /// The verdict for one pushed ref, `None` for a deletion or a tag.
-pub fn judge(
+fn judge(
     git: &Git,
     base: &str,
     contracts: &[String],
@@ -100,11 +100,11 @@ pub fn judge(
 /// What the hook says: the report (for stderr) and whether the push is
 /// refused (git then stops it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// Why each refused ref is refused; empty when none is.
-    pub report: String,
+    pub(crate) report: String,
     /// Some ref is refused, or cannot be judged (fail closed).
-    pub refused: bool,
+    pub(crate) refused: bool,
 }
 
 impl Answer {
@@ -118,7 +118,7 @@ impl Answer {
 
 /// Runs the hook: the report of each refused ref; the push is refused when
 /// any ref is (or cannot be judged).
-pub fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -> Answer {
+pub(crate) fn run(git: &Git, base: Option<String>, contracts: &[String], stdin: &str) -> Answer {
     let Some(base) = base else {
         return Answer::refused(
             "contract-gate pre-push: no base is recorded for this worktree; run `contract-gate setup` \

@@ -14,7 +14,7 @@ use super::{git, install, paths};
 
 /// Why setup could not run at all (an agent it skips is a row, not this).
 #[derive(Debug, thiserror::Error)]
-pub enum SetupError {
+pub(crate) enum SetupError {
     #[error(transparent)]
     Place(#[from] PlaceError),
     /// git's own error, with git's words.
@@ -32,41 +32,41 @@ pub enum SetupError {
 
 /// What `setup` was asked.
 #[derive(Debug, Clone, Default)]
-pub struct SetupOptions {
+pub(crate) struct SetupOptions {
     /// The base (contract and branch start point).
-    pub base: String,
+    pub(crate) base: String,
     /// Only this agent (name or branch).
-    pub agent: Option<String>,
+    pub(crate) agent: Option<String>,
     /// Print the commands; change nothing.
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Agent CLIs to write hook settings for.
-    pub clis: Vec<super::cli::Cli>,
+    pub(crate) clis: Vec<super::cli::Cli>,
     /// This binary, as the hooks will call it.
-    pub exe: String,
+    pub(crate) exe: String,
     /// Contract paths given with `--contract` (empty: the default ones);
     /// recorded for the hooks.
-    pub contracts: Vec<String>,
+    pub(crate) contracts: Vec<String>,
     /// The base was given (`--base`): a contract's integration branch does
     /// not replace it.
-    pub base_given: bool,
+    pub(crate) base_given: bool,
 }
 
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     /// Agent name.
-    pub agent: String,
+    agent: String,
     /// Its branch.
-    pub branch: String,
+    branch: String,
     /// Its worktree directory.
-    pub worktree: String,
+    worktree: String,
     /// created / already there / skipped: why / would create.
-    pub state: String,
+    pub(crate) state: String,
 }
 
 /// Runs setup from the repository at `dir`; returns the table rows and
 /// the lines to print before it (dry-run commands, brief paths).
-pub fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), SetupError> {
+pub(crate) fn run(dir: &Path, o: &SetupOptions) -> Result<(Vec<Row>, Vec<String>), SetupError> {
     let place = Place::locate(dir)?;
     let worktrees = place.worktrees()?;
     let main = worktrees
@@ -244,7 +244,7 @@ fn create(
 }
 
 /// The table, aligned.
-pub fn table(rows: &[Row]) -> String {
+pub(crate) fn table(rows: &[Row]) -> String {
     let head = Row {
         agent: "agent".into(),
         branch: "branch".into(),
@@ -267,7 +267,7 @@ pub fn table(rows: &[Row]) -> String {
 /// The default base: the repository's default branch (what `origin/HEAD`
 /// names, as a local branch when there is one), else the main checkout's
 /// current branch.
-pub fn default_base(dir: &Path) -> Result<String, SetupError> {
+pub(crate) fn default_base(dir: &Path) -> Result<String, SetupError> {
     let place = Place::locate(dir)?;
     let main: PathBuf = place
         .worktrees()?

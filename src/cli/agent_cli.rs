@@ -22,11 +22,11 @@ impl ValueEnum for Cli {
 /// `hook <cli>`: the agent CLI whose protocol to speak, and the options
 /// every agent-CLI hook takes.
 #[derive(Debug, Clone)]
-pub struct AgentHook {
+pub(super) struct AgentHook {
     /// Which CLI.
-    pub cli: Cli,
+    pub(super) cli: Cli,
     /// Its options.
-    pub args: AgentHookArgs,
+    pub(super) args: AgentHookArgs,
 }
 
 /// `Claude Code PreToolUse hook (Edit, Write, …)`: the help line of a
@@ -82,19 +82,19 @@ impl FromArgMatches for AgentHook {
 
 /// Options every agent-CLI hook takes.
 #[derive(Debug, Clone, clap::Args)]
-pub struct AgentHookArgs {
+pub(super) struct AgentHookArgs {
     /// A directory outside the worktree that edits may reach (repeatable), e.g. a scratch dir.
     #[arg(long = "allow-outside", value_name = "DIR")]
-    pub allow_outside: Vec<std::path::PathBuf>,
+    pub(super) allow_outside: Vec<std::path::PathBuf>,
     /// Read the contract from this base instead of the one `setup` recorded.
     #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
+    pub(super) base: Option<String>,
     /// Read this contract (repeatable) instead of the ones `setup` recorded
     /// (default: CONTRACT.md and .github/contracts/*.md).
     #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
+    pub(super) contracts: Vec<String>,
     /// Deny with a reason when no decision is reached in this many seconds
     /// (a hook the agent CLI times out on lets the call through).
     #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub timeout: u64,
+    pub(super) timeout: u64,
 }

@@ -37,18 +37,18 @@ pub const VERSION: &str = concat!(
 pub struct Cli {
     /// The command; none means `--pr N` or the Actions event.
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(super) command: Option<Command>,
     /// Judge this pull request through the GitHub API and print the report (nothing is posted without --post).
     #[arg(long, value_name = "N")]
-    pub pr: Option<u64>,
+    pub(super) pr: Option<u64>,
     #[command(flatten)]
-    pub posting: PostArgs,
+    pub(super) posting: PostArgs,
     #[command(flatten)]
-    pub judge: JudgeArgs,
+    pub(super) judge: JudgeArgs,
     #[command(flatten)]
-    pub github: GithubArgs,
+    pub(super) github: GithubArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }
 
 /// The subcommands.
@@ -97,23 +97,23 @@ pub enum Command {
 }
 
 /// The demo's own meaning of the exit codes.
-pub const DEMO_EXIT_CODES: &str =
+const DEMO_EXIT_CODES: &str =
     "Exit codes: 0 every verdict as expected, 1 a verdict differs, 2 the demo could not run.";
 
 /// `--contract PATH`, the same in every command.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct ContractArgs {
+pub(super) struct ContractArgs {
     /// Contract file (repeatable; default: CONTRACT.md and .github/contracts/*.md). Read at the base by check and on GitHub, from the working tree by lint and brief.
     #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
+    pub(super) contracts: Vec<String>,
 }
 
 /// `-C/--dir DIR`: the directory to work in, like `git -C`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DirArgs {
+pub(super) struct DirArgs {
     /// Work in DIR, as if started there (default: the current directory).
     #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    pub(super) dir: PathBuf,
 }
 
 impl Default for DirArgs {
@@ -124,66 +124,66 @@ impl Default for DirArgs {
 
 /// Where and how to reach GitHub.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct GithubArgs {
+pub(super) struct GithubArgs {
     /// GitHub repository OWNER/NAME (default: GITHUB_REPOSITORY, then the `origin` remote of -C DIR).
     #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
+    pub(super) repo: Option<String>,
     /// API token (default: GITHUB_TOKEN, GH_TOKEN, then `gh auth token`). Never printed.
     #[arg(long, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    pub(super) token: Option<String>,
     /// REST API root (default: GITHUB_API_URL, then https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3).
     #[arg(long, value_name = "URL")]
-    pub api_url: Option<String>,
+    pub(super) api_url: Option<String>,
 }
 
 /// `--format` of the commands that print a verdict.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
-pub struct FormatArgs {
+struct FormatArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    format: FormatArg,
 }
 
 /// What every judging command shares: the contracts and the unassigned policy.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct PolicyArgs {
+pub(super) struct PolicyArgs {
     #[command(flatten)]
-    pub contract: ContractArgs,
+    pub(super) contract: ContractArgs,
     /// Branches that no contract names: a notice (allow) or a failure (block).
     #[arg(long, value_enum, default_value_t = UnassignedArg::Allow)]
-    pub unassigned: UnassignedArg,
+    pub(super) unassigned: UnassignedArg,
 }
 
 /// The policy and the output format of a command that prints a verdict.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct JudgeArgs {
+pub(super) struct JudgeArgs {
     #[command(flatten)]
-    pub policy: PolicyArgs,
+    pub(super) policy: PolicyArgs,
     #[command(flatten)]
-    pub format: FormatArgs,
+    format: FormatArgs,
 }
 
 impl JudgeArgs {
     /// The chosen output format.
-    pub fn format(&self) -> Format {
+    pub(super) fn format(&self) -> Format {
         self.format.format.into()
     }
 }
 
 /// Posting is explicit, the same way for `--pr` and `sweep`.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
-pub struct PostArgs {
+pub(super) struct PostArgs {
     /// Post the `contract-gate` check-run(s); without it nothing is written to GitHub.
     #[arg(long, conflicts_with = "dry_run")]
-    pub post: bool,
+    pub(super) post: bool,
     /// Post nothing (the default with --pr; kept for scripts).
     #[arg(long)]
-    pub dry_run: bool,
+    pub(super) dry_run: bool,
 }
 
 /// `--format`: the verdict formats on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FormatArg {
+enum FormatArg {
     /// For a person: grouped by rule, with the next step.
     #[default]
     Text,
@@ -211,7 +211,7 @@ impl From<FormatArg> for Format {
 /// accepted (hidden) because the Action passes its `format` input to every
 /// command, and print the same table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum SweepFormat {
+pub(super) enum SweepFormat {
     /// One line per pull request.
     #[default]
     Text,
@@ -236,7 +236,7 @@ impl From<SweepFormat> for Format {
 
 /// `lint --format`: lint prints text or JSON only, so only those are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum LintFormat {
+pub(super) enum LintFormat {
     /// For a person: each contract as read, then its diagnostics.
     #[default]
     Text,
@@ -247,7 +247,7 @@ pub enum LintFormat {
 /// `--unassigned`: what to do with a branch that no contract names. The
 /// core's `Unassigned` stays free of clap; this is its face on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum UnassignedArg {
+pub(super) enum UnassignedArg {
     /// A notice; the conclusion is neutral.
     #[default]
     Allow,
@@ -269,44 +269,44 @@ impl From<UnassignedArg> for Unassigned {
 pub struct CheckArgs {
     /// The base branch (or revision): the contracts are read from it, never from the head, and the change is measured against it.
     #[arg(long, value_name = "REF")]
-    pub base: String,
+    pub(super) base: String,
     /// The head to judge.
     #[arg(long, value_name = "REF", default_value = "HEAD")]
-    pub head: String,
+    pub(super) head: String,
     /// Head branch name (default: the head ref's name, else GITHUB_HEAD_REF; required when detached).
     #[arg(long, value_name = "NAME")]
-    pub branch: Option<String>,
+    pub(super) branch: Option<String>,
     /// PR body (markdown) holding the verification evidence; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
-    pub body: Option<PathBuf>,
+    pub(super) body: Option<PathBuf>,
     /// Judge the worktree as it stands: commits since the base plus staged, unstaged and untracked files.
     #[arg(long, conflicts_with = "head")]
-    pub worktree: bool,
+    pub(super) worktree: bool,
     #[command(flatten)]
-    pub judge: JudgeArgs,
+    pub(super) judge: JudgeArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
     /// Deprecated: the repository directory; use -C/--dir (--repo means a GitHub OWNER/NAME).
     #[arg(long = "repo", value_name = "DIR", hide = true, conflicts_with = "dir")]
-    pub old_repo_dir: Option<PathBuf>,
+    pub(super) old_repo_dir: Option<PathBuf>,
 }
 
 /// `lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
     #[command(flatten)]
-    pub contract: ContractArgs,
+    pub(super) contract: ContractArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Text)]
-    pub format: LintFormat,
+    pub(super) format: LintFormat,
     /// The base branch (or revision): also warn about patterns that match no file there.
     #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
+    pub(super) base: Option<String>,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
     /// Deprecated: contract files as positional arguments; use --contract PATH.
     #[arg(hide = true, value_name = "PATH")]
-    pub old_paths: Vec<String>,
+    pub(super) old_paths: Vec<String>,
 }
 
 /// `fmt`.
@@ -314,25 +314,25 @@ pub struct LintArgs {
 pub struct FmtArgs {
     /// Contract files (default: CONTRACT.md and .github/contracts/*.md).
     #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub(super) paths: Vec<String>,
     /// Print nothing but which files differ from the canonical form (with a diff); exit 1 when one does.
     #[arg(long)]
-    pub check: bool,
+    pub(super) check: bool,
     #[command(flatten)]
-    pub contract: ContractArgs,
+    pub(super) contract: ContractArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }
 
 /// `brief`.
 #[derive(Debug, clap::Args)]
 pub struct BriefArgs {
     /// Agent name (case-insensitive) or its branch.
-    pub agent: String,
+    pub(super) agent: String,
     #[command(flatten)]
-    pub contract: ContractArgs,
+    pub(super) contract: ContractArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }
 
 /// `demo`.
@@ -340,7 +340,7 @@ pub struct BriefArgs {
 pub struct DemoArgs {
     /// Keep the demo repository and print its path.
     #[arg(long)]
-    pub keep: bool,
+    pub(super) keep: bool,
 }
 
 /// `event`.
@@ -348,16 +348,16 @@ pub struct DemoArgs {
 pub struct EventArgs {
     /// Event name (default: GITHUB_EVENT_NAME).
     #[arg(long, env = "GITHUB_EVENT_NAME")]
-    pub event_name: String,
+    pub(super) event_name: String,
     /// Event payload file (default: GITHUB_EVENT_PATH).
     #[arg(long, env = "GITHUB_EVENT_PATH")]
-    pub event_path: PathBuf,
+    pub(super) event_path: PathBuf,
     #[command(flatten)]
-    pub judge: JudgeArgs,
+    pub(super) judge: JudgeArgs,
     #[command(flatten)]
-    pub github: GithubArgs,
+    pub(super) github: GithubArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }
 
 /// `sweep`.
@@ -365,18 +365,18 @@ pub struct EventArgs {
 pub struct SweepArgs {
     /// The base branch whose open pull requests are re-judged (default in a push event: the pushed branch; in a pull_request event: GITHUB_BASE_REF).
     #[arg(long, value_name = "BRANCH")]
-    pub base: Option<String>,
+    pub(super) base: Option<String>,
     #[command(flatten)]
-    pub posting: PostArgs,
+    pub(super) posting: PostArgs,
     #[command(flatten)]
-    pub policy: PolicyArgs,
+    pub(super) policy: PolicyArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
-    pub format: SweepFormat,
+    pub(super) format: SweepFormat,
     #[command(flatten)]
-    pub github: GithubArgs,
+    pub(super) github: GithubArgs,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }
 
 /// `completions`.
@@ -384,12 +384,12 @@ pub struct SweepArgs {
 pub struct CompletionsArgs {
     /// The shell to print completions for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(super) shell: clap_complete::Shell,
 }
 
 /// Output formats of `rehearse`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum RehearseFormat {
+pub(super) enum RehearseFormat {
     /// One line per step, like `git log --graph`.
     #[default]
     Text,
@@ -404,20 +404,20 @@ pub enum RehearseFormat {
 pub struct RehearseArgs {
     /// The base the branches merge into; contracts are read from it.
     #[arg(long, value_name = "REF")]
-    pub base: String,
+    pub(super) base: String,
     /// Contract path(s) at the base (repeatable; default: CONTRACT.md and .github/contracts/*.md).
     #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
+    pub(super) contracts: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
-    pub format: RehearseFormat,
+    pub(super) format: RehearseFormat,
     /// Materialise each step's tree in a temporary directory and run the
     /// verification matrix's commands there (never without this flag).
     #[arg(long)]
-    pub run: bool,
+    pub(super) run: bool,
     /// With --run: seconds each command may take before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 600)]
-    pub timeout: u64,
+    pub(super) timeout: u64,
     #[command(flatten)]
-    pub dir: DirArgs,
+    pub(super) dir: DirArgs,
 }

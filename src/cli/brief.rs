@@ -8,7 +8,7 @@ use crate::source::local::git::Git;
 
 /// Finds the agent (by name or branch) in the working tree's contracts and
 /// prints its brief.
-pub fn run(a: &BriefArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &BriefArgs) -> Result<Outcome, CliError> {
     let dir = &a.dir.dir;
     let root = Git::open(dir)
         .map(|g| g.root().to_path_buf())

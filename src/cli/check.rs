@@ -10,7 +10,7 @@ use crate::source::local::{self, Request};
 use contract_gate_core::evaluate::{evaluate_prepared, Options};
 
 /// Reads the change from git, evaluates it and prints the verdict.
-pub fn run(a: &CheckArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &CheckArgs) -> Result<Outcome, CliError> {
     let format = a.judge.format();
     let dir = match &a.old_repo_dir {
         Some(d) => {
@@ -127,7 +127,7 @@ fn head_branch(a: &CheckArgs) -> Option<String> {
 
 /// The largest PR body read (GitHub caps a body at 65,536 characters; a
 /// file or pipe past this is refused, not half-read).
-pub const MAX_BODY_BYTES: u64 = 16 << 20;
+const MAX_BODY_BYTES: u64 = 16 << 20;
 
 fn read_body(p: &PathBuf) -> std::io::Result<String> {
     use std::io::Read as _;

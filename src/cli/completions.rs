@@ -4,7 +4,7 @@ use super::args::{Cli, CompletionsArgs};
 use super::error::{CliError, Outcome};
 
 /// Prints the completion script for the shell.
-pub fn run(a: &CompletionsArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &CompletionsArgs) -> Result<Outcome, CliError> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "contract-gate", &mut out);

@@ -7,7 +7,7 @@ use contract_gate_core::verdict::{Conclusion, Verdict};
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// Success or neutral.
     Pass,
     /// A failure: the contract forbids this change (or lint found errors).
@@ -16,12 +16,12 @@ pub enum Outcome {
 
 impl Outcome {
     /// The outcome of a verdict.
-    pub fn of(v: &Verdict) -> Outcome {
+    pub(super) fn of(v: &Verdict) -> Outcome {
         Outcome::blocked_if(v.conclusion == Conclusion::Failure)
     }
 
     /// `Blocked` when `blocked`, else `Pass`.
-    pub fn blocked_if(blocked: bool) -> Outcome {
+    pub(super) fn blocked_if(blocked: bool) -> Outcome {
         if blocked {
             Outcome::Blocked
         } else {
@@ -32,7 +32,7 @@ impl Outcome {
 
 /// Why a command could not evaluate.
 #[derive(Debug)]
-pub enum CliError {
+pub(super) enum CliError {
     /// Bad input, no repository, an unreadable file…: printed in the
     /// command's format, naming the branch and base when known.
     Evaluate {
@@ -54,17 +54,17 @@ pub enum CliError {
 /// cause when there is no underlying error.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct Problem(pub String);
+struct Problem(String);
 
 impl CliError {
     /// An error the command found itself, printed as text on stderr.
-    pub fn new(message: impl Into<String>) -> CliError {
+    pub(super) fn new(message: impl Into<String>) -> CliError {
         CliError::of(Problem(message.into()))
     }
 
     /// An error with its cause (and the cause's sources), printed as text
     /// on stderr.
-    pub fn of(cause: impl std::error::Error + Send + Sync + 'static) -> CliError {
+    pub(super) fn of(cause: impl std::error::Error + Send + Sync + 'static) -> CliError {
         CliError::Evaluate {
             cause: Box::new(cause),
             format: Format::Text,
@@ -74,7 +74,7 @@ impl CliError {
     }
 
     /// The same error, printed in `format`.
-    pub fn in_format(self, f: Format) -> CliError {
+    pub(super) fn in_format(self, f: Format) -> CliError {
         match self {
             CliError::Evaluate {
                 cause,
@@ -92,7 +92,7 @@ impl CliError {
     }
 
     /// The same error, naming the branch and base it was about.
-    pub fn about(self, branch: Option<&str>, base: Option<&str>) -> CliError {
+    pub(super) fn about(self, branch: Option<&str>, base: Option<&str>) -> CliError {
         match self {
             CliError::Evaluate { cause, format, .. } => CliError::Evaluate {
                 cause,
@@ -105,7 +105,8 @@ impl CliError {
     }
 
     /// The cause, when there is one (never for `Reported`).
-    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+    #[cfg(test)]
+    fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         match self {
             CliError::Evaluate { cause, .. } => Some(cause.as_ref()),
             CliError::Reported => None,
@@ -156,7 +157,7 @@ impl std::error::Error for CliError {
 
 /// The exit code the action runtime returned, read back as an outcome:
 /// it prints its own errors, so a 2 is `Reported`.
-pub fn from_action(code: i32) -> Result<Outcome, CliError> {
+pub(super) fn from_action(code: i32) -> Result<Outcome, CliError> {
     match code {
         0 => Ok(Outcome::Pass),
         1 => Ok(Outcome::Blocked),
@@ -165,7 +166,7 @@ pub fn from_action(code: i32) -> Result<Outcome, CliError> {
 }
 
 /// The one place an outcome becomes an exit code (and an error is printed).
-pub fn exit_code(result: Result<Outcome, CliError>) -> i32 {
+pub(super) fn exit_code(result: Result<Outcome, CliError>) -> i32 {
     match result {
         Ok(Outcome::Pass) => 0,
         Ok(Outcome::Blocked) => 1,
@@ -177,7 +178,7 @@ pub fn exit_code(result: Result<Outcome, CliError>) -> i32 {
 }
 
 /// Prints the deprecation warning for an old flag (kept one release).
-pub fn deprecated(old: &str, new: &str) {
+pub(super) fn deprecated(old: &str, new: &str) {
     eprintln!("contract-gate: warning: {old} is deprecated and will be removed in the next release; use {new}");
 }
 

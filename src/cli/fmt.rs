@@ -15,7 +15,7 @@ use crate::source::local;
 use crate::term::emit;
 
 /// Prints (or checks) the canonical form of each contract.
-pub fn run(a: &FmtArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &FmtArgs) -> Result<Outcome, CliError> {
     let dir = &a.dir.dir;
     let root = local::git::Git::open(dir)
         .map(|g| g.root().to_path_buf())

@@ -17,7 +17,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// No subcommand: `--pr N`, or the event of the Actions run.
-pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
+pub(super) fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
     let format = cli.judge.format();
     let (policy, github, dir) = (&cli.judge.policy, &cli.github, &cli.dir);
     if let Some(n) = cli.pr {
@@ -46,7 +46,7 @@ pub fn top_level(cli: &Cli) -> Result<Outcome, CliError> {
 }
 
 /// `contract-gate event`.
-pub fn event(a: &EventArgs) -> Result<Outcome, CliError> {
+pub(super) fn event(a: &EventArgs) -> Result<Outcome, CliError> {
     let env = actions_env(a.event_name.clone(), a.event_path.clone());
     with_github(
         &a.github,
@@ -67,7 +67,7 @@ fn actions_env(event_name: String, event_path: PathBuf) -> ActionsEnv {
 }
 
 /// `contract-gate sweep`: a dry run unless `--post`.
-pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
+pub(super) fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
     let format: Format = a.format.into();
     let base = match a.base.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(b) => b.to_string(),
@@ -94,7 +94,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Outcome, CliError> {
 /// The base a sweep runs on without `--base`, from the workflow's
 /// environment: the pushed branch of a `push` event (its payload's `ref`,
 /// else GITHUB_REF), or GITHUB_BASE_REF in a `pull_request` event.
-pub fn sweep_base_from_env() -> Result<String, SettingsError> {
+fn sweep_base_from_env() -> Result<String, SettingsError> {
     let event = env("GITHUB_EVENT_NAME").unwrap_or_default();
     let pushed = if event == "push" {
         Some(match env("GITHUB_EVENT_PATH") {
@@ -109,7 +109,7 @@ pub fn sweep_base_from_env() -> Result<String, SettingsError> {
 
 /// The base of a sweep in event `event` that pushed `pushed_ref`, or whose
 /// pull request targets `base_ref`.
-pub fn sweep_base(
+fn sweep_base(
     event: &str,
     pushed_ref: Option<&str>,
     base_ref: Option<&str>,
@@ -148,7 +148,7 @@ fn pushed_ref(path: &Path) -> Result<String, SettingsError> {
 
 /// Why the settings of a GitHub command cannot be resolved.
 #[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
+enum SettingsError {
     #[error("sweep: the push is to `{0}`, not a branch; pass --base BRANCH")]
     PushNotBranch(String),
     #[error("sweep needs --base BRANCH (without it, it sweeps the pushed branch of a push event)")]
@@ -201,7 +201,7 @@ where
 
 /// `owner/name` from a remote URL: `git@HOST:o/n.git`, `https://HOST/o/n(.git)`,
 /// `ssh://git@HOST/o/n.git`.
-pub fn repo_from_remote(url: &str) -> Option<RepoId> {
+fn repo_from_remote(url: &str) -> Option<RepoId> {
     let url = url.trim();
     let path = if let Some(rest) = url.split_once("://").map(|(_, r)| r) {
         rest.split_once('/')?.1
@@ -246,7 +246,7 @@ fn workspace(dir: &Path) -> PathBuf {
 }
 
 /// The settings of a GitHub command.
-pub fn resolve(
+fn resolve(
     g: &GithubArgs,
     p: &PolicyArgs,
     format: Format,

@@ -14,12 +14,12 @@ use contract_gate_core::edit_guard::Decision;
 #[derive(Debug, clap::Args)]
 pub struct HookArgs {
     #[command(subcommand)]
-    pub which: HookKind,
+    which: HookKind,
 }
 
 /// Which hook.
 #[derive(Debug, clap::Subcommand)]
-pub enum HookKind {
+enum HookKind {
     /// One per agent CLI (`agent::cli`): JSON event on stdin, decision on stdout.
     #[command(flatten)]
     Agent(AgentHook),
@@ -29,22 +29,22 @@ pub enum HookKind {
 
 /// `hook pre-push`: git passes the remote's name and URL.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PrePushArgs {
+struct PrePushArgs {
     /// The remote's name (from git).
-    pub remote: Option<String>,
+    remote: Option<String>,
     /// The remote's URL (from git).
-    pub url: Option<String>,
+    url: Option<String>,
     /// Judge against this base instead of the one `setup` recorded.
     #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
+    base: Option<String>,
     /// Read this contract (repeatable) instead of the ones `setup` recorded.
     #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
+    contracts: Vec<String>,
 }
 
 /// Runs a hook; the exit code is the protocol's. A hook prints its own
 /// answer, refusal or error, so nothing it returns is printed again.
-pub fn run(a: &HookArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &HookArgs) -> Result<Outcome, CliError> {
     let (cli, args) = match &a.which {
         HookKind::Agent(x) => (x.cli, &x.args),
         HookKind::PrePush(x) => return pre_push(x),

@@ -10,7 +10,7 @@ use crate::source::local::git::Git;
 use crate::term::{color, emit};
 
 /// Lints the contracts of the working tree; blocked when one has an error.
-pub fn run(a: &LintArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &LintArgs) -> Result<Outcome, CliError> {
     let format = match a.format {
         LintFormat::Text => Format::Text,
         LintFormat::Json => Format::Json,

@@ -2,22 +2,22 @@
 //! evaluator to a reporter. Each command sits in its own file; `error`
 //! turns what they return into the process exit code.
 
-pub mod agent_cli;
-pub mod args;
-pub mod brief;
-pub mod check;
-pub mod completions;
-pub mod demo;
-pub mod error;
-pub mod fmt;
-pub mod github;
-pub mod hook;
-pub mod lint;
-pub mod rehearse;
-pub mod setup;
+mod agent_cli;
+mod args;
+mod brief;
+mod check;
+mod completions;
+mod demo;
+mod error;
+mod fmt;
+mod github;
+mod hook;
+mod lint;
+mod rehearse;
+mod setup;
 
 pub use args::{Cli, Command, EXIT_CODES, VERSION};
-pub use error::{CliError, Outcome};
+use error::{CliError, Outcome};
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {

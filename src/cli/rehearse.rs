@@ -18,12 +18,12 @@ use crate::source::local::{self};
 use crate::term::emit;
 use contract_gate_core::rehearsal::Outcome;
 
-pub use run::commands;
+use run::commands;
 
 use crate::cli::args::{RehearseArgs, RehearseFormat};
 
 /// Runs the command: blocked when a step has findings or a command failed.
-pub fn main(a: &RehearseArgs) -> Result<CliOutcome, CliError> {
+pub(super) fn main(a: &RehearseArgs) -> Result<CliOutcome, CliError> {
     match outcomes(a) {
         Ok(outs) => {
             let text = match a.format {

@@ -14,28 +14,28 @@ pub struct SetupArgs {
     /// The base the contract is read from and branches start at (default: the default branch,
     /// origin/HEAD, else the main checkout's; a contract's integration branch for its agents).
     #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
+    base: Option<String>,
     /// Read this contract at the base (repeatable; default: CONTRACT.md and
     /// .github/contracts/*.md); the hooks are set to read the same.
     #[arg(long = "contract", value_name = "PATH")]
-    pub contracts: Vec<String>,
+    contracts: Vec<String>,
     /// Set up this agent only (name or branch).
     #[arg(long, value_name = "NAME")]
-    pub agent: Option<String>,
+    agent: Option<String>,
     /// Print the git commands; change nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    dry_run: bool,
     /// Agent CLIs to install edit-time hooks for (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "claude-code")]
-    pub hooks: Vec<Cli>,
+    hooks: Vec<Cli>,
     /// Work in DIR, as if started there (default: the current directory).
     #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
-    pub repo: PathBuf,
+    repo: PathBuf,
 }
 
 /// Runs setup: `Pass` when every agent is set up, `Blocked` when some were
 /// skipped.
-pub fn run(a: &SetupArgs) -> Result<Outcome, CliError> {
+pub(super) fn run(a: &SetupArgs) -> Result<Outcome, CliError> {
     let base = match &a.base {
         Some(b) => b.clone(),
         None => setup::default_base(&a.repo).map_err(reported)?,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use contract_gate_core::contract::{Agent, Contract};
 
 /// The brief of agent `a` of contract `c`, as markdown.
-pub fn brief(c: &Contract, a: &Agent) -> String {
+pub(crate) fn brief(c: &Contract, a: &Agent) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

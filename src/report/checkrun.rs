@@ -23,57 +23,46 @@ mod body;
 #[cfg(test)]
 mod tests;
 
-pub use body::{
-    create_body, fail_body, supersede_body, update_bodies, CreateBody, Output, RunConclusion,
-    Status, UpdateBody,
-};
+pub(crate) use body::{create_body, fail_body, supersede_body, update_bodies};
 
-pub const CHECK_NAME: &str = "contract-gate";
+pub(crate) const CHECK_NAME: &str = "contract-gate";
 
 /// GitHub's limit for `output.summary` and `output.text` (bytes; see the module docs).
-pub const OUTPUT_MAX_BYTES: usize = 65_535;
+const OUTPUT_MAX_BYTES: usize = 65_535;
 /// GitHub's limit for an annotation's message (64 KB).
-pub const ANNOTATION_MESSAGE_MAX_BYTES: usize = 65_536;
+const ANNOTATION_MESSAGE_MAX_BYTES: usize = 65_536;
 /// Annotations per request.
-pub const ANNOTATIONS_PER_REQUEST: usize = 50;
+const ANNOTATIONS_PER_REQUEST: usize = 50;
 /// Annotations per check run. Each 50 cost one more PATCH request; a change
 /// with 100,000 out-of-scope paths must not turn into 2,000 API calls (and
 /// GitHub's secondary rate limits). The summary lists every finding and says
 /// how many annotations were left out.
-pub const MAX_ANNOTATIONS: usize = 1_000;
+const MAX_ANNOTATIONS: usize = 1_000;
 
 /// One annotation, as planned and as sent (fields in alphabetical order,
 /// as the body module explains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Annotation {
+struct Annotation {
     /// `failure`, `warning` or `notice`: GitHub's names are the levels'.
-    pub annotation_level: Level,
-    pub end_line: u32,
-    pub message: String,
-    pub path: String,
-    pub start_line: u32,
-    pub title: String,
+    annotation_level: Level,
+    end_line: u32,
+    message: String,
+    path: String,
+    start_line: u32,
+    title: String,
 }
 
 /// Where the check-run stands: in progress (waiting on predecessors or
 /// CI), or completed with a conclusion (never one without the other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
+pub(crate) enum RunStatus {
     InProgress,
     Completed(Conclusion),
 }
 
 impl RunStatus {
-    /// GitHub's `status`: `in_progress` or `completed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::InProgress => "in_progress",
-            RunStatus::Completed(_) => "completed",
-        }
-    }
-
     /// GitHub's `conclusion`, once completed.
-    pub fn conclusion(self) -> Option<&'static str> {
+    pub(crate) fn conclusion(self) -> Option<&'static str> {
         match self {
             RunStatus::InProgress => None,
             RunStatus::Completed(c) => Some(c.as_str()),
@@ -82,15 +71,15 @@ impl RunStatus {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub status: RunStatus,
-    pub title: String,
-    pub summary: String,
-    pub text: Option<String>,
-    pub annotations: Vec<Annotation>,
+pub(crate) struct Plan {
+    pub(crate) status: RunStatus,
+    pub(crate) title: String,
+    summary: String,
+    text: Option<String>,
+    annotations: Vec<Annotation>,
 }
 
-pub fn plan(v: &Verdict) -> Plan {
+pub(crate) fn plan(v: &Verdict) -> Plan {
     let status = if v.waiting_only() {
         RunStatus::InProgress
     } else {
@@ -143,7 +132,7 @@ pub fn plan(v: &Verdict) -> Plan {
 
 /// Appends a section (the merge rehearsal) to the summary, within
 /// GitHub's bound on it.
-pub fn add_section(plan: &mut Plan, section: &str) {
+pub(crate) fn add_section(plan: &mut Plan, section: &str) {
     let joined = format!("{}\n{section}", plan.summary);
     plan.summary = truncate_bytes(&joined, OUTPUT_MAX_BYTES);
 }

@@ -20,7 +20,7 @@ use std::ops::Range;
 use contract_gate_core::contract::{Contract, Diagnostic};
 
 /// Lines up to this many bytes are drawn whole.
-pub const MAX_LINE_BYTES: usize = 1000;
+const MAX_LINE_BYTES: usize = 1000;
 /// Bytes kept before the span on a cut line.
 const CONTEXT_BEFORE: usize = 120;
 /// Bytes kept after the span's end (or its first [`MAX_SPAN_BYTES`]).
@@ -30,7 +30,7 @@ const MAX_SPAN_BYTES: usize = 400;
 const CUT: &str = "…";
 
 /// At most `max` characters; a longer string is cut and ends with "…".
-pub fn truncate_chars(s: &str, max: usize) -> String {
+pub(super) fn truncate_chars(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
@@ -47,7 +47,7 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
 /// break when one is near the end, else at a char boundary) and ends with a
 /// visible note "\n\n… truncated (N more characters)", N counting the
 /// characters left out.
-pub fn truncate_bytes(s: &str, max: usize) -> String {
+pub(super) fn truncate_bytes(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }
@@ -73,28 +73,28 @@ fn note(more: usize) -> String {
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub fn floor_boundary(s: &str, max: usize) -> &str {
+pub(super) fn floor_boundary(s: &str, max: usize) -> &str {
     &s[..floor(s, max)]
 }
 
 /// A commit id's first 7 characters, as git shows it (the whole text when
 /// shorter, or when 7 bytes would split a character).
-pub fn short_sha(sha: &str) -> &str {
+pub(crate) fn short_sha(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
 }
 
 /// A contract's path and the (clamped) text a diagnostic is drawn on: stands
 /// in for the contract in [`super::diagnostics::render`].
-pub struct Clamped {
+pub(super) struct Clamped {
     /// The contract's path, for the report's header.
-    pub path: String,
+    pub(super) path: String,
     /// The source with long lines cut ([`clamp_for_render`]).
-    pub source: String,
+    pub(super) source: String,
 }
 
 /// The contract and diagnostic to render, with the source clamped and the
 /// diagnostic's span moved onto it.
-pub fn for_diagnostic(c: &Contract, d: &Diagnostic) -> (Clamped, Diagnostic) {
+pub(super) fn for_diagnostic(c: &Contract, d: &Diagnostic) -> (Clamped, Diagnostic) {
     let (source, span) = clamp_for_render(&c.source, d.span.clone());
     let path = c.path.clone();
     (Clamped { path, source }, Diagnostic { span, ..d.clone() })

@@ -68,7 +68,7 @@ fn is_hidden(c: char) -> bool {
 /// `#\u0023[`: the same value to any JSON reader, no command to the runner.
 /// `##[` cannot occur outside a string in JSON, and other command forms need
 /// a raw line break or a line starting with `::`, which JSON never prints.
-pub fn json_for_log(json: String) -> String {
+pub(super) fn json_for_log(json: String) -> String {
     if json.contains("##[") {
         json.replace("##[", "#\\u0023[")
     } else {
@@ -90,13 +90,13 @@ const MARKDOWN_SPECIAL: &[char] = &['\\', '`', '*', '_', '<', '>', '|', '[', ']'
 /// code; outside them, every markdown-significant character is
 /// backslash-escaped. With an odd number of backticks, all are escaped. Line
 /// breaks become spaces.
-pub fn markdown_text(s: &str) -> String {
+pub(super) fn markdown_text(s: &str) -> String {
     markdown_inline(s, false)
 }
 
 /// Like [`markdown_text`], for a table cell: `|` is escaped inside code spans
 /// too (GFM splits cells on it even there).
-pub fn markdown_cell(s: &str) -> String {
+pub(super) fn markdown_cell(s: &str) -> String {
     markdown_inline(s, true)
 }
 
@@ -191,7 +191,7 @@ pub fn markdown_code(s: &str) -> String {
 
 /// Text at the start of a markdown list item must not open a nested block:
 /// a leading `-`, `+`, `=` or `#`, or `12.` / `12)`, gets a backslash.
-pub fn markdown_block_start(s: &str) -> String {
+pub(super) fn markdown_block_start(s: &str) -> String {
     if s.starts_with(['-', '+', '=', '#']) {
         return format!("\\{s}");
     }
@@ -204,13 +204,13 @@ pub fn markdown_block_start(s: &str) -> String {
 
 /// A workflow command's message (the part after `::`): `%`, CR and LF
 /// percent-encoded, as the runner decodes them.
-pub fn command_data(s: &str) -> String {
+pub(crate) fn command_data(s: &str) -> String {
     command_escaped(s, false)
 }
 
 /// A workflow command's property value (`file=`, `title=`): also `:` and
 /// `,`, which end a value.
-pub fn command_property(s: &str) -> String {
+pub(super) fn command_property(s: &str) -> String {
     command_escaped(s, true)
 }
 
@@ -231,7 +231,7 @@ fn command_escaped(s: &str, property: bool) -> String {
 
 /// A quoted mermaid label: a quote or a line break in a name must not end
 /// it (mermaid reads `#quot;` as a quote).
-pub fn mermaid_label(s: &str) -> String {
+pub(super) fn mermaid_label(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
@@ -263,7 +263,7 @@ pub fn uri(path: &str) -> String {
 /// line break in a value would start a forged line (say
 /// `conclusion=success`), so every control character and line or paragraph
 /// separator becomes a space.
-pub fn output_value(s: &str) -> String {
+pub(crate) fn output_value(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
@@ -277,7 +277,7 @@ pub fn output_value(s: &str) -> String {
 
 /// Text inside an HTML comment: `--` would end it early (in HTML `--` may
 /// not occur in a comment at all), so it is written `- -`.
-pub fn html_comment(s: &str) -> String {
+pub(crate) fn html_comment(s: &str) -> String {
     s.replace("--", "- -")
 }
 

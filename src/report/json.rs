@@ -4,14 +4,14 @@ use serde_json::{json, Value};
 
 use contract_gate_core::verdict::Verdict;
 
-pub fn verdict(v: &Verdict) -> String {
+pub(super) fn verdict(v: &Verdict) -> String {
     let json =
         serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     super::escape::json_for_log(json)
 }
 
 /// Exit 2: the gate could not evaluate; it still says why, in the same shape.
-pub fn error(branch: Option<&str>, base: Option<&str>, message: &str) -> String {
+pub(crate) fn error(branch: Option<&str>, base: Option<&str>, message: &str) -> String {
     let v: Value = json!({
         "contract": null,
         "agent": null,

@@ -18,7 +18,7 @@ use super::escape::{
 };
 
 /// GitHub's limit for a check-run title (and for an annotation title).
-pub const TITLE_MAX_CHARS: usize = 255;
+pub(super) const TITLE_MAX_CHARS: usize = 255;
 
 /// One line saying what is wrong (or that nothing is), at most
 /// [`TITLE_MAX_CHARS`] characters.
@@ -26,7 +26,7 @@ pub const TITLE_MAX_CHARS: usize = 255;
 /// Failures only, in rule order, joined with " · ": "2 files out of scope ·
 /// waiting on agent-2". Counts are distinct paths per rule (findings without a
 /// path count one each).
-pub fn title(v: &Verdict) -> String {
+pub(super) fn title(v: &Verdict) -> String {
     let failures: Vec<&Finding> = v
         .findings
         .iter()
@@ -139,7 +139,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The whole summary: [`overview`] then [`findings`].
-pub fn summary(v: &Verdict) -> String {
+pub(super) fn summary(v: &Verdict) -> String {
     let mut o = overview(v);
     o.push_str(&findings(v));
     let end = o.trim_end().len();
@@ -149,7 +149,7 @@ pub fn summary(v: &Verdict) -> String {
 }
 
 /// Header line, merge-order progress and evidence table.
-pub fn overview(v: &Verdict) -> String {
+pub(super) fn overview(v: &Verdict) -> String {
     let mut o = String::new();
     let head = match v.conclusion {
         Conclusion::Success => "✅ Passed",
@@ -198,7 +198,7 @@ pub fn overview(v: &Verdict) -> String {
 }
 
 /// `agent-2 ✓ merged (#41) → agent-1 (this PR) → agent-3`
-pub fn progress(v: &Verdict) -> String {
+fn progress(v: &Verdict) -> String {
     v.merge_progress
         .iter()
         .map(|s| {
@@ -220,7 +220,7 @@ pub fn progress(v: &Verdict) -> String {
 /// The merge order as a mermaid flowchart, each step coloured by its state:
 /// merged, this PR (green when it passes, red when blocked, amber while it
 /// waits), waiting (a predecessor not merged yet), later.
-pub fn merge_diagram(v: &Verdict) -> String {
+fn merge_diagram(v: &Verdict) -> String {
     let this = match v.conclusion {
         Conclusion::Failure if v.waiting_only() => "thiswait",
         Conclusion::Failure => "thisfail",
@@ -275,7 +275,7 @@ fn waiting_words(pull: PullState) -> (String, &'static str) {
 
 /// One `### rule-id` section per rule that has findings: failures first,
 /// then warnings, then notices; rules in their fixed order within a level.
-pub fn findings(v: &Verdict) -> String {
+pub(super) fn findings(v: &Verdict) -> String {
     let mut o = String::new();
     let mut groups: Vec<(Level, Rule, Vec<&Finding>)> = Vec::new();
     for rule in Rule::ALL {
@@ -305,7 +305,7 @@ pub fn findings(v: &Verdict) -> String {
 
 /// `` `path`:line — message `` (or just the message when there is no path).
 /// Findings that are not failures say so: `_(notice)_ …`.
-pub fn finding_line(f: &Finding) -> String {
+fn finding_line(f: &Finding) -> String {
     let msg = escape_text(&f.message);
     let line = match (&f.path, f.line) {
         (Some(p), Some(l)) => format!("{}:{l} — {msg}", code(p)),

@@ -1,17 +1,17 @@
 //! Reporters: each output format renders a verdict (or a lint result) and
 //! touches nothing else.
 
-pub mod brief;
-pub mod checkrun;
+pub(crate) mod brief;
+pub(crate) mod checkrun;
 pub mod clamp;
 pub mod diagnostics;
 pub mod escape;
-pub mod json;
+pub(crate) mod json;
 pub mod lint;
-pub mod markdown;
-pub mod rehearsal;
-pub mod sarif;
-pub mod text;
+mod markdown;
+pub(crate) mod rehearsal;
+mod sarif;
+mod text;
 pub mod workflow;
 
 /// Output formats (`lint` has text and JSON only).

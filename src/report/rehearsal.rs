@@ -14,7 +14,7 @@ use super::escape::{
     json_for_log, markdown_cell, markdown_code, markdown_text, mermaid_label as label, text as esc,
 };
 
-pub mod section;
+pub(crate) mod section;
 
 fn step_line(s: &Step) -> String {
     let branch = esc(s.branch.as_deref().unwrap_or("(no branch named)"));
@@ -42,7 +42,7 @@ fn step_line(s: &Step) -> String {
 }
 
 /// One line per step, like `git log --graph`, then the findings and runs.
-pub fn text(outs: &[Outcome]) -> String {
+pub(crate) fn text(outs: &[Outcome]) -> String {
     let mut o = String::new();
     for out in outs {
         let r = &out.rehearsed;
@@ -113,7 +113,7 @@ pub fn text(outs: &[Outcome]) -> String {
 /// `{"contracts": [...]}`: see the README ("The seam") for the fields.
 /// Names and messages are branch and file names anyone can push: no `##[`
 /// in them reaches an Actions log as a command.
-pub fn json(outs: &[Outcome]) -> String {
+pub(crate) fn json(outs: &[Outcome]) -> String {
     let clean = !outs.iter().any(Outcome::has_findings);
     json_for_log(
         serde_json::json!({
@@ -126,12 +126,12 @@ pub fn json(outs: &[Outcome]) -> String {
 
 /// `{"contracts": [], "error": ...}`: the rehearsal could not run, in the
 /// JSON shape a script reads.
-pub fn json_error(message: &str) -> String {
+pub(crate) fn json_error(message: &str) -> String {
     json_for_log(serde_json::json!({"contracts": [], "error": message}).to_string())
 }
 
 /// A summary with the merge order as a mermaid diagram coloured by state.
-pub fn markdown(outs: &[Outcome]) -> String {
+pub(crate) fn markdown(outs: &[Outcome]) -> String {
     let mut o = String::new();
     for out in outs {
         let r = &out.rehearsed;

@@ -24,102 +24,102 @@ use contract_gate_core::verdict::{Finding, Level, Rule, Verdict};
 
 use super::escape::uri;
 
-pub const TOOL_NAME: &str = "contract-gate";
-pub const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
-pub const SCHEMA_URI: &str =
+const TOOL_NAME: &str = "contract-gate";
+const INFORMATION_URI: &str = "https://github.com/org/contract-gate";
+const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// A SARIF 2.1.0 log with one run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Log<'a> {
+struct Log<'a> {
     #[serde(rename = "$schema")]
-    pub schema: &'static str,
-    pub runs: Vec<Run<'a>>,
-    pub version: &'static str,
+    schema: &'static str,
+    runs: Vec<Run<'a>>,
+    version: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Run<'a> {
-    pub results: Vec<SarifResult<'a>>,
-    pub tool: Tool<'a>,
+struct Run<'a> {
+    results: Vec<SarifResult<'a>>,
+    tool: Tool<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Tool<'a> {
-    pub driver: Driver<'a>,
+struct Tool<'a> {
+    driver: Driver<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Driver<'a> {
-    pub information_uri: &'static str,
-    pub name: &'static str,
-    pub rules: Vec<RuleDescriptor>,
-    pub version: &'a str,
+struct Driver<'a> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<RuleDescriptor>,
+    version: &'a str,
 }
 
 /// One rule in the driver: every rule is listed, findings or not.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RuleDescriptor {
-    pub default_configuration: Configuration,
-    pub help: Text<&'static str>,
-    pub id: &'static str,
-    pub short_description: Text<&'static str>,
+struct RuleDescriptor {
+    default_configuration: Configuration,
+    help: Text<&'static str>,
+    id: &'static str,
+    short_description: Text<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Configuration {
-    pub level: &'static str,
+struct Configuration {
+    level: &'static str,
 }
 
 /// `{"text": ...}`, SARIF's message object.
 #[derive(Debug, Clone, Serialize)]
-pub struct Text<T> {
-    pub text: T,
+struct Text<T> {
+    text: T,
 }
 
 /// One finding.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SarifResult<'a> {
-    pub level: &'static str,
+struct SarifResult<'a> {
+    level: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locations: Option<Vec<Location>>,
-    pub message: Text<&'a str>,
-    pub partial_fingerprints: Fingerprints,
-    pub rule_id: &'static str,
-    pub rule_index: usize,
+    locations: Option<Vec<Location>>,
+    message: Text<&'a str>,
+    partial_fingerprints: Fingerprints,
+    rule_id: &'static str,
+    rule_index: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Location {
-    pub physical_location: PhysicalLocation,
+struct Location {
+    physical_location: PhysicalLocation,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PhysicalLocation {
-    pub artifact_location: ArtifactLocation,
-    pub region: Region,
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ArtifactLocation {
-    pub uri: String,
+struct ArtifactLocation {
+    uri: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Region {
-    pub start_line: u32,
+struct Region {
+    start_line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Fingerprints {
+struct Fingerprints {
     #[serde(rename = "contractGate/v1")]
-    pub contract_gate_v1: String,
+    contract_gate_v1: String,
 }
 
 fn level(l: Level) -> &'static str {
@@ -131,13 +131,13 @@ fn level(l: Level) -> &'static str {
 }
 
 /// The SARIF log, pretty-printed.
-pub fn sarif(v: &Verdict, version: &str) -> String {
+pub(super) fn sarif(v: &Verdict, version: &str) -> String {
     // `##[` in a message would be a runner command when printed to the log.
     super::escape::json_for_log(serde_json::to_string_pretty(&log(v, version)).unwrap_or_default())
 }
 
 /// The SARIF log: one run, every rule in the driver, one result per finding.
-pub fn log<'a>(v: &'a Verdict, version: &'a str) -> Log<'a> {
+fn log<'a>(v: &'a Verdict, version: &'a str) -> Log<'a> {
     let rules = Rule::ALL
         .iter()
         .map(|r| RuleDescriptor {

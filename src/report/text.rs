@@ -8,7 +8,7 @@ use contract_gate_core::verdict::{Conclusion, Finding, Level, Rule, StepState, V
 
 use super::escape::text as esc;
 
-pub fn verdict(v: &Verdict) -> String {
+pub(super) fn verdict(v: &Verdict) -> String {
     let mut o = String::new();
     let head = match v.conclusion {
         Conclusion::Success => "PASS",
@@ -80,7 +80,7 @@ pub fn verdict(v: &Verdict) -> String {
 }
 
 /// `agent-2 ✓ merged → agent-1 (this) → agent-3`
-pub fn progress_line(v: &Verdict) -> String {
+fn progress_line(v: &Verdict) -> String {
     v.merge_progress
         .iter()
         .map(|s| {

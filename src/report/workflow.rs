@@ -10,7 +10,7 @@ use super::markdown;
 use contract_gate_core::verdict::{Finding, Level, Verdict};
 
 /// GitHub's limit for one step's `$GITHUB_STEP_SUMMARY` (1 MiB).
-pub const STEP_SUMMARY_MAX_BYTES: usize = 1024 * 1024;
+const STEP_SUMMARY_MAX_BYTES: usize = 1024 * 1024;
 
 fn command_name(l: Level) -> &'static str {
     match l {
@@ -23,12 +23,7 @@ fn command_name(l: Level) -> &'static str {
 /// One command line for a finding:
 /// `::error file=PATH,line=N,title=RULE::MESSAGE — NEXT STEP`. A finding with a
 /// path and no line is put on line 1 (as in the check run); a finding without
-/// a path has only `title`.
-pub fn command(f: &Finding) -> String {
-    command_at(f, f.level)
-}
-
-/// [`command`] at `level`.
+/// a path has only `title`. At `level`: a waiting finding is a notice.
 fn command_at(f: &Finding, level: Level) -> String {
     let mut props = Vec::with_capacity(3);
     if let Some(p) = &f.path {
@@ -95,7 +90,7 @@ pub fn commands(v: &Verdict, max: usize) -> String {
 /// section (the merge rehearsal), ending in a blank line, capped below
 /// GitHub's 1 MiB per step (the room left is for the note and for what
 /// else the step appends).
-pub fn step_summary(v: &Verdict, section: Option<&str>) -> String {
+pub(crate) fn step_summary(v: &Verdict, section: Option<&str>) -> String {
     let mut summary = markdown::summary(v);
     if let Some(section) = section {
         summary.push('\n');

@@ -5,7 +5,7 @@ use contract_gate_core::edit_guard::Decision;
 
 use super::{MatcherSyntax, Protocol, Tool};
 
-pub const PROTOCOL: Protocol = Protocol {
+pub(super) const PROTOCOL: Protocol = Protocol {
     name: "claude-code",
     title: "Claude Code",
     settings: ".claude/settings.local.json",
@@ -23,7 +23,7 @@ pub const PROTOCOL: Protocol = Protocol {
 
 /// Allow: exit 0 and nothing on stdout. Ask and deny: exit 0 with
 /// `permissionDecision` and the reason (never exit 2 with JSON).
-pub fn answer(d: &Decision) -> (String, i32) {
+pub(super) fn answer(d: &Decision) -> (String, i32) {
     let pre_tool_use = |decision: &str, why: &str| {
         serde_json::json!({
             "hookSpecificOutput": {

@@ -5,7 +5,7 @@
 
 use super::{claude_code, MatcherSyntax, Protocol, Tool};
 
-pub const PROTOCOL: Protocol = Protocol {
+pub(super) const PROTOCOL: Protocol = Protocol {
     name: "codex",
     title: "Codex CLI",
     settings: ".codex/hooks.json",

@@ -7,7 +7,7 @@ use super::{MatcherSyntax, Protocol, Tool};
 
 const PATH_KEYS: &[&str] = &["file_path", "absolute_path", "path"];
 
-pub const PROTOCOL: Protocol = Protocol {
+pub(super) const PROTOCOL: Protocol = Protocol {
     name: "gemini",
     title: "Gemini CLI",
     settings: ".gemini/settings.json",

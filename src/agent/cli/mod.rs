@@ -54,7 +54,7 @@ pub struct Protocol {
     /// As typed after `hook` and in `setup --hooks`.
     pub name: &'static str,
     /// The CLI's name for people (help text).
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// The settings file setup merges the hook into, relative to the worktree.
     pub settings: &'static str,
     /// The hook event the hook is installed under (a key of `hooks`).
@@ -63,14 +63,14 @@ pub struct Protocol {
     pub matcher: MatcherSyntax,
     /// The tool calls routed to the hook and judged, by tool name; every
     /// other tool is neither routed nor judged.
-    pub tools: &'static [(&'static str, Tool)],
+    tools: &'static [(&'static str, Tool)],
     /// The answer to a decision: stdout and the exit code.
-    pub answer: fn(&Decision) -> (String, i32),
+    pub(super) answer: fn(&Decision) -> (String, i32),
 }
 
 /// What a tool call does, as far as the contract cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tool {
+pub(super) enum Tool {
     /// Writes the file named by the first of these `tool_input` keys.
     Edit(&'static [&'static str]),
     /// An `apply_patch` patch; it writes the files its `*** …` lines name.
@@ -93,7 +93,7 @@ pub enum MatcherSyntax {
 
 impl Protocol {
     /// What the tool named `name` does, when the hook judges it.
-    pub fn tool(&self, name: &str) -> Option<Tool> {
+    pub(super) fn tool(&self, name: &str) -> Option<Tool> {
         self.tools.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
     }
 

@@ -14,7 +14,7 @@ use super::error::{CliError, Outcome};
 
 /// Why the demo could not build its repositories or run the binary.
 #[derive(Debug, thiserror::Error)]
-pub enum DemoError {
+enum DemoError {
     #[error("cannot create a temporary directory: {0}")]
     TempDir(#[source] std::io::Error),
     #[error("cannot find my own binary: {0}")]
@@ -147,7 +147,7 @@ impl Demo {
 
 /// Builds the demo repository, judges every scenario and prints the table;
 /// blocked when a verdict differs from what the demo expects.
-pub fn run(keep: bool) -> Result<Outcome, CliError> {
+pub(super) fn run(keep: bool) -> Result<Outcome, CliError> {
     let tmp = tempfile::Builder::new()
         .prefix("contract-gate-demo-")
         .tempdir()

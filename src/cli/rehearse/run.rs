@@ -16,7 +16,7 @@ use contract_gate_core::rehearsal::{CommandResult, Rehearsed, RunReport, StageRu
 /// The commands to run: the matrix rows required for the integrator, else
 /// rows required for any agent; a row counts when it names a command in
 /// backticks (rows the gate verifies itself are left out).
-pub fn commands(c: &Contract) -> Vec<String> {
+pub(super) fn commands(c: &Contract) -> Vec<String> {
     let integrator = c
         .matrix_columns
         .iter()
@@ -47,7 +47,7 @@ pub fn commands(c: &Contract) -> Vec<String> {
 }
 
 /// Runs `cmds` on the base and after each merged step.
-pub fn run_steps(
+pub(super) fn run_steps(
     p: &Plumb,
     r: &Rehearsed,
     cmds: &[String],

@@ -20,7 +20,7 @@ use contract_gate_core::verdict::Conclusion;
 /// A run's `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     InProgress,
     Completed,
 }
@@ -29,7 +29,7 @@ pub enum Status {
 /// newer one supersedes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RunConclusion {
+pub(crate) enum RunConclusion {
     Success,
     Failure,
     Neutral,
@@ -48,12 +48,12 @@ impl From<Conclusion> for RunConclusion {
 
 /// POST /repos/{o}/{r}/check-runs: the run, in progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CreateBody {
-    pub external_id: String,
-    pub head_sha: String,
-    pub name: &'static str,
-    pub started_at: String,
-    pub status: Status,
+pub(crate) struct CreateBody {
+    external_id: String,
+    head_sha: String,
+    name: &'static str,
+    started_at: String,
+    status: Status,
 }
 
 /// PATCH /repos/{o}/{r}/check-runs/{id}. Built only by [`update_bodies`],
@@ -61,7 +61,7 @@ pub struct CreateBody {
 /// `conclusion` always with `completed_at` and `status: completed`, and
 /// neither on a run left in progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UpdateBody {
+pub(crate) struct UpdateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) completed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,7 +73,7 @@ pub struct UpdateBody {
 
 /// A body's `output`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Output {
+pub(crate) struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) annotations: Option<Vec<Annotation>>,
     pub(super) summary: String,
@@ -84,14 +84,14 @@ pub struct Output {
 
 impl CreateBody {
     /// The body as JSON, for the API client.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         to_json(self)
     }
 }
 
 impl UpdateBody {
     /// The body as JSON, for the API client.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         to_json(self)
     }
 
@@ -121,7 +121,7 @@ fn to_json<T: Serialize>(body: &T) -> Value {
 
 /// Body of POST /repos/{o}/{r}/check-runs creating the run: name, head_sha,
 /// status "in_progress", external_id, and started_at.
-pub fn create_body(head_sha: &str, external_id: &str, started_at: &str) -> CreateBody {
+pub(crate) fn create_body(head_sha: &str, external_id: &str, started_at: &str) -> CreateBody {
     CreateBody {
         external_id: external_id.to_string(),
         head_sha: head_sha.to_string(),
@@ -143,7 +143,7 @@ pub fn create_body(head_sha: &str, external_id: &str, started_at: &str) -> Creat
 /// status. There is always at least one body; `annotations` is left out of a
 /// body that has none. Limits are enforced again here, so a hand-built plan
 /// cannot produce a body GitHub rejects.
-pub fn update_bodies(plan: &Plan, completed_at: &str) -> Vec<UpdateBody> {
+pub(crate) fn update_bodies(plan: &Plan, completed_at: &str) -> Vec<UpdateBody> {
     let title = truncate_chars(&plan.title, TITLE_MAX_CHARS);
     let summary = truncate_bytes(&plan.summary, OUTPUT_MAX_BYTES);
     let text = plan
@@ -170,7 +170,7 @@ pub fn update_bodies(plan: &Plan, completed_at: &str) -> Vec<UpdateBody> {
 
 /// The PATCH completing a run as failed: the gate could not evaluate, and
 /// `why` says so.
-pub fn fail_body(why: &str, completed_at: &str) -> UpdateBody {
+pub(crate) fn fail_body(why: &str, completed_at: &str) -> UpdateBody {
     closing(
         RunConclusion::Failure,
         "contract-gate could not evaluate",
@@ -181,7 +181,7 @@ pub fn fail_body(why: &str, completed_at: &str) -> UpdateBody {
 
 /// The PATCH completing an outdated run as `cancelled` (a newer run is the
 /// one GitHub shows).
-pub fn supersede_body(why: &str, completed_at: &str) -> UpdateBody {
+pub(crate) fn supersede_body(why: &str, completed_at: &str) -> UpdateBody {
     closing(RunConclusion::Cancelled, "superseded", why, completed_at)
 }
 

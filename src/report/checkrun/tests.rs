@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::body::UpdateBody;
 use super::*;
 use crate::report::Sample as _;
 

@@ -15,7 +15,7 @@ const HEADING: &str = "### Merge rehearsal\n\n";
 
 /// The pull request a step merges, as its row names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pull<'a> {
+pub(crate) enum Pull<'a> {
     /// The pull request being judged: the last step.
     This(u64),
     /// The agent's pull request has merged into the base.
@@ -28,27 +28,27 @@ pub enum Pull<'a> {
 
 /// One step of the trial merge and its pull request.
 #[derive(Debug, Clone, Copy)]
-pub struct Row<'a> {
-    pub step: &'a Step,
-    pub pull: Pull<'a>,
+pub(crate) struct Row<'a> {
+    pub(crate) step: &'a Step,
+    pub(crate) pull: Pull<'a>,
 }
 
 /// Everything the section's table shows.
 #[derive(Debug, Clone)]
-pub struct Table<'a> {
+pub(crate) struct Table<'a> {
     /// The base branch's name.
-    pub base: &'a str,
+    pub(crate) base: &'a str,
     /// The base commit the steps merged onto.
-    pub base_sha: &'a str,
+    pub(crate) base_sha: &'a str,
     /// The steps, in merge order.
-    pub rows: Vec<Row<'a>>,
+    pub(crate) rows: Vec<Row<'a>>,
     /// The findings this pull request causes.
-    pub findings: &'a [Finding],
+    pub(crate) findings: &'a [Finding],
 }
 
 /// Why the pull request was not rehearsed.
 #[derive(Debug, Clone, Copy)]
-pub enum Skipped<'a> {
+pub(crate) enum Skipped<'a> {
     /// A commit id that is not hexadecimal never reaches git.
     NotACommit(&'a str),
     /// No open pull request comes before this one.
@@ -58,7 +58,7 @@ pub enum Skipped<'a> {
 }
 
 /// The section when nothing was rehearsed: the heading and why.
-pub fn skipped(why: Skipped) -> String {
+pub(crate) fn skipped(why: Skipped) -> String {
     let text = match why {
         Skipped::NotACommit(bad) => {
             format!(
@@ -76,7 +76,7 @@ pub fn skipped(why: Skipped) -> String {
 }
 
 /// One row per step, then what this PR causes.
-pub fn table(t: &Table) -> String {
+pub(crate) fn table(t: &Table) -> String {
     let mut o = format!(
         "{HEADING}This pull request trial-merged onto `{}` ({}) after the open pull requests before it in the merge order (`git merge-tree` in the workflow's checkout: nothing is checked out, pushed or run).\n\n| step | agent | pull request | result |\n|---|---|---|---|\n",
         markdown_cell(t.base),

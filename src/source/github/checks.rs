@@ -89,7 +89,11 @@ impl Counted for Combined {
 /// pages their counts announce, then `Link: rel="next"` to the end. A list
 /// that goes on past 1,000 items, or whose length disagrees with its
 /// count, is an error: incomplete CI evidence is never judged.
-pub async fn fetch_ci(api: &Api, repo: &RepoId, sha: &str) -> Result<CiResults, GithubLoadError> {
+pub(super) async fn fetch_ci(
+    api: &Api,
+    repo: &RepoId,
+    sha: &str,
+) -> Result<CiResults, GithubLoadError> {
     let runs_path = repo.path(&format!("/commits/{sha}/check-runs"));
     let status_path = repo.path(&format!("/commits/{sha}/status"));
     let (runs, statuses) = tokio::join!(

@@ -32,7 +32,7 @@ use super::transport::{error_chain, ClientError, Clients, Failure, Method};
 use outcome::{Ask, Outcome};
 
 /// The API root of github.com.
-pub const PUBLIC_API_URL: &str = "https://api.github.com";
+pub(crate) const PUBLIC_API_URL: &str = "https://api.github.com";
 
 struct Inner {
     api_url: String,
@@ -46,11 +46,11 @@ struct Inner {
 
 /// One page of a list answer.
 #[derive(Debug, Clone)]
-pub struct Page<T> {
+pub(super) struct Page<T> {
     /// The decoded body.
-    pub items: T,
+    pub(super) items: T,
     /// The `Link: rel="next"` URL, when the list goes on.
-    pub next: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 /// The GitHub REST client. Cheap to clone (an `Arc` inside); clones share
@@ -110,7 +110,7 @@ impl Api {
 
     /// Fails at once, saying how to get a token, when none is set: reading a
     /// pull request without one would only retry into a 401 or a 404.
-    pub fn require_token(&self) -> Result<(), ApiError> {
+    pub(crate) fn require_token(&self) -> Result<(), ApiError> {
         match self.inner.token {
             Some(_) => Ok(()),
             None => Err(ApiError::MissingToken),
@@ -186,13 +186,13 @@ impl Api {
     }
 
     /// The retry policy's attempts per request.
-    pub fn max_attempts(&self) -> u32 {
+    pub(crate) fn max_attempts(&self) -> u32 {
         self.inner.policy.max_attempts.max(1)
     }
 
     /// Sleeps the policy's backoff before try `retry` (1 = the first retry)
     /// of a request the caller retries itself.
-    pub async fn pause_before_retry(&self, retry: u32) {
+    pub(crate) async fn pause_before_retry(&self, retry: u32) {
         let shift = retry.saturating_sub(1);
         let wait = self
             .inner
@@ -249,7 +249,7 @@ impl Api {
     /// GET one page of a list: its body and the `Link: rel="next"` URL
     /// (absolute, under the API root; pass it as `path` with no query to
     /// read the next page).
-    pub async fn get_page<T: DeserializeOwned>(
+    pub(super) async fn get_page<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
@@ -261,7 +261,7 @@ impl Api {
     /// the end, at most `max_pages` pages: the pages in order, and whether
     /// the list ended there (false: a next page was left unread, so the
     /// list is incomplete and must never be judged as if whole).
-    pub async fn get_all_pages<T: DeserializeOwned>(
+    pub(crate) async fn get_all_pages<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],

@@ -20,7 +20,7 @@ use contract_gate_core::interface::{self, Commitment, FilePair, HeadState, ItemS
 const MAX_READ: usize = 100;
 
 /// Scans `contract`'s commitments over the PR's files.
-pub async fn scan(
+pub(super) async fn scan(
     api: &Api,
     repo: &RepoId,
     contract: &Contract,

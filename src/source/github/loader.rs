@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use tokio::task::JoinSet;
 
 use super::client::Api;
-pub use super::merge_state::OpenPr;
+pub(crate) use super::merge_state::OpenPr;
 use super::merge_state::{fetch_merge_state, Refs};
 use super::models::{ApiPullRequest as ApiPr, Compare, ContentEntry, PrFile};
 use super::repo::{contract_file, file_at};
-pub use super::repo::{GithubLoadError, RepoId};
+pub(crate) use super::repo::{GithubLoadError, RepoId};
 use crate::source::contracts::{
     normalise_path, ContractFile, DEFAULT_CONTRACT, DEFAULT_CONTRACT_DIR,
 };
@@ -21,43 +21,43 @@ use contract_gate_core::contract::{self, Contract};
 use contract_gate_core::evaluate::{claims, needs_removals, Claim};
 
 /// GitHub lists at most this many files of a pull request.
-pub const MAX_FILES: u64 = 3000;
+const MAX_FILES: u64 = 3000;
 const PER_PAGE: u64 = 100;
 
 /// What to judge: a pull request, or a merge-queue entry of one.
 #[derive(Debug, Clone)]
-pub struct Target {
-    pub number: u64,
+pub(crate) struct Target {
+    pub(crate) number: u64,
     /// For a merge group: judge `base_sha...head_sha` instead of the PR's files.
-    pub merge_group: Option<(String, String)>,
+    pub(crate) merge_group: Option<(String, String)>,
     /// The PR as a `pull_request` event delivered it (the same object the
     /// pulls API answers): not read again. The head is re-read anyway just
     /// before posting, so a stale payload never reports.
-    pub delivered: Option<ApiPr>,
+    pub(crate) delivered: Option<ApiPr>,
 }
 
 /// Everything the evaluator needs, read from the API.
 #[derive(Debug)]
-pub struct GithubSnapshot {
-    pub contracts: Vec<Contract>,
-    pub pr: PrSnapshot,
-    pub merge: MergeState,
+pub(crate) struct GithubSnapshot {
+    pub(crate) contracts: Vec<Contract>,
+    pub(crate) pr: PrSnapshot,
+    pub(crate) merge: MergeState,
     /// The SHA the verdict is about (the PR head, or the merge group head).
-    pub head_sha: String,
-    pub base_sha: String,
-    pub number: u64,
+    pub(crate) head_sha: String,
+    pub(crate) base_sha: String,
+    pub(crate) number: u64,
     /// The head SHA's check-runs and statuses, read when a contract has a
     /// verification matrix (the core judges its rows against them).
-    pub ci: Option<CiResults>,
+    pub(crate) ci: Option<CiResults>,
     /// The PR author's login (empty when GitHub gives none).
-    pub author: String,
+    pub(crate) author: String,
     /// The open pull request of each agent the merge state looked up.
-    pub open_prs: BTreeMap<String, OpenPr>,
+    pub(crate) open_prs: BTreeMap<String, OpenPr>,
 }
 
 /// The contracts at `sha`: explicit paths, or `CONTRACT.md` plus
 /// `.github/contracts/*.md`, fetched concurrently.
-pub async fn fetch_contracts(
+pub(crate) async fn fetch_contracts(
     api: &Api,
     repo: &RepoId,
     sha: &str,
@@ -432,7 +432,7 @@ async fn fill_removals(
 }
 
 /// Loads a pull request (or a merge-queue entry of it) as a snapshot.
-pub async fn load(
+pub(crate) async fn load(
     api: &Api,
     repo: &RepoId,
     target: &Target,

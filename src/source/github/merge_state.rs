@@ -20,11 +20,11 @@ const MAX_PR_PAGES: usize = 10;
 
 /// Where the judged change sits.
 pub(super) struct Refs<'a> {
-    pub base_branch: &'a str,
-    pub head_branch: &'a str,
-    pub head_sha: &'a str,
+    pub(super) base_branch: &'a str,
+    pub(super) head_branch: &'a str,
+    pub(super) head_sha: &'a str,
     /// A merge group's base SHA: predecessors queued ahead are in it.
-    pub queue_base: Option<&'a str>,
+    pub(super) queue_base: Option<&'a str>,
 }
 
 /// What one predecessor's lookup needs, owned so it can run as a task.
@@ -41,9 +41,9 @@ struct Lookup {
 
 /// An agent's open pull request: what a merge rehearsal merges for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenPr {
-    pub number: u64,
-    pub head_sha: String,
+pub(crate) struct OpenPr {
+    pub(crate) number: u64,
+    pub(crate) head_sha: String,
 }
 
 /// Merge state of the agents this branch depends on (its predecessors, or

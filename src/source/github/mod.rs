@@ -2,16 +2,16 @@
 //! errors, targets and token), the API's JSON models, and the loader that
 //! reads a pull request into a snapshot.
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod client;
-pub mod error;
+mod error;
 mod interface_scan;
-pub mod loader;
+pub(crate) mod loader;
 mod merge_state;
-pub mod models;
-pub mod repo;
-pub mod retry;
-pub mod reviews;
+pub(crate) mod models;
+pub(crate) mod repo;
+mod retry;
+pub(crate) mod reviews;
 mod target;
-pub mod token;
+mod token;
 mod transport;

@@ -11,64 +11,48 @@
 
 use serde::Deserialize;
 
-pub use contract_gate_core::approval::ReviewState;
-pub use contract_gate_core::ci_evidence::{CheckConclusion, CheckStatus, CommitState};
+use contract_gate_core::approval::ReviewState;
+pub(super) use contract_gate_core::ci_evidence::{CheckConclusion, CheckStatus};
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Repo {
-    pub full_name: String,
-    #[serde(default)]
-    pub fork: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct GitRef {
+pub(crate) struct GitRef {
     #[serde(rename = "ref")]
-    pub name: String,
-    pub sha: String,
-    #[serde(default)]
-    pub repo: Option<Repo>,
+    pub(crate) name: String,
+    pub(crate) sha: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Label {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ApiPullRequest {
-    pub number: u64,
+pub(crate) struct ApiPullRequest {
+    pub(crate) number: u64,
     #[serde(default)]
-    pub state: Option<PrState>,
+    pub(super) state: Option<PrState>,
     #[serde(default)]
-    pub body: Option<String>,
-    pub head: GitRef,
-    pub base: GitRef,
+    pub(super) body: Option<String>,
+    pub(crate) head: GitRef,
+    pub(crate) base: GitRef,
     #[serde(default)]
-    pub labels: Vec<Label>,
+    pub(super) changed_files: Option<u64>,
     #[serde(default)]
-    pub changed_files: Option<u64>,
+    pub(crate) merged_at: Option<String>,
     #[serde(default)]
-    pub merged_at: Option<String>,
-    #[serde(default)]
-    pub merge_commit_sha: Option<String>,
+    pub(super) merge_commit_sha: Option<String>,
     /// The PR's author (their own approval never counts).
     #[serde(default)]
-    pub user: Option<User>,
+    pub(super) user: Option<User>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct User {
-    pub login: String,
+pub(super) struct User {
+    pub(super) login: String,
     /// `User`, `Bot` or `Organization`.
     #[serde(rename = "type", default)]
-    pub kind: Option<UserKind>,
+    pub(super) kind: Option<UserKind>,
 }
 
 /// A pull request's `state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PrState {
+pub(super) enum PrState {
     Open,
     Closed,
     /// Not a state this version knows: not open.
@@ -78,7 +62,7 @@ pub enum PrState {
 
 /// An account's `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum UserKind {
+pub(super) enum UserKind {
     User,
     Bot,
     Organization,
@@ -89,36 +73,36 @@ pub enum UserKind {
 
 /// One pull request review (GET /pulls/{n}/reviews).
 #[derive(Debug, Clone, Deserialize)]
-pub struct ApiReview {
+pub(super) struct ApiReview {
     /// Null for a deleted account: such a review never counts.
     #[serde(default)]
-    pub user: Option<User>,
-    pub state: ReviewState,
+    pub(super) user: Option<User>,
+    pub(super) state: ReviewState,
     #[serde(default)]
-    pub commit_id: Option<String>,
+    pub(super) commit_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PrFile {
-    pub filename: String,
-    pub status: String,
+pub(super) struct PrFile {
+    pub(super) filename: String,
+    pub(super) status: String,
     #[serde(default)]
-    pub previous_filename: Option<String>,
+    pub(super) previous_filename: Option<String>,
     #[serde(default)]
-    pub patch: Option<String>,
+    pub(super) patch: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ContentEntry {
-    pub path: String,
+pub(super) struct ContentEntry {
+    pub(super) path: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(super) kind: String,
 }
 
 /// How a compare's head stands to its base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CompareStatus {
+pub(super) enum CompareStatus {
     Ahead,
     Behind,
     Identical,
@@ -131,74 +115,65 @@ pub enum CompareStatus {
 
 impl CompareStatus {
     /// Whether the head contains the base (`ahead` or `identical`).
-    pub fn contains_base(self) -> bool {
+    pub(super) fn contains_base(self) -> bool {
         matches!(self, CompareStatus::Ahead | CompareStatus::Identical)
     }
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Compare {
-    pub status: CompareStatus,
+pub(super) struct Compare {
+    pub(super) status: CompareStatus,
     #[serde(default)]
-    pub files: Vec<PrFile>,
+    pub(super) files: Vec<PrFile>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct CheckRun {
-    pub id: u64,
+pub(crate) struct CheckRun {
+    pub(crate) id: u64,
     #[serde(default)]
-    pub external_id: Option<String>,
-    #[serde(default)]
-    pub head_sha: Option<String>,
+    pub(crate) external_id: Option<String>,
     /// `queued`, `in_progress`, `completed`, …
     #[serde(default)]
-    pub status: Option<CheckStatus>,
+    pub(crate) status: Option<CheckStatus>,
     /// Set once completed: `success`, `failure`, `neutral`, …
     #[serde(default)]
-    pub conclusion: Option<CheckConclusion>,
+    pub(crate) conclusion: Option<CheckConclusion>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct CheckRunList {
+pub(crate) struct CheckRunList {
     #[serde(default)]
-    pub check_runs: Vec<CheckRun>,
+    pub(crate) check_runs: Vec<CheckRun>,
 }
 
 /// `pull_request` / `pull_request_target` webhook payload.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PullRequestEvent {
-    pub action: String,
-    pub pull_request: ApiPullRequest,
-    #[serde(default)]
-    pub repository: Option<Repo>,
+    pub(crate) action: String,
+    pub(crate) pull_request: ApiPullRequest,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct MergeGroup {
-    pub head_sha: String,
-    pub head_ref: String,
-    pub base_sha: String,
-    pub base_ref: String,
+pub(crate) struct MergeGroup {
+    pub(crate) head_sha: String,
+    pub(crate) head_ref: String,
+    pub(crate) base_sha: String,
 }
 
 /// `merge_group` webhook payload.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MergeGroupEvent {
-    pub action: String,
-    pub merge_group: MergeGroup,
-    #[serde(default)]
-    pub repository: Option<Repo>,
+    pub(crate) action: String,
+    pub(crate) merge_group: MergeGroup,
 }
 
 /// `push` webhook payload.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PushEvent {
     #[serde(rename = "ref")]
-    pub git_ref: String,
+    pub(crate) git_ref: String,
     #[serde(default)]
-    pub deleted: bool,
-    #[serde(default)]
-    pub repository: Option<Repo>,
+    pub(crate) deleted: bool,
 }
 
 /// `workflow_run`, `check_suite` and `check_run` payloads: the commit CI
@@ -206,37 +181,37 @@ pub struct PushEvent {
 /// PR: GitHub leaves that list empty).
 #[derive(Debug, Clone, Deserialize)]
 pub struct CiEvent {
-    pub action: String,
+    pub(crate) action: String,
     #[serde(alias = "workflow_run", alias = "check_suite", alias = "check_run")]
-    pub subject: CiSubject,
+    pub(crate) subject: CiSubject,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct CiSubject {
-    pub head_sha: String,
+pub(crate) struct CiSubject {
+    pub(crate) head_sha: String,
     /// The check-run's or workflow's name (absent on a check suite).
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    pub pull_requests: Vec<PrNumber>,
+    pub(crate) pull_requests: Vec<PrNumber>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PrNumber {
-    pub number: u64,
+pub(crate) struct PrNumber {
+    pub(crate) number: u64,
 }
 
 /// `GET /orgs/{org}/teams/{slug}/memberships/{login}`: `active`, or
 /// `pending` while an invitation waits.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ApiTeamMembership {
-    pub state: MembershipState,
+pub(super) struct ApiTeamMembership {
+    pub(super) state: MembershipState,
 }
 
 /// A team membership's `state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum MembershipState {
+pub(super) enum MembershipState {
     Active,
     Pending,
     /// Not a state this version knows: no membership.

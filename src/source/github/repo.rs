@@ -7,14 +7,14 @@ use super::target::encode_file_path;
 use crate::source::contracts::ContractFile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepoId {
-    pub owner: String,
-    pub name: String,
+pub(crate) struct RepoId {
+    pub(crate) owner: String,
+    pub(super) name: String,
 }
 
 impl RepoId {
     /// `owner/name`.
-    pub fn parse(s: &str) -> Option<RepoId> {
+    pub(crate) fn parse(s: &str) -> Option<RepoId> {
         let (o, n) = s.trim().trim_end_matches(".git").split_once('/')?;
         (!o.is_empty() && !n.is_empty() && !n.contains('/')).then(|| RepoId {
             owner: o.to_string(),
@@ -22,7 +22,7 @@ impl RepoId {
         })
     }
 
-    pub fn path(&self, rest: &str) -> String {
+    pub(crate) fn path(&self, rest: &str) -> String {
         format!("/repos/{}/{}{rest}", self.owner, self.name)
     }
 }
@@ -34,7 +34,7 @@ impl std::fmt::Display for RepoId {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum GithubLoadError {
+pub(crate) enum GithubLoadError {
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error("contract `{path}` does not exist at the base ({sha}): contracts are read from the base branch, never from the pull request")]
@@ -44,7 +44,7 @@ pub enum GithubLoadError {
 }
 
 /// Contents of a file at a commit; None when absent.
-pub async fn file_at(
+pub(super) async fn file_at(
     api: &Api,
     repo: &RepoId,
     path: &str,
@@ -61,7 +61,7 @@ pub async fn file_at(
 /// symlink (GitHub follows an in-repository one and answers for its target,
 /// whose path then differs), a submodule, binary or non-UTF-8 content is
 /// refused, never read.
-pub async fn contract_file(
+pub(super) async fn contract_file(
     api: &Api,
     repo: &RepoId,
     path: &str,

@@ -51,7 +51,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The policy with [`RETRY_BASE_MS_ENV`] applied when it is set to a
     /// number (end-to-end tests set it to 0 so no test sleeps).
-    pub fn with_env_overrides(mut self) -> RetryPolicy {
+    pub(crate) fn with_env_overrides(mut self) -> RetryPolicy {
         if let Some(ms) = std::env::var(RETRY_BASE_MS_ENV)
             .ok()
             .and_then(|v| v.trim().parse::<u64>().ok())

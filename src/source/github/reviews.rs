@@ -15,7 +15,7 @@ const MAX_PAGES: usize = 10;
 
 /// The logins whose review approves `head_sha` of PR `number` by `author`,
 /// among those the contract's approvers allow (`named`; empty: anyone).
-pub async fn approvers(
+pub(crate) async fn approvers(
     api: &Api,
     repo: &RepoId,
     number: u64,

@@ -12,7 +12,7 @@ impl Token {
     }
 
     /// The token itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
+    pub(super) fn expose(&self) -> &str {
         &self.0
     }
 
