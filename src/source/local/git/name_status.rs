@@ -28,6 +28,9 @@ pub struct Listing {
     pub files: Vec<ChangedFile>,
     /// The names listed that are not UTF-8, byte for byte.
     pub not_utf8: Vec<Vec<u8>>,
+    /// Where the renamed and copied files are in `files` (noted while
+    /// reading: finding them later would walk every file again).
+    pub renamed: Vec<usize>,
 }
 
 impl Listing {
@@ -96,6 +99,10 @@ impl NameStatus {
         };
         let mut file = ChangedFile::new(path, kind);
         file.previous_path = self.old.take();
+        if file.previous_path.is_some() {
+            self.listing.renamed.push(self.listing.files.len());
+        }
+        grow(&mut self.listing.files);
         self.listing.files.push(file);
     }
 
@@ -108,6 +115,24 @@ impl NameStatus {
             return Err(ListingError::MissingPath(status as char));
         }
         Ok(self.listing)
+    }
+}
+
+/// Makes room for one more file, four times the room when full (doubling
+/// is what `push` would do). A listing is not counted before it is read,
+/// and each growth copies every file into memory never touched before: at
+/// 1,000,000 files the first touch of a page, not the copy, is what costs
+/// (W1M). Growing by four touches a third fewer pages; the room left over
+/// is reserved, never touched, so it costs address space only. Should that
+/// reservation fail, the list grows as usual.
+fn grow<T>(files: &mut Vec<T>) {
+    const FIRST: usize = 1024;
+    if files.len() < files.capacity() {
+        return;
+    }
+    let more = (files.capacity() * 3).max(FIRST);
+    if files.try_reserve_exact(more).is_err() {
+        files.reserve(1);
     }
 }
 
