@@ -7,12 +7,15 @@
 # `git` processes one check starts.
 # Usage: benches/w100k.sh [path/to/contract-gate] [runs]
 # (default: target/release/contract-gate, 7 runs; KEEP=1 keeps the repo;
-# NAMES=20 adds an Interface boundary committing to 20 names).
+# NAMES=20 adds an Interface boundary committing to 20 names; FILES=N adds
+# N files instead of 100,000: benches/w1m.sh is FILES=1000000).
 set -eu
 BIN=${1:-target/release/contract-gate}
 RUNS=${2:-7}
+FILES=${FILES:-100000}
+case $FILES in 100000) W=W100k ;; 1000000) W=W1M ;; *) W=W$FILES ;; esac
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/contract-gate-w100k-XXXXXX")
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/contract-gate-$W-XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$DIR"' EXIT INT TERM
 cd "$DIR"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
@@ -55,16 +58,16 @@ c=$(contract)
     printf "commit refs/heads/agents/a%d\ncommitter bench <b@example.invalid> 0 +0000\ndata 2\na\nfrom refs/heads/main\n", i;
     printf "M 100644 inline src/a%d/file0.ts\ndata 3\nx;\n\n", i;
   } }'
-  # agent-7's branch, on top of its own commit: 100,000 added files, 1% of
-  # them in agent-8's directories (out of scope).
+  # agent-7's branch, on top of its own commit: FILES (100,000) added
+  # files, 1% of them in agent-8's directories (out of scope).
   printf 'commit refs/heads/agents/a7\ncommitter bench <b@example.invalid> 0 +0000\ndata 6\nw100k\n'
-  awk 'BEGIN { for (k = 0; k < 100000; k++) {
+  awk -v n="$FILES" 'BEGIN { for (k = 0; k < n; k++) {
     a = (k % 100 == 0) ? 8 : 7;
     printf "M 100644 inline src/a%d/mod%d/d%d/f%d.ts\ndata 2\n%d\n", a, k % 10, int(k / 10) % 100, k, k % 10;
   } }'
 } | git fast-import --quiet
 git reset -q --hard main
-echo "W100k: $(git diff --name-only main...agents/a7 | wc -l | tr -d ' ') files added on agents/a7; contract $(wc -c <CONTRACT.md | tr -d ' ') bytes, 200 agents x 20 patterns, 200 branches"
+echo "$W: $(git diff --name-only main...agents/a7 | wc -l | tr -d ' ') files added on agents/a7; contract $(wc -c <CONTRACT.md | tr -d ' ') bytes, 200 agents x 20 patterns, 200 branches"
 
 # Time A (the check) and B (the floor) in turn, RUNS times each, after one
 # warm-up of each; report medians and the median of the per-pair ratios.

@@ -207,6 +207,9 @@ fn build_glob(g: &str) -> Result<globset::Glob, globset::Error> {
 #[derive(Debug, Default)]
 pub struct PatternSet {
     nodes: HashMap<String, Node>,
+    /// The directories (with their last `/`) holding a literal pattern: a
+    /// path in any other directory cannot be one, and is not looked up.
+    literal_dirs: rustc_hash::FxHashSet<String>,
 }
 
 /// Everything keyed by one path or directory.
@@ -331,7 +334,15 @@ impl PatternSetBuilder {
                 .clone();
             nodes.entry(k).or_default().globs = Some((globs, tags));
         }
-        PatternSet { nodes }
+        let literal_dirs = nodes
+            .iter()
+            .filter(|(_, n)| !n.literal.is_empty())
+            .map(|(k, _)| k[..dir_len(k)].to_string())
+            .collect();
+        PatternSet {
+            nodes,
+            literal_dirs,
+        }
     }
 }
 
@@ -358,6 +369,7 @@ impl PatternSet {
             dir: None,
             tags: Vec::new(),
             globs: Vec::new(),
+            literal_here: false,
             scratch: Vec::new(),
         }
     }
@@ -384,6 +396,9 @@ pub struct Matcher<'a> {
     /// The ancestor nodes with globs, and where the part of a path below
     /// each one starts (0 for the root's globs, which see the whole path).
     globs: Vec<(usize, &'a Node)>,
+    /// Whether a literal pattern names a path in that directory (else the
+    /// path itself needs no lookup: most directories hold none).
+    literal_here: bool,
     /// The indices a glob set answers with (reused: no allocation per path).
     scratch: Vec<usize>,
 }
@@ -411,6 +426,9 @@ impl Matcher<'_> {
                 globs.matches_into(&path[below..], tags, &mut self.scratch, out);
             }
         }
+        if !self.literal_here {
+            return;
+        }
         if let Some(n) = self.set.nodes.get(path) {
             out.extend_from_slice(&n.literal);
         }
@@ -421,6 +439,7 @@ impl Matcher<'_> {
     fn load(&mut self, path: &str, cut: usize) {
         self.tags.clear();
         self.globs.clear();
+        self.literal_here = self.set.literal_dirs.contains(&path[..cut]);
         let nodes = &self.set.nodes;
         if let Some(n) = nodes.get("") {
             self.globs.push((0, n));

@@ -55,15 +55,16 @@ impl Git {
         // A name that is not UTF-8 is judged by its lossy form and its diff
         // read by its real bytes (see `pathspec`).
         self.remember_raw_names(&listing.not_utf8);
-        let files = listing.files;
         if let Ok(mut m) = self.renames.lock() {
-            let renamed = files
+            let renamed = listing
+                .renamed
                 .iter()
+                .filter_map(|&i| listing.files.get(i))
                 .filter_map(|f| Some((f.path.clone(), f.previous_path.clone()?)))
                 .collect();
             m.insert((base, head), renamed);
         }
-        Ok(files)
+        Ok(listing.files)
     }
 
     /// Runs a `--name-status -z` listing, reading it as git writes it

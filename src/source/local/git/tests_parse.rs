@@ -54,6 +54,8 @@ fn name_status_parsing() {
     assert_eq!(files[0].previous_path.as_deref(), Some("old x"));
     assert_eq!(files[1].status, ChangeStatus::Copied);
     assert_eq!(files[2].status, ChangeStatus::Modified);
+    let listing = parse(b"A\0a\0R087\0old x\0new x\0M\0m\0C100\0a\0b\0").unwrap();
+    assert_eq!(listing.renamed, [1, 3]);
     assert!(parse_name_status(b"").unwrap().is_empty());
     // A record cut short fails, whether its path or its new name is missing.
     for cut in [&b"A\0"[..], b"R100\0old\0", b"M\0\0"] {
