@@ -77,9 +77,6 @@ fn what_you_own(o: &mut String, c: &Contract, a: &Agent) {
     for n in &a.notes {
         let _ = writeln!(o, "- (note) {n}");
     }
-    for n in &a.cannot_notes {
-        let _ = writeln!(o, "- (note, do not touch) {n}");
-    }
     let _ = writeln!(
         o,
         "\nEverything else is read-only: read it for context, never edit it. \
@@ -88,10 +85,15 @@ fn what_you_own(o: &mut String, c: &Contract, a: &Agent) {
 }
 
 fn never_touch(o: &mut String, a: &Agent) {
-    if !a.cannot_touch.is_empty() {
+    if !a.cannot_touch.is_empty() || !a.cannot_notes.is_empty() {
         let _ = writeln!(o, "\n## Never touch");
         for e in &a.cannot_touch {
             let _ = writeln!(o, "- `{}`", e.shown());
+        }
+        // Prose of the contract's Cannot-touch list: shown where it was
+        // written, not enforced.
+        for n in &a.cannot_notes {
+            let _ = writeln!(o, "- (note) {n}");
         }
     }
 }
