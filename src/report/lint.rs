@@ -200,9 +200,21 @@ pub fn text(contracts: &[Contract], color: bool) -> String {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = c.diagnostics.len() - errors;
+        // Prose pieces inside a read line (an agent's Owns or Cannot-touch
+        // list) are notes too: counted apart, so the numbers add up.
+        let pieces: usize = c
+            .agents
+            .iter()
+            .map(|a| a.notes.len() + a.cannot_notes.len())
+            .sum();
+        let inside = match pieces {
+            0 => String::new(),
+            1 => " (and 1 prose item inside a read line, kept as a note)".to_string(),
+            n => format!(" (and {n} prose items inside read lines, kept as notes)"),
+        };
         let _ = writeln!(
             o,
-            "\n  lines               {} read, {} kept as notes, {} refused",
+            "\n  lines               {} read, {} kept as notes, {} refused{inside}",
             c.lines.read, c.lines.notes, c.lines.refused
         );
         let _ = writeln!(o, "\n  {errors} error(s), {warnings} warning(s)\n");
