@@ -47,3 +47,25 @@ fn every_language_reads_arbitrary_bytes_without_panicking() {
         }
     }
 }
+
+/// The fuzz target's committed seeds pass its checks here too, so a seed
+/// that breaks is seen by `cargo test`, not only by CI's fuzz stage.
+#[test]
+fn the_fuzz_seeds_extract_with_lines_inside_the_input() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/symbols");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).expect("the seeds") {
+        let data = std::fs::read(entry.expect("an entry").path()).expect("a seed");
+        let (&pick, source) = data.split_first().expect("a language byte");
+        let lang = Language::ALL[usize::from(pick) % Language::ALL.len()];
+        let s = extract(lang, source).expect("extracts");
+        assert!(
+            !s.has_errors && !s.declarations.is_empty(),
+            "{lang:?}: {s:#?}"
+        );
+        let lines = source.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+        assert!(s.declarations.iter().all(|d| (1..=lines).contains(&d.line)));
+        seen += 1;
+    }
+    assert_eq!(seen, Language::ALL.len(), "one seed per language");
+}
