@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::model::{Declaration, FileSymbols, Import, Kind};
+pub(crate) use crate::refs::line;
 
 pub(crate) struct Ctx<'s> {
     pub(crate) src: &'s [u8],
@@ -59,11 +60,6 @@ impl<'s> Ctx<'s> {
         self.out.references = crate::refs::collect(self.src, root, &self.declaring);
         self.out
     }
-}
-
-/// The 1-based line a node starts on.
-pub(crate) fn line(node: Node) -> u32 {
-    u32::try_from(node.start_position().row).map_or(u32::MAX, |r| r.saturating_add(1))
 }
 
 /// The named children of a node, collected (tree-sitter's iterator borrows a cursor).

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::ctx::line;
 use crate::model::Reference;
 
 const IDENTS: &[&str] = &[
@@ -45,4 +44,9 @@ pub(crate) fn collect(src: &[u8], root: Node, declaring: &HashSet<usize>) -> Vec
         stack.extend(children.into_iter().rev());
     }
     out
+}
+
+/// The 1-based line a node starts on.
+pub(crate) fn line(node: Node) -> u32 {
+    u32::try_from(node.start_position().row).map_or(u32::MAX, |r| r.saturating_add(1))
 }
