@@ -1,9 +1,10 @@
 //! The symbol extractor: the first byte picks the language, the rest is the
-//! file. Extraction never fails or panics on any bytes (a syntax error is a
-//! flag, not an error), and every line it reports lies inside the input.
+//! file. Extraction never panics or hangs on any bytes (a syntax error is a
+//! flag, not an error; a parse past its time budget is `TooSlow`), and every
+//! line it reports lies inside the input.
 #![no_main]
 
-use contract_gate_symbols::{extract, Field, Language};
+use contract_gate_symbols::{extract, Field, Language, SymbolError};
 use libfuzzer_sys::fuzz_target;
 
 /// Walks nested shapes, so a deep one is reached (and must not overflow).
@@ -16,7 +17,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let lang = Language::ALL[usize::from(pick) % Language::ALL.len()];
-    let symbols = extract(lang, source).expect("tree-sitter always returns a tree");
+    let symbols = match extract(lang, source) {
+        Ok(s) => s,
+        // A parse past its time budget says so (the caller fails closed).
+        Err(SymbolError::TooSlow(..)) => return,
+        Err(e) => panic!("{e}"),
+    };
     let lines =
         u32::try_from(source.iter().filter(|b| **b == b'\n').count() + 1).unwrap_or(u32::MAX);
     let within = |line: u32| (1..=lines).contains(&line);

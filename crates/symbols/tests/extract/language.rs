@@ -69,3 +69,22 @@ fn the_fuzz_seeds_extract_with_lines_inside_the_input() {
     }
     assert_eq!(seen, Language::ALL.len(), "one seed per language");
 }
+
+/// The fuzz target's find: tree-sitter's TSX error recovery spends minutes
+/// on these 47 bytes. The parse stops at its budget and says so; it never
+/// hangs and never passes for a file without symbols.
+#[test]
+fn a_parse_that_runs_too_long_is_stopped_and_said() {
+    let src = b"export const Card = (z tiard = (title}</div.;\n";
+    let started = std::time::Instant::now();
+    let got = contract_gate_symbols::extract(Language::Tsx, src);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    match got {
+        Err(e @ contract_gate_symbols::SymbolError::TooSlow(..)) => {
+            assert!(e.to_string().contains("so its symbols are unknown"), "{e}");
+        }
+        // A faster machine or build may finish within the budget.
+        Ok(s) => assert!(s.has_errors),
+        Err(e) => panic!("{e}"),
+    }
+}
