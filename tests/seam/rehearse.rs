@@ -260,19 +260,26 @@ fn run_kills_a_command_at_its_timeout() {
     assert_eq!(rep["stages"][0]["results"][0]["timed_out"], true);
 }
 
+/// agent-1 and agent-3 both add the file `name` with other contents: a
+/// conflict (and a collision) on a hostile name.
+fn both_add(name: &str) -> crate::support::Repo {
+    let r = repo(false);
+    r.branch("agents/auth", "main")
+        .write(name, "one\n")
+        .commit("one");
+    r.branch("agents/tests", "main")
+        .write(name, "two\n")
+        .commit("two");
+    r.checkout("main");
+    r
+}
+
 /// The text report escapes what the branches name: a conflicting file
 /// named `x⏎::error::…` prints no workflow command an Actions log would run.
 #[test]
 fn the_text_report_never_prints_a_workflow_command() {
-    let r = repo(false);
     let evil = "src/routes/x\n::error title=forged::owned.ts";
-    r.branch("agents/auth", "main")
-        .write(evil, "one\n")
-        .commit("one");
-    r.branch("agents/tests", "main")
-        .write(evil, "two\n")
-        .commit("two");
-    r.checkout("main");
+    let r = both_add(evil);
     let run = r.gate(&["rehearse", "--base", "main"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -295,15 +302,8 @@ fn the_text_report_never_prints_a_workflow_command() {
 /// command, no broken table row and no markup of its own.
 #[test]
 fn markdown_and_json_reports_never_print_a_workflow_command() {
-    let r = repo(false);
     let evil = "src/routes/x\n::error title=forged::o|w*n ##[warning]ed.ts";
-    r.branch("agents/auth", "main")
-        .write(evil, "one\n")
-        .commit("one");
-    r.branch("agents/tests", "main")
-        .write(evil, "two\n")
-        .commit("two");
-    r.checkout("main");
+    let r = both_add(evil);
     for format in ["markdown", "json"] {
         let run = r.gate(&["rehearse", "--base", "main", "--format", format]);
         assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
